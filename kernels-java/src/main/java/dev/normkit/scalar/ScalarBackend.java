@@ -1,0 +1,41 @@
+package dev.normkit.scalar;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.Backend;
+import dev.normkit.Kernel;
+import dev.normkit.KernelDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.SoftmaxDesc;
+import dev.normkit.Support;
+
+/** The {@code scalar} path: plain Java loops, the readable reference and the fallback. Runs every kernel. */
+public final class ScalarBackend implements Backend {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public String description() {
+        return "plain Java, f32 storage";
+    }
+
+    @Override
+    public Support support(KernelDesc<?> desc) {
+        return Support.yes();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K extends Kernel> K create(KernelDesc<K> desc) {
+        Kernel k = switch (desc) {
+            case LayerNormDesc d -> new ScalarLayerNorm(d);
+            case RmsNormDesc d -> new ScalarRmsNorm(d);
+            case SoftmaxDesc d -> new ScalarSoftmax(d);
+            case ActivationDesc d -> new ScalarActivation(d);
+        };
+        return (K) k;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.normkit.vector;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.Backend;
+import dev.normkit.Kernel;
+import dev.normkit.KernelDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.SoftmaxDesc;
+import dev.normkit.Support;
+
+/**
+ * The {@code vector} path: kernels on the Java Vector API. Loaded only through {@link VectorBackendProvider}, after it
+ * has checked that {@code jdk.incubator.vector} is enabled.
+ */
+public final class VectorBackend implements Backend {
+
+    private VectorBackend() {}
+
+    /** Called reflectively by {@link VectorBackendProvider}. */
+    public static Backend create() {
+        FloatSpecies.check();
+        return new VectorBackend();
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public String description() {
+        return "Vector API, " + FloatSpecies.F.vectorBitSize() + "-bit (" + FloatSpecies.F.length() + " floats)"
+                + FloatSpecies.choiceNote();
+    }
+
+    @Override
+    public Support support(KernelDesc<?> desc) {
+        return Support.yes();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K extends Kernel> K create(KernelDesc<K> desc) {
+        Kernel k = switch (desc) {
+            case LayerNormDesc d -> new VectorLayerNorm(d);
+            case RmsNormDesc d -> new VectorRmsNorm(d);
+            case SoftmaxDesc d -> new VectorSoftmax(d);
+            case ActivationDesc d -> new VectorActivation(d);
+        };
+        return (K) k;
+    }
+}
