@@ -24,8 +24,13 @@ public final class Erf {
     private static final double SWITCH = 2.0;
     private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
     private static final double ONE_OVER_SQRT_PI = 1.0 / Math.sqrt(Math.PI);
-    /** Both expansions stop when a step changes the result by less than this (relative). */
+    /** The series stops when a term is below this fraction of the sum. */
     private static final double CONVERGED = 1e-17;
+    /**
+     * The fraction stops when a step's factor is within one double ulp of 1: a tighter test can stall on rounding
+     * (the factor alternating between 1 - 2^-53 and 1) and run to {@link #MAX_TERMS}.
+     */
+    private static final double FACTOR_CONVERGED = 0x1p-52;
     private static final int MAX_TERMS = 10_000;
 
     private Erf() {}
@@ -77,7 +82,7 @@ public final class Erf {
             if (c == 0) c = tiny;
             double delta = c * d;
             f *= delta;
-            if (Math.abs(delta - 1.0) < CONVERGED) break;
+            if (Math.abs(delta - 1.0) <= FACTOR_CONVERGED) break;
         }
         return ONE_OVER_SQRT_PI * Math.exp(-x * x) / f;
     }
