@@ -98,7 +98,7 @@ public final class Conformance {
             if (got == null) return failed(c, path, "no output " + e.getKey());
             boolean[] mask = excl.mask() != null && excl.mask().length == got.length ? excl.mask() : null;
             ErrorMetrics.Comparison cmp =
-                    ErrorMetrics.compare(e.getKey(), got, e.getValue(), tol.floorFor(e.getValue()), mask);
+                    ErrorMetrics.compare(e.getKey(), got, e.getValue(), data.scale(e.getKey()), tol.floor(), mask);
             total = Optional.of(total.map(t -> t.merge(cmp)).orElse(cmp));
         }
         ErrorMetrics.Comparison t = total.orElseThrow();

@@ -5,10 +5,12 @@ package dev.normkit.conformance;
  *
  * <ul>
  *   <li>abs error {@code |got - ref|};</li>
- *   <li>rel error {@code |got - ref| / max(|ref|, floor)}: the floor keeps near-zero reference values (where any
- *       rounding is a huge relative error) from dominating; the tolerance says what floor it uses and why;</li>
- *   <li>ulp distance between {@code got} and {@code ref} rounded to f32, over the elements with {@code |ref| >= floor}
- *       (below the floor a count of ulps says nothing: they shrink with the value);</li>
+ *   <li>rel error {@code |got - ref| / max(|ref|, scale, floor)}: {@code scale} is the element's error scale
+ *       ({@link ErrorScales}: the magnitude of the terms the value is computed from, large where they cancel), and the
+ *       absolute floor keeps values near zero (where any rounding is a huge relative error) from dominating;</li>
+ *   <li>ulp distance between {@code got} and {@code ref} rounded to f32, over the elements not dominated by the scale
+ *       or the floor ({@code |ref|} at least half of both): where the value is far below its error scale, a count of
+ *       its ulps says nothing;</li>
  *   <li>special values, the NaN-propagation policy: a NaN reference must be matched by NaN, an infinite one by the same
  *       infinity (after rounding to f32), and a finite one by a finite value. A violation is a mismatch, counted apart
  *       from the errors, which are taken over the elements where both sides are finite.</li>
@@ -35,10 +37,12 @@ public final class ErrorMetrics {
      * @param output   the output's name, for messages
      * @param got      what the path computed
      * @param ref      the float64 reference, same length
-     * @param floor    the denominator floor of the relative error (absolute, already scaled)
+     * @param scale    each element's error scale, same length, or {@code null} to use {@code |ref|}
+     * @param floor    the absolute floor of the relative error's denominator
      * @param excluded elements to skip, or {@code null} for none
      */
-    public static Comparison compare(String output, float[] got, double[] ref, double floor, boolean[] excluded) {
+    public static Comparison compare(String output, float[] got, double[] ref, double[] scale, double floor,
+            boolean[] excluded) {
         if (got.length != ref.length) {
             throw new IllegalArgumentException("got: " + output + " has " + got.length + " elements, reference has "
                     + ref.length);
@@ -57,20 +61,23 @@ public final class ErrorMetrics {
             }
             float g = got[i];
             double r = ref[i];
-            float rf = (float) r;
-            if (!specialValuesAgree(g, r, rf)) {
-                if (mismatches++ == 0) {
+            if (!Double.isFinite(r) || !Float.isFinite(g)) {
+                if (specialValuesAgree(g, r, (float) r)) {
+                    compared++;
+                } else if (mismatches++ == 0) {
                     first = output + "[" + i + "]: got " + g + ", reference " + r;
                 }
                 continue;
             }
             compared++;
-            if (!Float.isFinite(g) || !Double.isFinite(r)) continue;
             double abs = Math.abs(g - r);
             double mag = Math.abs(r);
+            // A scale never lowers the denominator below |ref|; a NaN scale (from a special value elsewhere in the
+            // row) is ignored.
+            double denominator = Math.max(floor, scale != null && scale[i] > mag ? scale[i] : mag);
             maxAbs = Math.max(maxAbs, abs);
-            maxRel = Math.max(maxRel, abs / Math.max(mag, floor));
-            if (mag >= floor) maxUlp = Math.max(maxUlp, ulpDistance(g, rf));
+            maxRel = Math.max(maxRel, abs / denominator);
+            if (mag >= 0.5 * denominator) maxUlp = Math.max(maxUlp, ulpDistance(g, (float) r));
         }
         return new Comparison(output, maxAbs, maxRel, maxUlp, compared, skipped, mismatches, first);
     }

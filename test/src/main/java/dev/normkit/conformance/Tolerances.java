@@ -11,12 +11,12 @@ public final class Tolerances {
     /** The tolerance for a kernel direction on an input family (some families are worse conditioned). */
     public static Tolerance of(KernelId k, Direction d, InputFamily f) {
         return switch (k) {
-            case LAYER_NORM -> Tolerance.rmsFloor(1e-5, 1.0, "placeholder");
-            case RMS_NORM -> Tolerance.rmsFloor(1e-5, 1.0, "placeholder");
-            case SOFTMAX -> Tolerance.rmsFloor(1e-5, 1.0, "placeholder");
-            case LOG_SOFTMAX -> Tolerance.rmsFloor(1e-5, 1.0, "placeholder");
-            case RELU, LEAKY_RELU -> Tolerance.absoluteFloor(1e-7, Float.MIN_NORMAL, "placeholder");
-            case GELU_ERF, GELU_TANH, SILU -> Tolerance.absoluteFloor(1e-5, 1.0, "placeholder");
+            case LAYER_NORM -> new Tolerance(1e-5, 1e-30, "placeholder");
+            case RMS_NORM -> new Tolerance(1e-5, 1e-30, "placeholder");
+            case SOFTMAX -> new Tolerance(1e-5, 1e-30, "placeholder");
+            case LOG_SOFTMAX -> new Tolerance(1e-5, 1e-30, "placeholder");
+            case RELU, LEAKY_RELU -> new Tolerance(1e-7, 1e-30, "placeholder");
+            case GELU_ERF, GELU_TANH, SILU -> new Tolerance(1e-5, 1e-30, "placeholder");
         };
     }
 }

@@ -66,7 +66,8 @@ class ComparisonCanFailTest {
         double[] ref = data.expected().get(first);
         Tolerance tol = Tolerances.of(c.kernel(), c.direction(), c.family());
         int at = largestFinite(ref);
-        double scale = Math.max(Math.abs(ref[at]), tol.floorFor(ref));
+        double[] scales = data.scale(first);
+        double scale = Math.max(tol.floor(), Math.max(Math.abs(ref[at]), scales == null ? 0 : scales[at]));
         out.get(first)[at] = (float) (ref[at] + 4 * tol.maxRel() * scale);
         return out;
     }

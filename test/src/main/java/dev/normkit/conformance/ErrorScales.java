@@ -1,0 +1,174 @@
+package dev.normkit.conformance;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.SoftmaxDesc;
+
+/**
+ * The scale each output element's error is measured against: the same formula as the reference with every term
+ * replaced by its absolute value (the magnitude of what is added up before any cancellation). Floating-point error is
+ * proportional to that, not to the result: {@code sum(dy)} over 8192 rows is ~90 while f32 rounding of its partial
+ * sums is ~u * 8192, and {@code gelu(-5) = 0.5 * -5 * (1 + erf(-3.5))} is ~1e-6 while an f32 erf is off by ~u.
+ * Dividing by this scale makes one tolerance, a few u, fit every shape and input family of a kernel direction; where
+ * there is no cancellation the scale is the result itself (a relative error).
+ *
+ * <p>Outputs absent from a map are measured against {@code |ref|}: relu (exact), rms-norm dst and rstd, layer-norm
+ * rstd, softmax dst, silu dst.
+ */
+final class ErrorScales {
+    private ErrorScales() {}
+
+    /**
+     * Layer norm dst: {@code (|x - mu| + mean|x|) * rstd * |gamma| + |beta|}; the {@code mean|x|} term is the scale of
+     * the mean's own rounding, which every element inherits. Mean: {@code mean|x|}.
+     */
+    static double[][] layerNormForward(LayerNormDesc d, double[] x, double[] gamma, double[] beta,
+            LayerNormReference.Forward f) {
+        int rows = Math.toIntExact(d.rows());
+        int cols = Math.toIntExact(d.cols());
+        double[] dst = new double[x.length];
+        double[] mean = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double absSum = 0;
+            for (int c = 0; c < cols; c++) absSum += Math.abs(x[base + c]);
+            mean[r] = absSum / cols;
+            for (int c = 0; c < cols; c++) {
+                double m = (Math.abs(x[base + c] - f.mean()[r]) + mean[r]) * f.rstd()[r];
+                if (gamma != null) m *= Math.abs(gamma[c]);
+                if (beta != null) m += Math.abs(beta[c]);
+                dst[base + c] = m;
+            }
+        }
+        return new double[][] {dst, mean};
+    }
+
+    /**
+     * Layer norm backward: {@code rstd * (|g| + mean|g| + |xhat| * mean|g * xhat|)}, {@code sum_rows |dy * xhat|},
+     * {@code sum_rows |dy|}.
+     */
+    static double[][] layerNormBackward(LayerNormDesc d, double[] x, double[] dy, double[] gamma, double[] mean,
+            double[] rstd) {
+        int rows = Math.toIntExact(d.rows());
+        int cols = Math.toIntExact(d.cols());
+        double[] dx = new double[x.length];
+        double[] dScale = new double[cols];
+        double[] dShift = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double sumG = 0;
+            double sumGXhat = 0;
+            for (int c = 0; c < cols; c++) {
+                double xhat = Math.abs((x[base + c] - mean[r]) * rstd[r]);
+                double g = Math.abs(dy[base + c] * (gamma != null ? gamma[c] : 1.0));
+                sumG += g;
+                sumGXhat += g * xhat;
+                dScale[c] += Math.abs(dy[base + c]) * xhat;
+                dShift[c] += Math.abs(dy[base + c]);
+            }
+            for (int c = 0; c < cols; c++) {
+                double xhat = Math.abs((x[base + c] - mean[r]) * rstd[r]);
+                double g = Math.abs(dy[base + c] * (gamma != null ? gamma[c] : 1.0));
+                dx[base + c] = Math.abs(rstd[r]) * (g + sumG / cols + xhat * sumGXhat / cols);
+            }
+        }
+        return new double[][] {dx, dScale, dShift};
+    }
+
+    /** RMS norm backward: {@code rstd * (|g| + |xhat| * mean|g * xhat|)}, {@code sum_rows |dy * xhat|}. */
+    static double[][] rmsNormBackward(RmsNormDesc d, double[] x, double[] dy, double[] gamma, double[] rstd) {
+        int rows = Math.toIntExact(d.rows());
+        int cols = Math.toIntExact(d.cols());
+        double[] dx = new double[x.length];
+        double[] dScale = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double sumGXhat = 0;
+            for (int c = 0; c < cols; c++) {
+                double xhat = Math.abs(x[base + c] * rstd[r]);
+                double g = Math.abs(dy[base + c] * (gamma != null ? gamma[c] : 1.0));
+                sumGXhat += g * xhat;
+                dScale[c] += Math.abs(dy[base + c]) * xhat;
+            }
+            for (int c = 0; c < cols; c++) {
+                double xhat = Math.abs(x[base + c] * rstd[r]);
+                double g = Math.abs(dy[base + c] * (gamma != null ? gamma[c] : 1.0));
+                dx[base + c] = Math.abs(rstd[r]) * (g + xhat * sumGXhat / cols);
+            }
+        }
+        return new double[][] {dx, dScale};
+    }
+
+    /**
+     * Log-softmax dst {@code (x - m) - lse}: {@code |x - m| + lse}, with lse read off the reference as
+     * {@code (x - m) - y}. Softmax dst has no cancellation and gets null.
+     */
+    static double[] softmaxForward(SoftmaxDesc d, double[] x, double[] y) {
+        if (!d.log()) return null;
+        double[] s = new double[x.length];
+        rows(d, (base, len, inner) -> {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int a = 0; a < len; a++) m = Math.max(m, x[base + a * inner]);
+            for (int a = 0; a < len; a++) {
+                int k = base + a * inner;
+                double shifted = x[k] - m;
+                s[k] = Math.abs(shifted) + Math.abs(shifted - y[k]);
+            }
+        });
+        return s;
+    }
+
+    /** Softmax backward {@code y * (|dy| + sum|dy * y|)}; log-softmax {@code |dy| + exp(y) * sum|dy|}. */
+    static double[] softmaxBackward(SoftmaxDesc d, double[] y, double[] dy) {
+        double[] s = new double[y.length];
+        rows(d, (base, len, inner) -> {
+            double sum = 0;
+            for (int a = 0; a < len; a++) {
+                int k = base + a * inner;
+                sum += d.log() ? Math.abs(dy[k]) : Math.abs(dy[k] * y[k]);
+            }
+            for (int a = 0; a < len; a++) {
+                int k = base + a * inner;
+                s[k] = d.log() ? Math.abs(dy[k]) + Math.exp(y[k]) * sum : Math.abs(y[k]) * (Math.abs(dy[k]) + sum);
+            }
+        });
+        return s;
+    }
+
+    /**
+     * gelu dst {@code 0.5 s (1 + erf)} (or tanh): {@code 0.5 |s| (1 + |erf|)}, which is {@code |s| - |y|} for s < 0
+     * and {@code |y|} otherwise. relu and silu have no cancellation and get null.
+     */
+    static double[] activationForward(ActivationDesc d, double[] s, double[] y) {
+        return switch (d.activation()) {
+            case GELU_ERF, GELU_TANH -> {
+                double[] m = new double[s.length];
+                for (int i = 0; i < s.length; i++) m[i] = Math.max(Math.abs(y[i]), Math.abs(s[i]) - Math.abs(y[i]));
+                yield m;
+            }
+            default -> null;
+        };
+    }
+
+    /** {@code |dy| * (sum of |terms| of f'(s))}, f' written as a sum of terms in {@link ActivationReference}. */
+    static double[] activationBackward(ActivationDesc d, double[] s, double[] dy) {
+        double[] m = new double[s.length];
+        for (int i = 0; i < s.length; i++) m[i] = Math.abs(dy[i]) * ActivationReference.derivativeMagnitude(d, s[i]);
+        return m;
+    }
+
+    @FunctionalInterface
+    private interface RowAction {
+        void row(int base, int len, int inner);
+    }
+
+    private static void rows(SoftmaxDesc d, RowAction action) {
+        int outer = Math.toIntExact(d.outer());
+        int len = Math.toIntExact(d.axisLength());
+        int inner = Math.toIntExact(d.inner());
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) action.row(o * len * inner + i, len, inner);
+        }
+    }
+}
