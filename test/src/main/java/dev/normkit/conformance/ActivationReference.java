@@ -69,52 +69,27 @@ public final class ActivationReference {
 
     /** f'(s); at a kink (ReLU at 0) the PyTorch convention, the left slope alpha. */
     public static double derivative(ActivationDesc d, double s) {
-        return derivativeTerms(d, s, false);
-    }
-
-    /**
-     * The derivative with each of its terms (as written below) replaced by its absolute value: the scale of the
-     * rounding error an f32 evaluation of f'(s) makes (see {@link ErrorScales}).
-     */
-    static double derivativeMagnitude(ActivationDesc d, double s) {
-        return derivativeTerms(d, s, true);
-    }
-
-    /** f'(s) as {@code first + second}, or {@code |first| + |second|} when {@code magnitude}. */
-    private static double derivativeTerms(ActivationDesc d, double s, boolean magnitude) {
         if (Double.isNaN(s)) return s;
         double a = d.alpha();
-        double first;
-        double second;
-        switch (d.activation()) {
-            case RELU -> {
-                first = s > 0 ? 1.0 : a;
-                second = 0;
-            }
-            case GELU_ERF -> {
-                if (Double.isInfinite(s)) return s > 0 ? 1.0 : 0.0;
-                first = normalCdf(s);
-                second = s * INV_SQRT_2PI * Math.exp(-0.5 * s * s);
-            }
+        return switch (d.activation()) {
+            case RELU -> s > 0 ? 1.0 : a;
+            case GELU_ERF -> Double.isInfinite(s) ? (s > 0 ? 1.0 : 0.0)
+                    : normalCdf(s) + s * INV_SQRT_2PI * Math.exp(-0.5 * s * s);
             case GELU_TANH -> {
-                if (Double.isInfinite(s)) return s > 0 ? 1.0 : 0.0;
+                if (Double.isInfinite(s)) yield s > 0 ? 1.0 : 0.0;
                 // With t = tanh u: 0.5 (1 + t) = sig(2u) and 0.5 (1 - t^2) = 2 sig(2u) sig(-2u).
                 double u = geluTanhArgument(s);
                 double up = sigmoid(2.0 * u);
                 double du = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_CUBIC * s * s);
-                first = up;
-                second = 2.0 * s * up * sigmoid(-2.0 * u) * du;
+                yield up + 2.0 * s * up * sigmoid(-2.0 * u) * du;
             }
             case SILU -> {
                 double z = siluArgument(a, s);
                 double sig = sigmoid(z);
-                if (Double.isInfinite(s)) return a == 0 ? 0.5 : sig;
-                first = sig;
-                second = a * s * sig * sigmoid(-z);
+                if (Double.isInfinite(s)) yield a == 0 ? 0.5 : sig;
+                yield sig + a * s * sig * sigmoid(-z);
             }
-            default -> throw new IllegalArgumentException("desc: no derivative for " + d.activation());
-        }
-        return magnitude ? Math.abs(first) + Math.abs(second) : first + second;
+        };
     }
 
     /** Phi(s) = 0.5 erfc(-s / sqrt 2): the erfc form keeps the negative tail accurate. */
@@ -122,12 +97,13 @@ public final class ActivationReference {
         return 0.5 * Erf.erfc(-s * SQRT_HALF);
     }
 
-    private static double geluTanhArgument(double s) {
+    /** u = sqrt(2/pi) (s + 0.044715 s^3), the argument of tanh in gelu tanh. */
+    static double geluTanhArgument(double s) {
         return SQRT_2_OVER_PI * (s + GELU_TANH_CUBIC * s * s * s);
     }
 
     /** alpha * s, with alpha = 0 giving 0 even at infinite s. */
-    private static double siluArgument(double a, double s) {
+    static double siluArgument(double a, double s) {
         return a == 0 ? 0.0 : a * s;
     }
 

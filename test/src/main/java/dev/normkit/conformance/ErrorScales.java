@@ -19,6 +19,16 @@ import dev.normkit.SoftmaxDesc;
 final class ErrorScales {
     private ErrorScales() {}
 
+    /** tanh u rounds to +-1 in f32 beyond this |u| (1 - tanh 9.5 = 1.1e-8, below half an ulp of 1). */
+    static final double TANH_SATURATES = 9.5;
+    /** sigmoid z rounds to 1 in f32 beyond this z (1 - sig 18 = 1.5e-8). */
+    static final double SIGMOID_SATURATES = 18.0;
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+    private static final double GELU_TANH_CUBIC = 0.044715;
+    private static final double SQRT_HALF = Math.sqrt(0.5);
+    private static final double SQRT_2PI = Math.sqrt(2 * Math.PI);
+
     /**
      * Layer norm dst: {@code (|x - mu| + mean|x|) * rstd * |gamma| + |beta|}; the {@code mean|x|} term is the scale of
      * the mean's own rounding, which every element inherits. Mean: {@code mean|x|}.
@@ -137,8 +147,9 @@ final class ErrorScales {
     }
 
     /**
-     * gelu dst {@code 0.5 s (1 + erf)} (or tanh): {@code 0.5 |s| (1 + |erf|)}, which is {@code |s| - |y|} for s < 0
-     * and {@code |y|} otherwise. relu and silu have no cancellation and get null.
+     * gelu dst {@code 0.5 s (1 + e)}, e = erf or tanh: {@code 0.5 |s| (1 + |e|)}, which is {@code |s| - |y|} for s < 0
+     * and {@code |y|} otherwise: the negative tail is held to u times |s|, the scale of the product that forms it.
+     * relu and silu have no cancellation and get null.
      */
     static double[] activationForward(ActivationDesc d, double[] s, double[] y) {
         return switch (d.activation()) {
@@ -151,11 +162,45 @@ final class ErrorScales {
         };
     }
 
-    /** {@code |dy| * (sum of |terms| of f'(s))}, f' written as a sum of terms in {@link ActivationReference}. */
+    /**
+     * {@code |dy| * max(1, derivative terms)}. A derivative of these activations is O(1) (within [-0.2, 1.2]), so its
+     * error is measured against at least 1: an f32 path is held to u absolute on it, however small the exact value
+     * in a tail. The terms are those of kernels.md's formulas as an f32 path evaluates them:
+     * <ul>
+     *   <li>gelu tanh: {@code 0.5 (1 + t) + 0.5 s (1 - t^2) k (1 + 3c s^2)}; {@code 1 - t^2} cancels to the scale
+     *       {@code 1 + t^2} while t = tanh u is below 1 in f32, and is exactly 0 beyond ({@value #TANH_SATURATES}),
+     *       where only its exact value remains;</li>
+     *   <li>silu: {@code sig (1 + a s (1 - sig))}; {@code 1 - sig} cancels to the scale {@code 1 + sig} while sig is
+     *       below 1 in f32 (z below {@value #SIGMOID_SATURATES});</li>
+     *   <li>gelu erf: {@code 0.5 (1 + erf) + s phi(s)}: {@code 0.5 (1 + |erf|) + |s| phi(s)}, at most 1.2.</li>
+     * </ul>
+     */
     static double[] activationBackward(ActivationDesc d, double[] s, double[] dy) {
         double[] m = new double[s.length];
-        for (int i = 0; i < s.length; i++) m[i] = Math.abs(dy[i]) * ActivationReference.derivativeMagnitude(d, s[i]);
+        for (int i = 0; i < s.length; i++) m[i] = Math.abs(dy[i]) * Math.max(1.0, derivativeTerms(d, s[i]));
         return m;
+    }
+
+    private static double derivativeTerms(ActivationDesc d, double s) {
+        if (!Double.isFinite(s)) return 0;
+        return switch (d.activation()) {
+            case GELU_TANH -> {
+                double u = ActivationReference.geluTanhArgument(s);
+                double t = Math.tanh(u);
+                double oneMinusT2 = Math.abs(u) < TANH_SATURATES ? 1 + t * t : 1 - t * t;
+                yield 0.5 * (1 + Math.abs(t)) + 0.5 * Math.abs(s) * oneMinusT2 * SQRT_2_OVER_PI
+                        * (1 + 3 * GELU_TANH_CUBIC * s * s);
+            }
+            case SILU -> {
+                double z = ActivationReference.siluArgument(d.alpha(), s);
+                double sig = ActivationReference.sigmoid(z);
+                double oneMinusSig = z < SIGMOID_SATURATES ? 1 + sig : ActivationReference.sigmoid(-z);
+                yield sig + Math.abs(d.alpha() * s) * sig * oneMinusSig;
+            }
+            case GELU_ERF -> 0.5 * (1 + Math.abs(Erf.erf(s * SQRT_HALF)))
+                    + Math.abs(s) * Math.exp(-0.5 * s * s) / SQRT_2PI;
+            case RELU -> Math.abs(d.alpha()) + (s > 0 ? 1 : 0);
+        };
     }
 
     @FunctionalInterface
