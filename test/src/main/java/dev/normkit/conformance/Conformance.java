@@ -90,7 +90,7 @@ public final class Conformance {
      */
     public static CheckResult evaluate(ConformanceCase c, CaseData data, String path, String kernelPath,
             Map<String, float[]> outputs) {
-        Tolerance tol = Tolerances.of(c.kernel(), c.direction(), c.family());
+        Tolerance tol = Tolerances.of(c);
         OneDnnDifferences.Exclusion excl = OneDnnDifferences.forCase(c, data, path);
         Optional<ErrorMetrics.Comparison> total = Optional.empty();
         for (Map.Entry<String, double[]> e : data.expected().entrySet()) {
@@ -117,7 +117,7 @@ public final class Conformance {
     }
 
     private static CheckResult failed(ConformanceCase c, String path, String why) {
-        Tolerance tol = Tolerances.of(c.kernel(), c.direction(), c.family());
+        Tolerance tol = Tolerances.of(c);
         return new CheckResult(c.kernel(), c.direction(), c.desc().shape(), path, c.inputsLabel(), Double.NaN,
                 Double.NaN, Double.NaN, tol.maxRel(), false, why);
     }

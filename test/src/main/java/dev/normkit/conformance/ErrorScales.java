@@ -111,8 +111,10 @@ final class ErrorScales {
     }
 
     /**
-     * Log-softmax dst {@code (x - m) - lse}: {@code |x - m| + lse}, with lse read off the reference as
-     * {@code (x - m) - y}. Softmax dst has no cancellation and gets null.
+     * Log-softmax dst {@code (x - m) - lse}: {@code |x - m| + lse + 1}, with lse read off the reference as
+     * {@code (x - m) - y}. The 1: {@code lse = log S} carries the relative rounding error of the sum S (~u) as an
+     * absolute error, however close S is to 1 and lse to 0 (a peaked row, where y at the maximum is -lse). Softmax dst
+     * has no cancellation and gets null.
      */
     static double[] softmaxForward(SoftmaxDesc d, double[] x, double[] y) {
         if (!d.log()) return null;
@@ -123,7 +125,7 @@ final class ErrorScales {
             for (int a = 0; a < len; a++) {
                 int k = base + a * inner;
                 double shifted = x[k] - m;
-                s[k] = Math.abs(shifted) + Math.abs(shifted - y[k]);
+                s[k] = Math.abs(shifted) + Math.abs(shifted - y[k]) + 1.0;
             }
         });
         return s;

@@ -64,7 +64,7 @@ class ComparisonCanFailTest {
         Map<String, float[]> out = rounded(data);
         String first = data.expected().keySet().iterator().next();
         double[] ref = data.expected().get(first);
-        Tolerance tol = Tolerances.of(c.kernel(), c.direction(), c.family());
+        Tolerance tol = Tolerances.of(c);
         int at = largestFinite(ref);
         double[] scales = data.scale(first);
         double scale = Math.max(tol.floor(), Math.max(Math.abs(ref[at]), scales == null ? 0 : scales[at]));
