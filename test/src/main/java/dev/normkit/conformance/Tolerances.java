@@ -24,11 +24,12 @@ public final class Tolerances {
     public static final double U = 0x1p-24;
 
     /**
-     * Values below 1e-35 are compared absolutely against it. exp underflows f32's normal range below -87.3, and a
-     * path may flush there: a softmax tail (e^-100 / sum) or a silu on such an exp ({@code -88 * e^-88 ~ -5e-37}; at
-     * most ~1e-36) may come out as 0.
+     * Values below 1e-29 are compared absolutely against it, so with bounds of a few u (~1e-7) absolute errors below
+     * ~1e-36 never fail. That is the largest value an f32 path may legitimately flush to 0: exp underflows the normal
+     * range below -87.3, so a silu on such an exp ({@code -88.8 * e^-88.8 = -2.4e-37}, at most ~1e-36) or a softmax
+     * tail (subnormal, below 1.2e-38) may come out as 0.
      */
-    public static final double FLOOR = 1e-35;
+    public static final double FLOOR = 1e-29;
 
     /** The tolerance for a case: its kernel direction, with n from its descriptor. */
     public static Tolerance of(ConformanceCase c) {
