@@ -22,7 +22,7 @@ final class Json {
     }
 
     static String toText(JsonArray records) {
-        return new GsonBuilder().setPrettyPrinting().create().toJson(records) + "\n";
+        return new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(records) + "\n";
     }
 
     static void write(Path file, JsonArray records) throws IOException {

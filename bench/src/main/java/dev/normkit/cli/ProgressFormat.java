@@ -1,5 +1,6 @@
 package dev.normkit.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -13,11 +14,15 @@ import org.openjdk.jmh.runner.format.OutputFormat;
 /**
  * JMH output cut to one line per benchmark and its result, so a run of dozens of benchmarks stays readable. Failures
  * (JMH's {@code <failure>} blocks, a fork's stack trace) and warnings pass through; JMH's banners and per-iteration
- * lines do not. What each fork prints itself (which path it measures) reaches the console unchanged.
+ * lines do not, nor the notice every forked JVM prints for the incubator module (the command line printed it once
+ * already). What each fork prints itself (which path it measures) reaches the console unchanged.
  */
 final class ProgressFormat implements OutputFormat {
+    static final String INCUBATOR_NOTICE = "WARNING: Using incubator modules: jdk.incubator.vector";
+
     private final PrintWriter out;
     private final int total;
+    private final ByteArrayOutputStream forkLine = new ByteArrayOutputStream();
     private int started;
 
     ProgressFormat(PrintWriter out, int total) {
@@ -36,8 +41,8 @@ final class ProgressFormat implements OutputFormat {
     public void endBenchmark(BenchmarkResult result) {
         if (result == null) return;
         BenchResult r = BenchResults.from(result.getParams(), result.getPrimaryResult());
-        out.println("        " + Numbers.fixed(r.gbps()) + " GB/s, " + Numbers.nanos(r.nsPerOp()) + " ns/op ±"
-                + Numbers.percent(r.errorPct()) + "%");
+        String error = Double.isFinite(r.errorPct()) ? " ±" + Numbers.percent(r.errorPct()) + "%" : "";
+        out.println("        " + Numbers.fixed(r.gbps()) + " GB/s, " + Numbers.nanos(r.nsPerOp()) + " ns/op" + error);
         out.flush();
     }
 
@@ -78,13 +83,23 @@ final class ProgressFormat implements OutputFormat {
     @Override
     public void verbosePrintln(String s) {}
 
+    /** A forked JVM's own stdout and stderr, byte by byte: passed on a line at a time. */
     @Override
     public void write(int b) {
-        out.write(b);
+        if (b == '\n') {
+            String line = forkLine.toString(StandardCharsets.UTF_8);
+            forkLine.reset();
+            if (!line.strip().equals(INCUBATOR_NOTICE)) {
+                out.println(line);
+                out.flush();
+            }
+        } else {
+            forkLine.write(b);
+        }
     }
 
     @Override
     public void write(byte[] b) {
-        out.print(new String(b, StandardCharsets.UTF_8));
+        for (byte x : b) write(x);
     }
 }
