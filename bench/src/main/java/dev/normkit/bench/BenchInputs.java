@@ -11,6 +11,7 @@ import dev.normkit.SoftmaxKernel;
 import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
 import java.lang.foreign.MemorySegment;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Realistic inputs, identical on every path: data and upstream gradients from N(0, 1), gamma from N(1, 0.1^2), beta
@@ -60,7 +61,7 @@ final class BenchInputs {
         return t.specs().stream().anyMatch(s -> s.name().equals(name) && s.role() == TensorSpec.Role.INPUT);
     }
 
-    private static void fillIfPresent(Tensors t, String name, long stream, java.util.function.DoubleUnaryOperator f) {
+    private static void fillIfPresent(Tensors t, String name, long stream, DoubleUnaryOperator f) {
         if (t.has(name)) t.fillNormal(name, SEED + stream, f);
     }
 }

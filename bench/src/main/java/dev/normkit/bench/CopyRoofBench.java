@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,7 +58,7 @@ public class CopyRoofBench {
         dst = tensors.segment("dst");
         n = s.elementCount();
         System.out.println("normkit-bench: measuring copy roof " + s + " (Vector API, "
-                + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit, native segments)");
+                + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit, native segments)");
     }
 
     @Benchmark

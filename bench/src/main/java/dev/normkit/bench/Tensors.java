@@ -21,12 +21,15 @@ public final class Tensors {
     private final Map<String, TensorSpec> specs = new LinkedHashMap<>();
     private final Map<String, MemorySegment> segments = new LinkedHashMap<>();
     private final Map<String, float[]> arrays = new LinkedHashMap<>();
+    private final boolean heap;
 
-    private Tensors() {}
+    private Tensors(boolean heap) {
+        this.heap = heap;
+    }
 
     /** Native segments allocated in {@code arena}; they live as long as it does. */
     public static Tensors allocateNative(List<TensorSpec> specs, Arena arena) {
-        Tensors t = new Tensors();
+        Tensors t = new Tensors(false);
         for (TensorSpec s : specs) {
             t.specs.put(s.name(), s);
             t.segments.put(s.name(), arena.allocate(s.bytes(), ALIGNMENT));
@@ -36,7 +39,7 @@ public final class Tensors {
 
     /** {@code float[]} tensors; {@link #segment} wraps them as heap segments. */
     public static Tensors allocateHeap(List<TensorSpec> specs) {
-        Tensors t = new Tensors();
+        Tensors t = new Tensors(true);
         for (TensorSpec s : specs) {
             if (s.floats() > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException(s.name() + ": " + s.floats()
@@ -69,7 +72,7 @@ public final class Tensors {
      * @throws IllegalStateException for native tensors
      */
     public float[] array(String name) {
-        if (arrays.isEmpty() && !segments.isEmpty()) {
+        if (!heap) {
             throw new IllegalStateException(name + ": tensors are native segments, not float[]");
         }
         return arrays.get(name);

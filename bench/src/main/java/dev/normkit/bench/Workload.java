@@ -7,10 +7,12 @@ import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.Shape;
 import dev.normkit.Support;
+import dev.normkit.UnsupportedKernelException;
 import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
 import java.lang.foreign.Arena;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,7 +47,7 @@ public final class Workload implements AutoCloseable {
      * Prepares the workload.
      *
      * @throws BackendUnavailableException if the path cannot run here
-     * @throws dev.normkit.UnsupportedKernelException if the path does not run this kernel
+     * @throws UnsupportedKernelException if the path does not run this kernel
      * @throws IllegalStateException if the kernel the path handed out runs on another path
      */
     public static Workload open(KernelId kernel, Direction direction, Shape shape, BenchPath path) {
@@ -53,9 +55,9 @@ public final class Workload implements AutoCloseable {
         KernelDesc<?> desc = kernel.desc(shape);
         Support support = backend.support(desc);
         if (!support.supported()) {
-            throw new dev.normkit.UnsupportedKernelException(path.backend(), desc, support.reason());
+            throw new UnsupportedKernelException(path.backend(), desc, support.reason());
         }
-        var specs = BytesModel.tensors(kernel, direction, shape);
+        List<TensorSpec> specs = BytesModel.tensors(kernel, direction, shape);
         Arena arena = path.heapArrays() ? null : Arena.ofShared();
         Kernel instance = null;
         try {

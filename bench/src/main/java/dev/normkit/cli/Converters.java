@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -93,7 +94,7 @@ final class Converters {
         }
     }
 
-    private static <T> T parse(java.util.function.Supplier<T> p) {
+    private static <T> T parse(Supplier<T> p) {
         try {
             return p.get();
         } catch (IllegalArgumentException e) {
