@@ -39,6 +39,7 @@ final class BenchStep {
             out.println("wrote " + outcome.results().size() + " benchmark records to " + json);
         }
         for (String f : outcome.failed()) out.println("bench: FAILED (no result; see its output above): " + f);
+        out.flush();
         return outcome.failed().isEmpty() ? 0 : 1;
     }
 }

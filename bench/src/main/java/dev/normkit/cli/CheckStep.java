@@ -48,6 +48,7 @@ final class CheckStep {
         out.println(failed == 0
                 ? "check: all " + results.size() + " checks passed"
                 : "check: " + failed + " of " + results.size() + " checks FAILED");
+        out.flush();
         return failed == 0 ? 0 : 1;
     }
 

@@ -48,12 +48,22 @@ public final class NormkitCommand implements Callable<Integer> {
 
     public static void main(String... args) {
         LibraryLog.quiet();
-        System.exit(commandLine().execute(args));
+        CommandLine cmd = commandLine();
+        int status = cmd.execute(args);
+        // Tables are printed with print(), which an auto-flushing writer does not flush.
+        cmd.getOut().flush();
+        cmd.getErr().flush();
+        System.exit(status);
     }
 
-    /** The configured command line; tests redirect its output with {@code setOut}/{@code setErr}. */
+    /**
+     * The configured command line, every subcommand writing to one stdout and one stderr writer; tests redirect them
+     * with {@code setOut}/{@code setErr}.
+     */
     static CommandLine commandLine() {
         return new CommandLine(new NormkitCommand())
+                .setOut(new PrintWriter(System.out, true))
+                .setErr(new PrintWriter(System.err, true))
                 .setParameterExceptionHandler(new UsageErrors())
                 .setExecutionExceptionHandler(new RunErrors());
     }
