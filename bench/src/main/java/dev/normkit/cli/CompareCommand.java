@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
             "  2. check: every kernel direction on every path against the float64 reference, on a",
             "     reduced set of shapes (one summary line per kernel, direction and path);",
             "  3. bench: the forward of every kernel at the L2 (64x1024) and LLC (4096x1024) sizes,",
-            "     and at the DRAM size (16384x4096) for layer_norm and softmax, with short JMH runs,",
+            "     and at the DRAM size (16384x4096) for layer_norm and relu, with short JMH runs,",
             "     and the ratios vector/onednn, vector/scalar and kernel/copy.",
             "Exits with status 1 if a check fails or a benchmark fails to run.",
             "For the full picture use 'normkit check' and 'normkit bench'.",
@@ -39,8 +39,11 @@ final class CompareCommand implements Callable<Integer> {
     /** Lengths below, at and above the vector widths, and a BERT-base row. */
     static final List<Shape> CHECK_SHAPES = List.of(Shape.of(3, 17), Shape.of(16, 768));
 
-    /** Kernels also measured at the DRAM size: a normalization and an exp-heavy row kernel. */
-    static final List<KernelId> DRAM_KERNELS = List.of(KernelId.LAYER_NORM, KernelId.SOFTMAX);
+    /**
+     * Kernels also measured at the DRAM size: memory-bound ones, where DRAM is what limits them (an exp-heavy kernel
+     * on the scalar path takes seconds per call there and would mostly measure exp).
+     */
+    static final List<KernelId> DRAM_KERNELS = List.of(KernelId.LAYER_NORM, KernelId.RELU);
 
     static final List<BenchPath> PATHS = List.of(BenchPath.SCALAR, BenchPath.VECTOR, BenchPath.ONEDNN);
 
