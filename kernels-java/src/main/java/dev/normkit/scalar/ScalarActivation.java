@@ -1,0 +1,168 @@
+package dev.normkit.scalar;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.ActivationKernel;
+import dev.normkit.spi.KernelArgs;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Elementwise activations in plain Java: each element is computed in double and rounded once to float, so results
+ * are the float nearest the exact value (within an ulp).
+ *
+ * <p>Conventions (the same on the vector path): ReLU's derivative at 0 is 0, as PyTorch; ReLU with alpha = 0 maps
+ * every non-positive input to +0; NaN in gives NaN out, in forward and in backward (so {@code diffDst * f'} is a plain
+ * product: an infinite or NaN {@code diffDst} times a zero derivative is NaN). At +-infinity every function and
+ * derivative takes its limit: gelu(-inf) = -0, gelu(+inf) = +inf, silu(-inf) = -0 (alpha > 0), and the derivatives
+ * tend to 0 or 1.
+ */
+final class ScalarActivation implements ActivationKernel {
+
+    private static final double SQRT_HALF = Math.sqrt(0.5);
+    private static final double ONE_OVER_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+    /** GELU tanh: tanh(u) with u = sqrt(2/pi) (s + 0.044715 s^3), written as sigmoid(2u), 2u = s (G1 + G3 s^2). */
+    private static final double G1 = 2.0 * Math.sqrt(2.0 / Math.PI);
+    private static final double G3 = G1 * 0.044715;
+
+    private final ActivationDesc desc;
+    private final double alpha;
+    private final long n;
+
+    ScalarActivation(ActivationDesc desc) {
+        this.desc = desc;
+        this.alpha = desc.alpha();
+        this.n = desc.shape().elementCount();
+    }
+
+    @Override
+    public ActivationDesc desc() {
+        return desc;
+    }
+
+    @Override
+    public String path() {
+        return "scalar";
+    }
+
+    @Override
+    public void forward(MemorySegment src, MemorySegment dst) {
+        KernelArgs.activationForward(desc, src, dst);
+        for (long i = 0; i < n; i++) {
+            double s = src.getAtIndex(JAVA_FLOAT, i);
+            dst.setAtIndex(JAVA_FLOAT, i, (float) value(s));
+        }
+    }
+
+    @Override
+    public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
+        KernelArgs.activationBackward(desc, src, diffDst, diffSrc);
+        for (long i = 0; i < n; i++) {
+            double s = src.getAtIndex(JAVA_FLOAT, i);
+            double dy = diffDst.getAtIndex(JAVA_FLOAT, i);
+            diffSrc.setAtIndex(JAVA_FLOAT, i, (float) (dy * derivative(s)));
+        }
+    }
+
+    /** Only ReLU with alpha >= 0 gets here, where dst > 0 exactly when src > 0: its derivative reads the same. */
+    @Override
+    public void backwardFromDst(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc) {
+        KernelArgs.activationBackwardFromDst(desc, dst, diffDst, diffSrc);
+        for (long i = 0; i < n; i++) {
+            double d = dst.getAtIndex(JAVA_FLOAT, i);
+            double dy = diffDst.getAtIndex(JAVA_FLOAT, i);
+            diffSrc.setAtIndex(JAVA_FLOAT, i, (float) (dy * reluDerivative(d)));
+        }
+    }
+
+    private double value(double s) {
+        return switch (desc.activation()) {
+            case RELU -> relu(s);
+            case GELU_ERF -> geluErf(s);
+            case GELU_TANH -> geluTanh(s);
+            case SILU -> silu(s);
+        };
+    }
+
+    private double derivative(double s) {
+        return switch (desc.activation()) {
+            case RELU -> reluDerivative(s);
+            case GELU_ERF -> geluErfDerivative(s);
+            case GELU_TANH -> geluTanhDerivative(s);
+            case SILU -> siluDerivative(s);
+        };
+    }
+
+    private double relu(double s) {
+        if (s > 0 || Double.isNaN(s)) {
+            return s;
+        }
+        return alpha == 0 ? 0.0 : alpha * s; // not 0 * s: that is NaN at -inf and -0 elsewhere
+    }
+
+    private double reluDerivative(double s) {
+        if (Double.isNaN(s)) {
+            return s;
+        }
+        return s > 0 ? 1.0 : alpha;
+    }
+
+    /** s Phi(s) with Phi(s) = erfc(-s/sqrt 2)/2, which keeps its relative accuracy for negative s. */
+    private static double geluErf(double s) {
+        if (s == Double.NEGATIVE_INFINITY) {
+            return -0.0; // the limit; -inf * Phi(-inf) would be -inf * 0
+        }
+        return s * 0.5 * ErrorFunction.erfc(-s * SQRT_HALF);
+    }
+
+    /** Phi(s) + s phi(s), phi the standard normal density. */
+    private static double geluErfDerivative(double s) {
+        if (Double.isInfinite(s)) {
+            return s > 0 ? 1.0 : 0.0;
+        }
+        return 0.5 * ErrorFunction.erfc(-s * SQRT_HALF) + s * ONE_OVER_SQRT_2PI * Math.exp(-0.5 * s * s);
+    }
+
+    /**
+     * 0.5 s (1 + tanh u) computed as s sigmoid(2u): the same value, without the cancellation of 1 + tanh u for
+     * negative s.
+     */
+    private static double geluTanh(double s) {
+        if (s == Double.NEGATIVE_INFINITY) {
+            return -0.0;
+        }
+        return s * sigmoid(s * (G1 + G3 * s * s));
+    }
+
+    /** With g = 2u: sigmoid(g) + s g' sigmoid(g) sigmoid(-g), g' = G1 + 3 G3 s^2. */
+    private static double geluTanhDerivative(double s) {
+        if (Double.isInfinite(s)) {
+            return s > 0 ? 1.0 : 0.0;
+        }
+        double g = s * (G1 + G3 * s * s);
+        double gPrime = G1 + 3.0 * G3 * s * s;
+        return sigmoid(g) + s * gPrime * sigmoid(g) * sigmoid(-g);
+    }
+
+    private double silu(double s) {
+        if (Double.isInfinite(s)) {
+            // sigmoid(alpha s) tends to 1, 1/2 (alpha = 0) or 0, where s times it tends to a signed zero
+            return alpha == 0 || (alpha > 0) == (s > 0) ? s : Math.copySign(0.0, s);
+        }
+        return s * sigmoid(alpha * s);
+    }
+
+    /** With x = alpha s: sigmoid(x) (1 + x sigmoid(-x)). */
+    private double siluDerivative(double s) {
+        if (Double.isInfinite(s)) {
+            return alpha == 0 ? 0.5 : (alpha > 0) == (s > 0) ? 1.0 : 0.0;
+        }
+        double x = alpha * s;
+        return sigmoid(x) * (1.0 + x * sigmoid(-x));
+    }
+
+    /** 1/(1 + e^-x); exact 0 or 1 in the far tails, never NaN for finite x. */
+    private static double sigmoid(double x) {
+        return 1.0 / (1.0 + Math.exp(-x));
+    }
+}
