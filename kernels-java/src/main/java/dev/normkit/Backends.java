@@ -51,7 +51,9 @@ public final class Backends {
                 if (l.backend != null) {
                     LOG.log(Level.DEBUG, "normkit: {0} path available: {1}", name, l.backend.description());
                 } else {
-                    LOG.log(Level.WARNING, "normkit: {0} path unavailable: {1}", name, l.reason);
+                    // A path whose jar is absent was not asked for: only a present path that failed is worth a warning.
+                    LOG.log(l.provider == null ? Level.DEBUG : Level.WARNING,
+                            "normkit: {0} path unavailable: {1}", name, l.reason);
                 }
             });
             return result;

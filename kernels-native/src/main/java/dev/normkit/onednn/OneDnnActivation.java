@@ -1,0 +1,147 @@
+package dev.normkit.onednn;
+
+import static dev.normkit.onednn.dnnl.ExecArg.DIFF_DST;
+import static dev.normkit.onednn.dnnl.ExecArg.DIFF_SRC;
+import static dev.normkit.onednn.dnnl.ExecArg.DST;
+import static dev.normkit.onednn.dnnl.ExecArg.SRC;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.ActivationKernel;
+import dev.normkit.onednn.dnnl.DataType;
+import dev.normkit.onednn.dnnl.DnnlEngine;
+import dev.normkit.onednn.dnnl.DnnlMemoryDesc;
+import dev.normkit.onednn.dnnl.DnnlPrimitiveDesc;
+import dev.normkit.onednn.dnnl.EltwiseAlg;
+import dev.normkit.onednn.dnnl.FormatTag;
+import dev.normkit.onednn.dnnl.PropKind;
+import dev.normkit.spi.KernelArgs;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Elementwise activations on oneDNN's {@code eltwise} primitive over the tensor seen as 1-D: relu(alpha = slope),
+ * gelu_erf, gelu_tanh, swish(alpha) for SiLU. Primitives made once: inference forward, backward from src (the forward
+ * algorithm, hinted by its training forward), and, where the descriptor has one, backward from dst (the
+ * {@code _use_dst_for_bwd} algorithm, which reads dst).
+ *
+ * <p>oneDNN's behaviour on special values differs from the Java paths' (relu maps NaN to 0 on AVX2).
+ */
+final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
+
+    private final ActivationDesc desc;
+    private final StagedPrimitive forward;
+    private final StagedPrimitive backward;
+    /** Null when the descriptor has no backward from dst. */
+    private final StagedPrimitive backwardFromDst;
+
+    /** How a normkit activation maps onto oneDNN eltwise; {@code fromDst} is null when oneDNN has no dst variant. */
+    record Eltwise(EltwiseAlg alg, EltwiseAlg fromDst, float alpha, float beta) {
+
+        static Eltwise of(ActivationDesc d) {
+            return switch (d.activation()) {
+                case RELU -> new Eltwise(EltwiseAlg.RELU, EltwiseAlg.RELU_USE_DST_FOR_BWD, d.alpha(), 0f);
+                case GELU_ERF -> new Eltwise(EltwiseAlg.GELU_ERF, null, 0f, 0f);
+                case GELU_TANH -> new Eltwise(EltwiseAlg.GELU_TANH, null, 0f, 0f);
+                case SILU -> new Eltwise(EltwiseAlg.SWISH, null, d.alpha(), 0f);
+            };
+        }
+    }
+
+    /** The descriptors of an activation kernel; {@code all} also holds the training forwards that hint backward. */
+    record Descs(PrimitiveDescs all, DnnlPrimitiveDesc forward, DnnlPrimitiveDesc backward,
+            DnnlPrimitiveDesc backwardFromDst) implements AutoCloseable {
+        @Override
+        public void close() {
+            all.close();
+        }
+    }
+
+    OneDnnActivation(DnnlEngine engine, OneDnnThreads threads, ActivationDesc desc, Descs pds) {
+        super(engine, threads);
+        this.desc = desc;
+        long n = desc.shape().elementCount();
+        try {
+            MemorySegment data0 = floats(n), data1 = floats(n), data2 = floats(n);
+            forward = primitive(pds.forward());
+            forward.stage(SRC, n, data0);
+            forward.stage(DST, n, data1);
+            backward = primitive(pds.backward());
+            backward.stage(SRC, n, data0);
+            backward.stage(DIFF_DST, n, data1);
+            backward.stage(DIFF_SRC, n, data2);
+            if (pds.backwardFromDst() != null) {
+                backwardFromDst = primitive(pds.backwardFromDst());
+                backwardFromDst.stage(DST, n, data0);
+                backwardFromDst.stage(DIFF_DST, n, data1);
+                backwardFromDst.stage(DIFF_SRC, n, data2);
+            } else {
+                backwardFromDst = null;
+            }
+        } catch (RuntimeException e) {
+            throw closeAfterFailure(e);
+        }
+    }
+
+    /**
+     * The oneDNN descriptors of an activation descriptor.
+     *
+     * @throws dev.normkit.onednn.dnnl.DnnlException when oneDNN cannot run it
+     * @throws IllegalArgumentException when the descriptor has a backward from dst that oneDNN lacks
+     */
+    static Descs descs(DnnlEngine engine, ActivationDesc d) {
+        Eltwise e = Eltwise.of(d);
+        if (d.hasBackwardFromDst() && e.fromDst() == null) {
+            throw new IllegalArgumentException("oneDNN has no _use_dst_for_bwd algorithm for " + d.kernelName());
+        }
+        PrimitiveDescs all = new PrimitiveDescs();
+        try (DnnlMemoryDesc data = DnnlMemoryDesc.of(DataType.F32, FormatTag.A, d.shape().elementCount())) {
+            DnnlPrimitiveDesc forward = all.add(() -> DnnlPrimitiveDesc.eltwiseForward(engine,
+                    PropKind.FORWARD_INFERENCE, e.alg(), data, data, e.alpha(), e.beta()));
+            DnnlPrimitiveDesc backward = backward(all, engine, e.alg(), data, e);
+            DnnlPrimitiveDesc fromDst = d.hasBackwardFromDst() ? backward(all, engine, e.fromDst(), data, e) : null;
+            return new Descs(all, forward, backward, fromDst);
+        }
+    }
+
+    /** Backward with {@code alg}: its data argument is SRC, or DST for a {@code _use_dst_for_bwd} algorithm. */
+    private static DnnlPrimitiveDesc backward(PrimitiveDescs all, DnnlEngine engine, EltwiseAlg alg,
+            DnnlMemoryDesc data, Eltwise e) {
+        DnnlPrimitiveDesc hint = all.add(() -> DnnlPrimitiveDesc.eltwiseForward(engine, PropKind.FORWARD_TRAINING,
+                alg, data, data, e.alpha(), e.beta()));
+        return all.add(() -> DnnlPrimitiveDesc.eltwiseBackward(engine, alg, data, data, data, e.alpha(), e.beta(),
+                hint));
+    }
+
+    @Override
+    public ActivationDesc desc() {
+        return desc;
+    }
+
+    @Override
+    public void forward(MemorySegment src, MemorySegment dst) {
+        KernelArgs.activationForward(desc, src, dst);
+        begin();
+        forward.input(SRC, src);
+        forward.output(DST, dst);
+        forward.execute(stream);
+    }
+
+    @Override
+    public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
+        KernelArgs.activationBackward(desc, src, diffDst, diffSrc);
+        begin();
+        backward.input(SRC, src);
+        backward.input(DIFF_DST, diffDst);
+        backward.output(DIFF_SRC, diffSrc);
+        backward.execute(stream);
+    }
+
+    @Override
+    public void backwardFromDst(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc) {
+        KernelArgs.activationBackwardFromDst(desc, dst, diffDst, diffSrc);
+        begin();
+        backwardFromDst.input(DST, dst);
+        backwardFromDst.input(DIFF_DST, diffDst);
+        backwardFromDst.output(DIFF_SRC, diffSrc);
+        backwardFromDst.execute(stream);
+    }
+}

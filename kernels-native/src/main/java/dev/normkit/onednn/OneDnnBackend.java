@@ -1,0 +1,133 @@
+package dev.normkit.onednn;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.Backend;
+import dev.normkit.Kernel;
+import dev.normkit.KernelDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.SoftmaxDesc;
+import dev.normkit.Support;
+import dev.normkit.UnsupportedKernelException;
+import dev.normkit.onednn.dnnl.DnnlEngine;
+import dev.normkit.onednn.dnnl.DnnlException;
+import dev.normkit.onednn.dnnl.DnnlInfo;
+import java.util.function.Supplier;
+
+/**
+ * The {@code onednn} path: normkit kernels on oneDNN 3.13 primitives, reached through FFM. Loaded by
+ * {@link OneDnnBackendProvider}; it creates the CPU engine once and every kernel runs on it.
+ *
+ * <p><b>Threads.</b> oneDNN runs on OpenMP threads. The system property {@code normkit.onednn.threads} (default 1,
+ * to match the single-threaded Java paths, read once when the path loads) sets how many: it is applied with
+ * {@code omp_set_num_threads} before a kernel creates its primitives and again before each run, because libgomp keeps
+ * the setting per calling thread; a kernel therefore uses that many threads whichever thread runs it. The
+ * description says the count, e.g. {@code oneDNN 3.13.0, avx2, 1 OpenMP thread}.
+ *
+ * <p><b>Memory.</b> Native segments are used in place (zero-copy); heap segments are copied through native staging
+ * buffers each kernel allocates once, at creation. Kernels are not thread-safe: each holds its own stream and the
+ * arguments of its current run.
+ *
+ * <p><b>Support.</b> A descriptor is supported when oneDNN can make its primitive descriptors (inference and
+ * training forward, backward); otherwise {@link #support} gives oneDNN's reason (e.g. {@code unimplemented}).
+ */
+public final class OneDnnBackend implements Backend {
+
+    /** The path's name. */
+    static final String NAME = "onednn";
+
+    private final DnnlEngine engine;
+    private final OneDnnThreads threads;
+    private final String description;
+
+    private OneDnnBackend(DnnlEngine engine, OneDnnThreads threads, String description) {
+        this.engine = engine;
+        this.threads = threads;
+        this.description = description;
+    }
+
+    /**
+     * Loads the path: reads the thread count and creates the CPU engine. oneDNN must be loaded.
+     *
+     * @throws dev.normkit.BackendUnavailableException when {@code normkit.onednn.threads} is invalid or cannot be
+     *     applied
+     */
+    static OneDnnBackend load() {
+        OneDnnThreads threads = OneDnnThreads.fromSystemProperty();
+        threads.apply();
+        DnnlEngine engine = DnnlEngine.cpu();
+        int n = threads.count();
+        String description = "oneDNN " + DnnlInfo.version() + ", " + DnnlInfo.cpuIsa() + ", " + n + " OpenMP thread"
+                + (n == 1 ? "" : "s");
+        return new OneDnnBackend(engine, threads, description);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    /** The OpenMP thread count every kernel of this path runs with. */
+    public int threads() {
+        return threads.count();
+    }
+
+    @Override
+    public Support support(KernelDesc<?> desc) {
+        threads.apply();
+        try {
+            switch (desc) {
+                case LayerNormDesc d -> OneDnnLayerNorm.descs(engine, d).close();
+                case RmsNormDesc d -> OneDnnRmsNorm.descs(engine, d).close();
+                case SoftmaxDesc d -> OneDnnSoftmax.descs(engine, d).close();
+                case ActivationDesc d -> OneDnnActivation.descs(engine, d).close();
+            }
+            return Support.yes();
+        } catch (DnnlException | IllegalArgumentException e) {
+            return Support.no(e.getMessage());
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K extends Kernel> K create(KernelDesc<K> desc) {
+        threads.apply();
+        Kernel kernel = switch (desc) {
+            case LayerNormDesc d -> {
+                try (LayerNormalizationDescs pds = descs(d, () -> OneDnnLayerNorm.descs(engine, d))) {
+                    yield new OneDnnLayerNorm(engine, threads, d, pds);
+                }
+            }
+            case RmsNormDesc d -> {
+                try (LayerNormalizationDescs pds = descs(d, () -> OneDnnRmsNorm.descs(engine, d))) {
+                    yield new OneDnnRmsNorm(engine, threads, d, pds);
+                }
+            }
+            case SoftmaxDesc d -> {
+                try (OneDnnSoftmax.Descs pds = descs(d, () -> OneDnnSoftmax.descs(engine, d))) {
+                    yield new OneDnnSoftmax(engine, threads, d, pds);
+                }
+            }
+            case ActivationDesc d -> {
+                try (OneDnnActivation.Descs pds = descs(d, () -> OneDnnActivation.descs(engine, d))) {
+                    yield new OneDnnActivation(engine, threads, d, pds);
+                }
+            }
+        };
+        return (K) kernel;
+    }
+
+    /** Makes a kernel's descriptors; oneDNN refusing them is the {@link UnsupportedKernelException} support predicts. */
+    private <P> P descs(KernelDesc<?> desc, Supplier<P> maker) {
+        try {
+            return maker.get();
+        } catch (DnnlException | IllegalArgumentException e) {
+            throw new UnsupportedKernelException(NAME, desc, e.getMessage());
+        }
+    }
+}
