@@ -21,5 +21,5 @@ public final class BenchJvm {
 
     /** For {@code OptionsBuilder.jvmArgsAppend}, which replaces (does not add to) the annotations' fork arguments. */
     public static final List<String> FORK_FLAGS = List.of(ADD_MODULES, VECTOR_MODULE, NATIVE_ACCESS, ALLOW_UNSAFE,
-            FOREGROUND_COMPILE);
+            FOREGROUND_COMPILE, OneDnnThreads.FORK_FLAG);
 }

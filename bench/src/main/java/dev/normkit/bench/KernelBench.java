@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {BenchJvm.ADD_MODULES, BenchJvm.VECTOR_MODULE, BenchJvm.NATIVE_ACCESS,
-        BenchJvm.ALLOW_UNSAFE, BenchJvm.FOREGROUND_COMPILE})
+        BenchJvm.ALLOW_UNSAFE, BenchJvm.FOREGROUND_COMPILE,
+        OneDnnThreads.FORK_FLAG})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class KernelBench {

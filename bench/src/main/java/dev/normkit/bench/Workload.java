@@ -64,8 +64,7 @@ public final class Workload implements AutoCloseable {
             Tensors tensors = arena == null ? Tensors.allocateHeap(specs) : Tensors.allocateNative(specs, arena);
             BenchInputs.fill(kernel, direction, shape, tensors);
             if (path.backend().equals("onednn")) {
-                // Before the primitive is created: oneDNN's primitive cache keys on the thread count.
-                OneDnnThreads.setForThisThread(OneDnnThreads.PER_CALL);
+                OneDnnThreads.requireRunsWith(backend, OneDnnThreads.PER_CALL);
             }
             instance = backend.create(desc);
             PathGuard.requireRanOn(path, instance);
