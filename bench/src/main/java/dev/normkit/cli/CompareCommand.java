@@ -48,10 +48,11 @@ final class CompareCommand implements Callable<Integer> {
     static final List<BenchPath> PATHS = List.of(BenchPath.SCALAR, BenchPath.VECTOR, BenchPath.ONEDNN);
 
     /**
-     * Short on purpose: one fork, 2 x 0.5 s warm-up (enough for C2 to compile the Vector API loops even on a busy
-     * machine: interpreted, they run a thousand times slower), 3 x 0.5 s measured; the error column says how short.
+     * Short on purpose, so the 63 benchmarks (each in its own JVM) fit in a few minutes on two cores: one fork,
+     * 2 x 0.4 s warm-up (forks compile in the foreground, so that ends in compiled code), 3 x 0.4 s measured; the
+     * error column says how short that is.
      */
-    static final BenchSettings SETTINGS = new BenchSettings(1, 2, 0.5, 3, 0.5, 1);
+    static final BenchSettings SETTINGS = new BenchSettings(1, 2, 0.4, 3, 0.4, 1);
 
     @Spec
     CommandSpec spec;
