@@ -48,11 +48,11 @@ final class CompareCommand implements Callable<Integer> {
     static final List<BenchPath> PATHS = List.of(BenchPath.SCALAR, BenchPath.VECTOR, BenchPath.ONEDNN);
 
     /**
-     * Short on purpose, so the 63 benchmarks (each in its own JVM) fit in a few minutes on two cores: one fork,
-     * 2 x 0.4 s warm-up (forks compile in the foreground, so that ends in compiled code), 3 x 0.4 s measured; the
-     * error column says how short that is.
+     * Short on purpose, so the 63 benchmarks (each in its own JVM, which costs 1 to 3 s to start) fit in about five
+     * minutes on two cores: one fork, 2 x 0.3 s warm-up (forks compile in the foreground, so that ends in compiled
+     * code), 3 x 0.3 s measured; the error column says how short that is.
      */
-    static final BenchSettings SETTINGS = new BenchSettings(1, 2, 0.4, 3, 0.4, 1);
+    static final BenchSettings SETTINGS = new BenchSettings(1, 2, 0.3, 3, 0.3, 1);
 
     @Spec
     CommandSpec spec;
