@@ -61,6 +61,22 @@ class LayerNormKernelTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "vector"})
+    void rowHoldingInfinitySavesInfiniteMeanAndNanOutputs(String path) {
+        int cols = 19; // two full 8-lane vectors and a tail, with the inf in the tail
+        float[] x = TestData.normal(21, cols);
+        x[17] = Float.POSITIVE_INFINITY;
+        float[] y = new float[cols];
+        float[] mean = new float[1];
+        float[] rstd = new float[1];
+        kernel(path, desc(1, cols, false, false)).forwardTraining(x, y, null, null, mean, rstd);
+        assertEquals(Float.POSITIVE_INFINITY, mean[0], "mean of a row holding +inf");
+        for (int i = 0; i < cols; i++) {
+            assertTrue(Float.isNaN(y[i]), "y[" + i + "] of a row with undefined variance should be NaN, was " + y[i]);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
     void inferenceForwardEqualsTrainingForward(String path) {
         int cols = 1023;
         float[] x = TestData.normal(5, ROWS * cols);

@@ -100,7 +100,8 @@ final class VectorLayerNorm implements LayerNormKernel {
             writePlain(src, dst, row, m1, rstd, bias);
         }
         if (meanOut != null) {
-            meanOut.setAtIndex(JAVA_FLOAT, r, (float) (m1 + c));
+            // A row holding +-inf has sum(x)/n = +-inf as its mean; the correction c = mean(x - m1) is NaN there.
+            meanOut.setAtIndex(JAVA_FLOAT, r, Float.isFinite(m1) ? (float) (m1 + c) : m1);
             rstdOut.setAtIndex(JAVA_FLOAT, r, rstd);
         }
     }
