@@ -1,0 +1,67 @@
+package dev.normkit.bench;
+
+import dev.normkit.ActivationKernel;
+import dev.normkit.Backends;
+import dev.normkit.Kernel;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.LayerNormKernel;
+import dev.normkit.RmsNormKernel;
+import dev.normkit.Shape;
+import dev.normkit.SoftmaxKernel;
+import dev.normkit.conformance.Direction;
+import dev.normkit.conformance.KernelId;
+import java.lang.foreign.MemorySegment;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Realistic inputs, identical on every path: data and upstream gradients from N(0, 1), gamma from N(1, 0.1^2), beta
+ * from N(0, 0.1^2). Inputs a real backward gets from the forward pass (mean and rstd, softmax's output, an activation's
+ * output) are computed by the scalar path, so they are the statistics of the actual data.
+ */
+final class BenchInputs {
+    private BenchInputs() {}
+
+    private static final long SEED = 0x6e6f726d6b6974L; // "normkit"
+
+    static void fill(KernelId kernel, Direction direction, Shape shape, Tensors t) {
+        fillIfPresent(t, "src", 1, z -> z);
+        fillIfPresent(t, "diffDst", 2, z -> z);
+        fillIfPresent(t, "scale", 3, z -> 1 + 0.1 * z);
+        fillIfPresent(t, "shift", 4, z -> 0.1 * z);
+        boolean savedStats = direction == Direction.BACKWARD && (t.has("mean") || t.has("rstd"));
+        boolean dstIsInput = t.has("dst") && isInput(t, "dst");
+        if (!savedStats && !dstIsInput) return;
+
+        try (Kernel scalar = Backends.get("scalar").create(kernel.desc(shape))) {
+            switch (scalar) {
+                case LayerNormKernel k -> {
+                    // Only mean and rstd are kept; diffSrc (an output) takes the forward's dst, and shift
+                    // does not change the statistics.
+                    LayerNormDesc d = k.desc();
+                    MemorySegment shift = d.useShift() ? MemorySegment.ofArray(new float[(int) d.cols()]) : null;
+                    k.forwardTraining(t.segment("src"), t.segment("diffSrc"), t.segment("scale"), shift,
+                            t.segment("mean"), t.segment("rstd"));
+                }
+                case RmsNormKernel k -> k.forwardTraining(t.segment("src"), t.segment("diffSrc"),
+                        t.segment("scale"), t.segment("rstd"));
+                case SoftmaxKernel k -> {
+                    fillIfPresent(t, "dst", 1, z -> z);
+                    k.forward(t.segment("dst"), t.segment("dst"));
+                }
+                case ActivationKernel k -> {
+                    fillIfPresent(t, "dst", 1, z -> z);
+                    k.forward(t.segment("dst"), t.segment("dst"));
+                }
+                default -> throw new IllegalArgumentException("kernel: no inputs recipe for " + kernel);
+            }
+        }
+    }
+
+    private static boolean isInput(Tensors t, String name) {
+        return t.specs().stream().anyMatch(s -> s.name().equals(name) && s.role() == TensorSpec.Role.INPUT);
+    }
+
+    private static void fillIfPresent(Tensors t, String name, long stream, DoubleUnaryOperator f) {
+        if (t.has(name)) t.fillNormal(name, SEED + stream, f);
+    }
+}

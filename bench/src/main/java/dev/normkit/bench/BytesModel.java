@@ -1,0 +1,147 @@
+package dev.normkit.bench;
+
+import static dev.normkit.bench.TensorSpec.in;
+import static dev.normkit.bench.TensorSpec.out;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.KernelDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.Shape;
+import dev.normkit.SoftmaxDesc;
+import dev.normkit.conformance.Direction;
+import dev.normkit.conformance.KernelId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bytes a kernel direction must move: every tensor it reads once plus every tensor it writes once, at f32. GB/s in
+ * every report is {@link #bytes} divided by the time of one call. The benchmarks allocate exactly these tensors, so
+ * what is counted is what is touched.
+ *
+ * <pre>
+ *   layer_norm forward           src, scale, shift            -> dst
+ *   layer_norm forward_training  src, scale, shift            -> dst, mean, rstd
+ *   layer_norm backward          src, diffDst, scale, mean, rstd -> diffSrc, diffScale, diffShift
+ *   rms_norm   as layer_norm without shift and mean
+ *   softmax    forward           src -> dst;  backward dst, diffDst -> diffSrc
+ *   activation forward           src -> dst;  backward src, diffDst -> diffSrc;  backward_from_dst dst, diffDst -> diffSrc
+ *   copy roof                    src -> dst
+ * </pre>
+ *
+ * scale and shift appear only where the kernel's descriptor uses them.
+ */
+public final class BytesModel {
+    private BytesModel() {}
+
+    /** The tensors {@code kernel}'s {@code direction} reads and writes on {@code shape}, inputs first. */
+    public static List<TensorSpec> tensors(KernelId kernel, Direction direction, Shape shape) {
+        if (!kernel.directions().contains(direction)) {
+            throw new IllegalArgumentException("direction: " + kernel + " has " + kernel.directions() + ", not "
+                    + direction);
+        }
+        KernelDesc<?> desc = kernel.desc(shape);
+        long n = shape.elementCount();
+        List<TensorSpec> t = new ArrayList<>();
+        switch (desc) {
+            case LayerNormDesc d -> {
+                long rows = d.rows();
+                long cols = d.cols();
+                if (direction == Direction.BACKWARD) {
+                    t.add(in("src", n));
+                    t.add(in("diffDst", n));
+                    if (d.useScale()) t.add(in("scale", cols));
+                    t.add(in("mean", rows));
+                    t.add(in("rstd", rows));
+                    t.add(out("diffSrc", n));
+                    if (d.useScale()) t.add(out("diffScale", cols));
+                    if (d.useShift()) t.add(out("diffShift", cols));
+                } else {
+                    t.add(in("src", n));
+                    if (d.useScale()) t.add(in("scale", cols));
+                    if (d.useShift()) t.add(in("shift", cols));
+                    t.add(out("dst", n));
+                    if (direction == Direction.FORWARD_TRAINING) {
+                        t.add(out("mean", rows));
+                        t.add(out("rstd", rows));
+                    }
+                }
+            }
+            case RmsNormDesc d -> {
+                long rows = d.rows();
+                long cols = d.cols();
+                if (direction == Direction.BACKWARD) {
+                    t.add(in("src", n));
+                    t.add(in("diffDst", n));
+                    if (d.useScale()) t.add(in("scale", cols));
+                    t.add(in("rstd", rows));
+                    t.add(out("diffSrc", n));
+                    if (d.useScale()) t.add(out("diffScale", cols));
+                } else {
+                    t.add(in("src", n));
+                    if (d.useScale()) t.add(in("scale", cols));
+                    t.add(out("dst", n));
+                    if (direction == Direction.FORWARD_TRAINING) t.add(out("rstd", rows));
+                }
+            }
+            case SoftmaxDesc d -> {
+                if (direction == Direction.BACKWARD) {
+                    t.add(in("dst", n));
+                    t.add(in("diffDst", n));
+                    t.add(out("diffSrc", n));
+                } else {
+                    t.add(in("src", n));
+                    t.add(out("dst", n));
+                }
+            }
+            case ActivationDesc d -> {
+                switch (direction) {
+                    case FORWARD -> {
+                        t.add(in("src", n));
+                        t.add(out("dst", n));
+                    }
+                    case BACKWARD -> {
+                        t.add(in("src", n));
+                        t.add(in("diffDst", n));
+                        t.add(out("diffSrc", n));
+                    }
+                    case BACKWARD_FROM_DST -> {
+                        t.add(in("dst", n));
+                        t.add(in("diffDst", n));
+                        t.add(out("diffSrc", n));
+                    }
+                    case FORWARD_TRAINING -> throw new IllegalArgumentException(
+                            "direction: activations have no " + direction);
+                }
+            }
+        }
+        return List.copyOf(t);
+    }
+
+    /** Bytes one call of {@code kernel}'s {@code direction} moves on {@code shape}. */
+    public static long bytes(KernelId kernel, Direction direction, Shape shape) {
+        return sum(tensors(kernel, direction, shape));
+    }
+
+    /** The copy roof's tensors on {@code shape}: src read, dst written. */
+    public static List<TensorSpec> copyTensors(Shape shape) {
+        long n = shape.elementCount();
+        return List.of(in("src", n), out("dst", n));
+    }
+
+    /** Bytes one copy-roof call moves on {@code shape}. */
+    public static long copyBytes(Shape shape) {
+        return sum(copyTensors(shape));
+    }
+
+    /** GB/s (1e9 bytes per second) for {@code bytes} moved per call in {@code nsPerCall}, by {@code threads} threads at once. */
+    public static double gigabytesPerSecond(long bytes, double nsPerCall, int threads) {
+        return (double) bytes * threads / nsPerCall;
+    }
+
+    private static long sum(List<TensorSpec> tensors) {
+        long b = 0;
+        for (TensorSpec s : tensors) b += s.bytes();
+        return b;
+    }
+}

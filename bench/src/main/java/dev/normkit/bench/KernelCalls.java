@@ -1,0 +1,218 @@
+package dev.normkit.bench;
+
+import dev.normkit.ActivationKernel;
+import dev.normkit.Kernel;
+import dev.normkit.LayerNormKernel;
+import dev.normkit.RmsNormKernel;
+import dev.normkit.SoftmaxKernel;
+import dev.normkit.conformance.Direction;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Binds one kernel direction to its tensors once, so a benchmark call is a single kernel call with no look-ups. Native
+ * tensors go through the {@code MemorySegment} methods, heap tensors through the {@code float[]} overloads: that
+ * difference is the whole point of the {@code onednn-array} path.
+ */
+final class KernelCalls {
+    private KernelCalls() {}
+
+    static Runnable bind(Kernel kernel, Direction direction, Tensors t, boolean heapArrays) {
+        return switch (kernel) {
+            case LayerNormKernel k -> heapArrays ? layerNormArrays(k, direction, t) : layerNorm(k, direction, t);
+            case RmsNormKernel k -> heapArrays ? rmsNormArrays(k, direction, t) : rmsNorm(k, direction, t);
+            case SoftmaxKernel k -> heapArrays ? softmaxArrays(k, direction, t) : softmax(k, direction, t);
+            case ActivationKernel k -> heapArrays ? activationArrays(k, direction, t) : activation(k, direction, t);
+            default -> throw new IllegalArgumentException("kernel: no benchmark call for " + kernel.getClass());
+        };
+    }
+
+    private static Runnable layerNorm(LayerNormKernel k, Direction direction, Tensors t) {
+        MemorySegment src = t.segment("src");
+        MemorySegment scale = t.segment("scale");
+        return switch (direction) {
+            case FORWARD -> {
+                MemorySegment dst = t.segment("dst");
+                MemorySegment shift = t.segment("shift");
+                yield () -> k.forward(src, dst, scale, shift);
+            }
+            case FORWARD_TRAINING -> {
+                MemorySegment dst = t.segment("dst");
+                MemorySegment shift = t.segment("shift");
+                MemorySegment mean = t.segment("mean");
+                MemorySegment rstd = t.segment("rstd");
+                yield () -> k.forwardTraining(src, dst, scale, shift, mean, rstd);
+            }
+            case BACKWARD -> {
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment mean = t.segment("mean");
+                MemorySegment rstd = t.segment("rstd");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                MemorySegment diffScale = t.segment("diffScale");
+                MemorySegment diffShift = t.segment("diffShift");
+                yield () -> k.backward(src, diffDst, scale, mean, rstd, diffSrc, diffScale, diffShift);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    private static Runnable layerNormArrays(LayerNormKernel k, Direction direction, Tensors t) {
+        float[] src = t.array("src");
+        float[] scale = t.array("scale");
+        return switch (direction) {
+            case FORWARD -> {
+                float[] dst = t.array("dst");
+                float[] shift = t.array("shift");
+                yield () -> k.forward(src, dst, scale, shift);
+            }
+            case FORWARD_TRAINING -> {
+                float[] dst = t.array("dst");
+                float[] shift = t.array("shift");
+                float[] mean = t.array("mean");
+                float[] rstd = t.array("rstd");
+                yield () -> k.forwardTraining(src, dst, scale, shift, mean, rstd);
+            }
+            case BACKWARD -> {
+                float[] diffDst = t.array("diffDst");
+                float[] mean = t.array("mean");
+                float[] rstd = t.array("rstd");
+                float[] diffSrc = t.array("diffSrc");
+                float[] diffScale = t.array("diffScale");
+                float[] diffShift = t.array("diffShift");
+                yield () -> k.backward(src, diffDst, scale, mean, rstd, diffSrc, diffScale, diffShift);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    private static Runnable rmsNorm(RmsNormKernel k, Direction direction, Tensors t) {
+        MemorySegment src = t.segment("src");
+        MemorySegment scale = t.segment("scale");
+        return switch (direction) {
+            case FORWARD -> {
+                MemorySegment dst = t.segment("dst");
+                yield () -> k.forward(src, dst, scale);
+            }
+            case FORWARD_TRAINING -> {
+                MemorySegment dst = t.segment("dst");
+                MemorySegment rstd = t.segment("rstd");
+                yield () -> k.forwardTraining(src, dst, scale, rstd);
+            }
+            case BACKWARD -> {
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment rstd = t.segment("rstd");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                MemorySegment diffScale = t.segment("diffScale");
+                yield () -> k.backward(src, diffDst, scale, rstd, diffSrc, diffScale);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    private static Runnable rmsNormArrays(RmsNormKernel k, Direction direction, Tensors t) {
+        float[] src = t.array("src");
+        float[] scale = t.array("scale");
+        return switch (direction) {
+            case FORWARD -> {
+                float[] dst = t.array("dst");
+                yield () -> k.forward(src, dst, scale);
+            }
+            case FORWARD_TRAINING -> {
+                float[] dst = t.array("dst");
+                float[] rstd = t.array("rstd");
+                yield () -> k.forwardTraining(src, dst, scale, rstd);
+            }
+            case BACKWARD -> {
+                float[] diffDst = t.array("diffDst");
+                float[] rstd = t.array("rstd");
+                float[] diffSrc = t.array("diffSrc");
+                float[] diffScale = t.array("diffScale");
+                yield () -> k.backward(src, diffDst, scale, rstd, diffSrc, diffScale);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    private static Runnable softmax(SoftmaxKernel k, Direction direction, Tensors t) {
+        return switch (direction) {
+            case FORWARD -> {
+                MemorySegment src = t.segment("src");
+                MemorySegment dst = t.segment("dst");
+                yield () -> k.forward(src, dst);
+            }
+            case BACKWARD -> {
+                MemorySegment dst = t.segment("dst");
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                yield () -> k.backward(dst, diffDst, diffSrc);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    private static Runnable softmaxArrays(SoftmaxKernel k, Direction direction, Tensors t) {
+        return switch (direction) {
+            case FORWARD -> {
+                float[] src = t.array("src");
+                float[] dst = t.array("dst");
+                yield () -> k.forward(src, dst);
+            }
+            case BACKWARD -> {
+                float[] dst = t.array("dst");
+                float[] diffDst = t.array("diffDst");
+                float[] diffSrc = t.array("diffSrc");
+                yield () -> k.backward(dst, diffDst, diffSrc);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    private static Runnable activation(ActivationKernel k, Direction direction, Tensors t) {
+        return switch (direction) {
+            case FORWARD -> {
+                MemorySegment src = t.segment("src");
+                MemorySegment dst = t.segment("dst");
+                yield () -> k.forward(src, dst);
+            }
+            case BACKWARD -> {
+                MemorySegment src = t.segment("src");
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                yield () -> k.backward(src, diffDst, diffSrc);
+            }
+            case BACKWARD_FROM_DST -> {
+                MemorySegment dst = t.segment("dst");
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                yield () -> k.backwardFromDst(dst, diffDst, diffSrc);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    private static Runnable activationArrays(ActivationKernel k, Direction direction, Tensors t) {
+        return switch (direction) {
+            case FORWARD -> {
+                float[] src = t.array("src");
+                float[] dst = t.array("dst");
+                yield () -> k.forward(src, dst);
+            }
+            case BACKWARD -> {
+                float[] src = t.array("src");
+                float[] diffDst = t.array("diffDst");
+                float[] diffSrc = t.array("diffSrc");
+                yield () -> k.backward(src, diffDst, diffSrc);
+            }
+            case BACKWARD_FROM_DST -> {
+                float[] dst = t.array("dst");
+                float[] diffDst = t.array("diffDst");
+                float[] diffSrc = t.array("diffSrc");
+                yield () -> k.backwardFromDst(dst, diffDst, diffSrc);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    private static IllegalArgumentException unsupported(Kernel k, Direction direction) {
+        return new IllegalArgumentException("direction: " + k.desc().kernelName() + " has no " + direction);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.normkit.cli;
+
+import dev.normkit.Shape;
+import dev.normkit.bench.BenchPath;
+import dev.normkit.bench.SizeClass;
+import dev.normkit.conformance.Direction;
+import dev.normkit.conformance.KernelId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** JMH benchmarks of the selected kernels on the selected paths, with the copy roof on the same shapes. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Measure kernels with JMH, one forked JVM per benchmark, and print GB/s per path with ns/op",
+            "and JMH's error, then the ratios vector/onednn, vector/scalar and kernel/copy, each taken",
+            "between results of this run on the same shape. The copy roof (dst = a*src + b, Vector API",
+            "over native memory) is measured on every shape a kernel is.",
+            "GB/s = bytes a call must move (each input read once, each output written once, f32)",
+            "x threads / ns per call.",
+        },
+        footer = {"", "Size classes: l2 = 64x1024 (256 KiB), llc = 4096x1024 (16 MiB), dram = 16384x4096 (256 MiB).",
+            "", "Examples:",
+            "  normkit bench --kernels layer_norm --directions forward --shapes l2,llc",
+            "  normkit bench --kernels gelu_erf,relu --paths vector,onednn --shapes 256x768 --json bench.json",
+            "  normkit bench --threads 2 --measure-seconds 2 --forks 2"})
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--kernels", split = ",", paramLabel = "KERNEL", converter = Converters.KernelConverter.class,
+            completionCandidates = Converters.KernelLabels.class,
+            description = "Kernels to measure (default: all): ${COMPLETION-CANDIDATES}.")
+    List<KernelId> kernels = new ArrayList<>();
+
+    @Option(names = "--directions", split = ",", paramLabel = "DIRECTION",
+            converter = Converters.DirectionConverter.class, completionCandidates = Converters.DirectionLabels.class,
+            description = "Directions to measure, where a kernel has them (default: all): ${COMPLETION-CANDIDATES}.")
+    List<Direction> directions = new ArrayList<>();
+
+    @Option(names = "--paths", split = ",", paramLabel = "PATH", converter = Converters.BenchPathConverter.class,
+            completionCandidates = Converters.BenchPathLabels.class,
+            description = "Paths to measure (default: all; those unavailable here are reported and skipped):"
+                    + " ${COMPLETION-CANDIDATES}.")
+    List<BenchPath> paths = new ArrayList<>();
+
+    @Option(names = "--shapes", split = ",", paramLabel = "SHAPE", converter = Converters.ShapeConverter.class,
+            description = "Shapes as RxC or a size class l2, llc, dram (default: l2,llc,dram).")
+    List<Shape> shapes = new ArrayList<>();
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Benchmark threads, each calling the kernel on its own tensors (default: ${DEFAULT-VALUE})."
+                    + " Every call is single-threaded on every path: oneDNN gets 1 OpenMP thread per call,"
+                    + " as a Java kernel call uses 1 thread.")
+    int threads;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write the results as JSON records (kernel, direction, shape, path, threads, gbps,"
+                    + " ns_per_op, error_pct, bytes_per_op, vs_copy, vs_scalar, vs_onednn).")
+    Path json;
+
+    @Option(names = "--warmup-iterations", paramLabel = "N", defaultValue = "2",
+            description = "Warm-up iterations per fork (default: ${DEFAULT-VALUE}).")
+    int warmupIterations;
+
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "1",
+            description = "Seconds per warm-up iteration (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--measure-iterations", paramLabel = "N", defaultValue = "3",
+            description = "Measured iterations per fork (default: ${DEFAULT-VALUE}).")
+    int measureIterations;
+
+    @Option(names = "--measure-seconds", paramLabel = "S", defaultValue = "1",
+            description = "Seconds per measured iteration (default: ${DEFAULT-VALUE}).")
+    double measureSeconds;
+
+    @Option(names = "--forks", paramLabel = "N", defaultValue = "1",
+            description = "Forked JVMs per benchmark (default: ${DEFAULT-VALUE}).")
+    int forks;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchSettings settings;
+        try {
+            settings = new BenchSettings(forks, warmupIterations, warmupSeconds, measureIterations, measureSeconds,
+                    threads);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<KernelId> k = kernels.isEmpty() ? Arrays.asList(KernelId.values()) : kernels;
+        List<BenchPath> p = paths.isEmpty() ? Arrays.asList(BenchPath.values()) : paths;
+        List<Shape> s = shapes.isEmpty() ? SizeClass.allShapes() : shapes;
+        BenchPlan plan = BenchPlan.of(k, directions, p, kernel -> s, PathProbe.backends());
+        return BenchStep.run(plan, settings, json, spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,25 @@
+package dev.normkit.cli;
+
+/**
+ * How long and how wide JMH measures.
+ *
+ * @param threads benchmark threads; each makes its own single-threaded kernel calls on its own tensors
+ */
+record BenchSettings(int forks, int warmupIterations, double warmupSeconds, int measureIterations,
+        double measureSeconds, int threads) {
+
+    BenchSettings {
+        positive("forks", forks);
+        positive("warmup iterations", warmupIterations);
+        positive("measurement iterations", measureIterations);
+        positive("threads", threads);
+        if (!(warmupSeconds > 0) || !(measureSeconds > 0)) {
+            throw new IllegalArgumentException("seconds: warm-up and measurement times must be > 0, got "
+                    + warmupSeconds + " and " + measureSeconds);
+        }
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1) throw new IllegalArgumentException(name + ": must be >= 1, got " + v);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.normkit.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.openjdk.jmh.runner.RunnerException;
+
+/** Runs a benchmark plan and prints the speed report: shared by {@code bench} and {@code compare}. */
+final class BenchStep {
+    private BenchStep() {}
+
+    /** @return the exit status: 0 if every planned benchmark produced a result, 1 otherwise */
+    static int run(BenchPlan plan, BenchSettings settings, Path json, PrintWriter out)
+            throws IOException, RunnerException {
+        out.print(plan.skippedText());
+        if (plan.runs().isEmpty()) {
+            out.println("bench: nothing to measure with these options");
+            return 1;
+        }
+        out.println("bench: " + plan.benchmarkCount() + " benchmarks, " + settings.forks() + " fork(s) each, "
+                + settings.warmupIterations() + " x " + settings.warmupSeconds() + " s warm-up, "
+                + settings.measureIterations() + " x " + settings.measureSeconds() + " s measured, "
+                + settings.threads() + " thread(s)");
+        out.flush();
+        BenchRunner.Outcome outcome = BenchRunner.run(plan, settings, out);
+        BenchReport report = new BenchReport(outcome.results());
+        out.println();
+        out.println("GB/s = bytes moved per call (each input read once, each output written once, f32) x threads"
+                + " / ns per call; err % = JMH's 99.9% confidence half-width");
+        out.print(report.table());
+        String ratios = report.ratios();
+        if (!ratios.isEmpty()) {
+            out.println();
+            out.println("Ratios of GB/s on the same shape in this run (± = the two JMH errors combined):");
+            out.print(ratios);
+        }
+        if (json != null) {
+            Json.write(json, report.json());
+            out.println("wrote " + outcome.results().size() + " benchmark records to " + json);
+        }
+        for (String f : outcome.failed()) out.println("bench: FAILED (no result; see its output above): " + f);
+        out.flush();
+        return outcome.failed().isEmpty() ? 0 : 1;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.normkit.cli;
+
+import dev.normkit.Shape;
+import dev.normkit.bench.BenchPath;
+import dev.normkit.bench.SizeClass;
+import dev.normkit.conformance.Direction;
+import dev.normkit.conformance.KernelId;
+import dev.normkit.conformance.Selection;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The short scalar / vector / onednn comparison: what runs here, is each path right (a reduced check), and how fast
+ * is each (forward of every kernel at the L2 and LLC sizes, DRAM for two). A few minutes on two cores.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "A short side-by-side comparison of the scalar, vector and onednn paths, in three steps:",
+            "  1. paths: what can run here (vector width, oneDNN version and ISA, or why not);",
+            "  2. check: every kernel direction on every path against the float64 reference, on a",
+            "     reduced set of shapes (one summary line per kernel, direction and path);",
+            "  3. bench: the forward of every kernel at the L2 (64x1024) and LLC (4096x1024) sizes,",
+            "     and at the DRAM size (16384x4096) for layer_norm and relu, with short JMH runs,",
+            "     and the ratios vector/onednn, vector/scalar and kernel/copy.",
+            "Exits with status 1 if a check fails or a benchmark fails to run.",
+            "For the full picture use 'normkit check' and 'normkit bench'.",
+        })
+final class CompareCommand implements Callable<Integer> {
+
+    /** Lengths below, at and above the vector widths, and a BERT-base row. */
+    static final List<Shape> CHECK_SHAPES = List.of(Shape.of(3, 17), Shape.of(16, 768));
+
+    /**
+     * Kernels also measured at the DRAM size: memory-bound ones, where DRAM is what limits them (an exp-heavy kernel
+     * on the scalar path takes seconds per call there and would mostly measure exp).
+     */
+    static final List<KernelId> DRAM_KERNELS = List.of(KernelId.LAYER_NORM, KernelId.RELU);
+
+    static final List<BenchPath> PATHS = List.of(BenchPath.SCALAR, BenchPath.VECTOR, BenchPath.ONEDNN);
+
+    /**
+     * Short on purpose, so the 63 benchmarks (each in its own JVM, which costs 1 to 3 s to start) fit in about five
+     * minutes on two cores: one fork, 2 x 0.3 s warm-up (forks compile in the foreground, so that ends in compiled
+     * code), 3 x 0.3 s measured; the error column says how short that is.
+     */
+    static final BenchSettings SETTINGS = new BenchSettings(1, 2, 0.3, 3, 0.3, 1);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--check-json", paramLabel = "FILE", description = "Also write the check results as JSON.")
+    Path checkJson;
+
+    @Option(names = "--bench-json", paramLabel = "FILE", description = "Also write the benchmark results as JSON.")
+    Path benchJson;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        long start = System.nanoTime();
+
+        out.println("== 1. paths");
+        PathsCommand.print(out);
+
+        out.println();
+        out.println("== 2. check: every kernel direction on every available path vs the float64 reference, shapes "
+                + Converters.labels(CHECK_SHAPES));
+        out.flush();
+        int check = CheckStep.run(new Selection(List.of(), List.of(), CHECK_SHAPES), false, checkJson, out);
+
+        out.println();
+        out.println("== 3. bench: forward of every kernel on " + Converters.labels(PATHS) + ", shapes "
+                + SizeClass.L2.shape() + " and " + SizeClass.LLC.shape() + ", and " + SizeClass.DRAM.shape()
+                + " for " + Converters.labels(DRAM_KERNELS));
+        out.flush();
+        BenchPlan plan = BenchPlan.of(Arrays.asList(KernelId.values()), List.of(Direction.FORWARD), PATHS,
+                CompareCommand::benchShapes, PathProbe.backends());
+        int bench = BenchStep.run(plan, SETTINGS, benchJson, out);
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        out.println();
+        out.println(String.format(Locale.ROOT, "compare: check %s, bench %s, took %d min %02d s",
+                check == 0 ? "passed" : "FAILED", bench == 0 ? "complete" : "INCOMPLETE", took.toMinutes(),
+                took.toSecondsPart()));
+        out.flush();
+        return Math.max(check, bench);
+    }
+
+    static List<Shape> benchShapes(KernelId kernel) {
+        return DRAM_KERNELS.contains(kernel)
+                ? SizeClass.allShapes()
+                : List.of(SizeClass.L2.shape(), SizeClass.LLC.shape());
+    }
+}

@@ -1,0 +1,33 @@
+package dev.normkit.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** JSON output of the reports: numbers that are not finite (NaN, infinity) or absent are written as {@code null}. */
+final class Json {
+    private Json() {}
+
+    static void number(JsonObject o, String name, Double value) {
+        if (value == null || !Double.isFinite(value)) {
+            o.add(name, JsonNull.INSTANCE);
+        } else {
+            o.addProperty(name, value);
+        }
+    }
+
+    static String toText(JsonArray records) {
+        return new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(records) + "\n";
+    }
+
+    static void write(Path file, JsonArray records) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Files.writeString(file, toText(records), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.normkit.cli;
+
+import dev.normkit.BackendStatus;
+import dev.normkit.BackendUnavailableException;
+import dev.normkit.Backends;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Which paths run in this JVM, what each is (vector width, oneDNN version and ISA), or exactly why not. */
+@Command(name = "paths", aliases = "info", mixinStandardHelpOptions = true,
+        description = {
+            "Print which paths can run here: scalar; vector with its vector width; onednn with its",
+            "version and ISA; or the exact reason a path is unavailable. onednn-array is the onednn",
+            "path called with float[] (benchmarks only): it runs wherever onednn does.",
+        })
+final class PathsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        print(spec.commandLine().getOut());
+        return 0;
+    }
+
+    static void print(PrintWriter out) {
+        TextTable t = new TextTable("path", "status", "detail");
+        BackendStatus onednn = null;
+        for (BackendStatus s : Backends.status()) {
+            t.row(s.name(), s.available() ? "available" : "unavailable", s.detail());
+            if (s.name().equals("onednn")) onednn = s;
+        }
+        if (onednn != null) {
+            t.row("onednn-array", onednn.available() ? "available" : "unavailable",
+                    "benchmarks only: onednn through the float[] overloads, copies included");
+        }
+        out.print(t.render());
+        try {
+            out.println("default path (no -D" + Backends.FORCE_PROPERTY + "): " + Backends.defaultBackend().name());
+        } catch (BackendUnavailableException e) {
+            out.println("default path: none: " + e.getMessage());
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.normkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.KernelDesc;
+import dev.normkit.Shape;
+import dev.normkit.Support;
+import dev.normkit.bench.BenchPath;
+import dev.normkit.conformance.Direction;
+import dev.normkit.conformance.KernelId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchPlanTest {
+
+    private static final Shape A = Shape.of(64, 1024);
+    private static final Shape B = Shape.of(4096, 1024);
+
+    /** onednn cannot load; vector does not run GELU (erf), everything else runs everything. */
+    private static final PathProbe PROBE = new PathProbe() {
+        @Override
+        public String unavailableReason(BenchPath path) {
+            return path.backend().equals("onednn") ? "libdnnl.so.3 not found" : null;
+        }
+
+        @Override
+        public Support support(BenchPath path, KernelDesc<?> desc) {
+            boolean erf = desc instanceof ActivationDesc a && a.kernelName().equals("gelu_erf");
+            return path == BenchPath.VECTOR && erf ? Support.no("no erf yet") : Support.yes();
+        }
+    };
+
+    @Test
+    void unavailablePathsAreListedOnceWithTheirReasonAndNotRun() {
+        BenchPlan plan = BenchPlan.of(List.of(KernelId.RELU), List.of(Direction.FORWARD), List.of(BenchPath.values()),
+                k -> List.of(A), PROBE);
+        assertEquals(List.of(BenchPath.ONEDNN, BenchPath.ONEDNN_ARRAY), List.copyOf(plan.unavailable().keySet()));
+        assertEquals("libdnnl.so.3 not found", plan.unavailable().get(BenchPath.ONEDNN));
+        assertEquals(List.of(new BenchPlan.Run(KernelId.RELU, Direction.FORWARD, A,
+                List.of(BenchPath.SCALAR, BenchPath.VECTOR))), plan.runs());
+        assertTrue(plan.skippedText().contains("skipped path onednn-array: unavailable here: libdnnl.so.3 not found"));
+    }
+
+    @Test
+    void aPathThatDoesNotRunAKernelIsSkippedForThatKernelOnly() {
+        BenchPlan plan = BenchPlan.of(List.of(KernelId.GELU_ERF, KernelId.SILU), List.of(Direction.FORWARD),
+                List.of(BenchPath.SCALAR, BenchPath.VECTOR), k -> List.of(A), PROBE);
+        assertEquals(List.of(BenchPath.SCALAR), plan.runs().get(0).paths());
+        assertEquals(List.of(BenchPath.SCALAR, BenchPath.VECTOR), plan.runs().get(1).paths());
+        assertEquals(1, plan.unsupported().size());
+        assertEquals("no erf yet", plan.unsupported().get(0).reason());
+    }
+
+    @Test
+    void directionsAreThoseTheKernelHasWithinTheSelection() {
+        BenchPlan all = BenchPlan.of(List.of(KernelId.RELU), List.of(), List.of(BenchPath.SCALAR), k -> List.of(A),
+                PROBE);
+        assertEquals(List.of(Direction.FORWARD, Direction.BACKWARD, Direction.BACKWARD_FROM_DST),
+                all.runs().stream().map(BenchPlan.Run::direction).toList());
+        BenchPlan some = BenchPlan.of(List.of(KernelId.SOFTMAX, KernelId.RELU), List.of(Direction.BACKWARD_FROM_DST),
+                List.of(BenchPath.SCALAR), k -> List.of(A), PROBE);
+        assertEquals(List.of(KernelId.RELU), some.runs().stream().map(BenchPlan.Run::kernel).toList());
+    }
+
+    @Test
+    void copyRoofRunsOnEveryMeasuredShapeOnceAndCountsAsABenchmark() {
+        BenchPlan plan = BenchPlan.of(List.of(KernelId.RELU, KernelId.SILU), List.of(Direction.FORWARD),
+                List.of(BenchPath.SCALAR, BenchPath.VECTOR), k -> k == KernelId.RELU ? List.of(A, B) : List.of(A),
+                PROBE);
+        assertEquals(List.of(A, B), plan.copyShapes());
+        // relu on A and B, silu on A, each on 2 paths; plus 2 copies
+        assertEquals(3 * 2 + 2, plan.benchmarkCount());
+    }
+}
