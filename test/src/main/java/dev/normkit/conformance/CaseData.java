@@ -76,6 +76,7 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                     out.put("mean", f.mean());
                     sc.put("mean", s[1]);
                     out.put("rstd", f.rstd());
+                    sc.put("rstd", s[2]);
                 }
             }
             case BACKWARD -> {

@@ -13,8 +13,8 @@ import dev.normkit.SoftmaxDesc;
  * Dividing by this scale makes one tolerance, a few u, fit every shape and input family of a kernel direction; where
  * there is no cancellation the scale is the result itself (a relative error).
  *
- * <p>Outputs absent from a map are measured against {@code |ref|}: relu (exact), rms-norm dst and rstd, layer-norm
- * rstd, softmax dst, silu dst.
+ * <p>Outputs without a scale are measured against {@code |ref|}: relu (exact), rms-norm dst and rstd, softmax dst,
+ * silu dst.
  */
 final class ErrorScales {
     private ErrorScales() {}
@@ -31,7 +31,10 @@ final class ErrorScales {
 
     /**
      * Layer norm dst: {@code (|x - mu| + mean|x|) * rstd * |gamma| + |beta|}; the {@code mean|x|} term is the scale of
-     * the mean's own rounding, which every element inherits. Mean: {@code mean|x|}.
+     * the mean's own rounding, which every element inherits. Mean: {@code mean|x|}. Rstd:
+     * {@code rstd * (1 + u mean|x|^2 rstd^2 / 2)}: a path that centres on a mean rounded to f32 (off by up to
+     * {@code u |mean|}) adds that error squared to the variance, a second-order term that matters only for a large
+     * common offset over a small spread.
      */
     static double[][] layerNormForward(LayerNormDesc d, double[] x, double[] gamma, double[] beta,
             LayerNormReference.Forward f) {
@@ -39,11 +42,14 @@ final class ErrorScales {
         int cols = Math.toIntExact(d.cols());
         double[] dst = new double[x.length];
         double[] mean = new double[rows];
+        double[] rstd = new double[rows];
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             double absSum = 0;
             for (int c = 0; c < cols; c++) absSum += Math.abs(x[base + c]);
             mean[r] = absSum / cols;
+            double rs = f.rstd()[r];
+            rstd[r] = rs * (1 + Tolerances.U * mean[r] * mean[r] * rs * rs / 2);
             for (int c = 0; c < cols; c++) {
                 double m = (Math.abs(x[base + c] - f.mean()[r]) + mean[r]) * f.rstd()[r];
                 if (gamma != null) m *= Math.abs(gamma[c]);
@@ -51,7 +57,7 @@ final class ErrorScales {
                 dst[base + c] = m;
             }
         }
-        return new double[][] {dst, mean};
+        return new double[][] {dst, mean, rstd};
     }
 
     /**
@@ -86,7 +92,11 @@ final class ErrorScales {
         return new double[][] {dx, dScale, dShift};
     }
 
-    /** RMS norm backward: {@code rstd * (|g| + |xhat| * mean|g * xhat|)}, {@code sum_rows |dy * xhat|}. */
+    /**
+     * RMS norm backward: {@code rstd * (|g| + mean|g| + |xhat| * mean|g * xhat|)}, {@code sum_rows |dy * xhat|}. The
+     * exact formula has no {@code mean(g)}, but the onednn path runs oneDNN 3.13's backward, which subtracts it as layer
+     * norm does, and adds {@code rstd * mean(g)} back (kernels-native/NATIVE.md); those terms round too.
+     */
     static double[][] rmsNormBackward(RmsNormDesc d, double[] x, double[] dy, double[] gamma, double[] rstd) {
         int rows = Math.toIntExact(d.rows());
         int cols = Math.toIntExact(d.cols());
@@ -94,17 +104,19 @@ final class ErrorScales {
         double[] dScale = new double[cols];
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
+            double sumG = 0;
             double sumGXhat = 0;
             for (int c = 0; c < cols; c++) {
                 double xhat = Math.abs(x[base + c] * rstd[r]);
                 double g = Math.abs(dy[base + c] * (gamma != null ? gamma[c] : 1.0));
+                sumG += g;
                 sumGXhat += g * xhat;
                 dScale[c] += Math.abs(dy[base + c]) * xhat;
             }
             for (int c = 0; c < cols; c++) {
                 double xhat = Math.abs(x[base + c] * rstd[r]);
                 double g = Math.abs(dy[base + c] * (gamma != null ? gamma[c] : 1.0));
-                dx[base + c] = Math.abs(rstd[r]) * (g + xhat * sumGXhat / cols);
+                dx[base + c] = Math.abs(rstd[r]) * (g + sumG / cols + xhat * sumGXhat / cols);
             }
         }
         return new double[][] {dx, dScale};
