@@ -2,18 +2,16 @@ package dev.normkit.vector;
 
 import static dev.normkit.vector.FloatSpecies.F;
 import static dev.normkit.vector.RowLoops.LANES;
+import static dev.normkit.vector.RowLoops.NATIVE;
 import static dev.normkit.vector.RowLoops.VECTOR_BYTES;
-import static dev.normkit.vector.RowLoops.load;
-import static dev.normkit.vector.RowLoops.store;
-import static dev.normkit.vector.RowLoops.tail;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.spi.KernelArgs;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -28,8 +26,10 @@ import jdk.incubator.vector.VectorOperators;
  *   <li>{@code y = ((x - m1) * rstd - c * rstd) * gamma + beta}, written.</li>
  * </ol>
  * A row whose f32 squares overflow or underflow (see {@link RowLoops#squaresNeedDouble}) gets its statistics
- * recomputed in double. Backward reads each row twice: {@code sum(g)} and {@code sum(g * xhat)}, accumulating
- * diffScale and diffShift on the way; then diffSrc is written.
+ * recomputed in double. Backward reads each row twice: {@code sum(g)} and {@code sum(g * xhat)}; then diffSrc is
+ * written while diffScale and diffShift accumulate, column by column, across rows.
+ *
+ * <p>Loops, tails and method boundaries follow {@link RowLoops}'s conventions.
  */
 final class VectorLayerNorm implements LayerNormKernel {
 
@@ -37,12 +37,14 @@ final class VectorLayerNorm implements LayerNormKernel {
     private final long rows;
     private final long cols;
     private final long rowBytes;
+    private final long fullCols;
 
     VectorLayerNorm(LayerNormDesc desc) {
         this.desc = desc;
         this.rows = desc.rows();
         this.cols = desc.cols();
         this.rowBytes = cols * Float.BYTES;
+        this.fullCols = F.loopBound(cols);
     }
 
     @Override
@@ -76,41 +78,9 @@ final class VectorLayerNorm implements LayerNormKernel {
             MemorySegment meanOut, MemorySegment rstdOut) {
         long row = r * rowBytes;
         float m1 = (float) ((double) RowLoops.sum(src, row, cols) / cols);
-
-        FloatVector m = FloatVector.broadcast(F, m1);
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-        FloatVector q0 = s0, q1 = s0, q2 = s0, q3 = s0;
-        long j = 0;
-        for (long end = RowLoops.unrolledBound(cols); j < end; j += 4L * LANES) {
-            long at = row + j * Float.BYTES;
-            FloatVector d0 = load(src, at).sub(m);
-            FloatVector d1 = load(src, at + VECTOR_BYTES).sub(m);
-            FloatVector d2 = load(src, at + 2 * VECTOR_BYTES).sub(m);
-            FloatVector d3 = load(src, at + 3 * VECTOR_BYTES).sub(m);
-            s0 = s0.add(d0);
-            s1 = s1.add(d1);
-            s2 = s2.add(d2);
-            s3 = s3.add(d3);
-            q0 = d0.fma(d0, q0);
-            q1 = d1.fma(d1, q1);
-            q2 = d2.fma(d2, q2);
-            q3 = d3.fma(d3, q3);
-        }
-        for (long end = F.loopBound(cols); j < end; j += LANES) {
-            FloatVector d = load(src, row + j * Float.BYTES).sub(m);
-            s0 = s0.add(d);
-            q0 = d.fma(d, q0);
-        }
-        if (j < cols) {
-            VectorMask<Float> t = tail(j, cols);
-            FloatVector d = load(src, row + j * Float.BYTES, t).sub(m, t);
-            s1 = s1.add(d);
-            q1 = d.fma(d, q1);
-        }
-        float sumD = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        float sumSquares = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
-
-        double c = (double) sumD / cols;
+        long moments = RowLoops.centeredMoments(src, row, cols, m1);
+        float sumSquares = FloatPair.second(moments);
+        double c = (double) FloatPair.first(moments) / cols;
         double variance = Math.max(0.0, (double) sumSquares / cols - c * c);
         if (RowLoops.squaresNeedDouble(sumSquares, desc.eps())) {
             double mean = RowLoops.meanInDouble(src, row, cols);
@@ -119,67 +89,91 @@ final class VectorLayerNorm implements LayerNormKernel {
             c = mean - m1;
         }
         float rstd = (float) (1.0 / Math.sqrt(variance + desc.eps()));
-        writeRow(src, dst, scale, shift, row, m1, rstd, (float) (-c * rstd));
+        float bias = (float) (-c * rstd);
+        if (scale != null && shift != null) {
+            writeAffine(src, dst, scale, shift, row, m1, rstd, bias);
+        } else if (scale != null) {
+            writeScaled(src, dst, scale, row, m1, rstd, bias);
+        } else if (shift != null) {
+            writeShifted(src, dst, shift, row, m1, rstd, bias);
+        } else {
+            writePlain(src, dst, row, m1, rstd, bias);
+        }
         if (meanOut != null) {
-            meanOut.setAtIndex(ValueLayout.JAVA_FLOAT, r, (float) (m1 + c));
-            rstdOut.setAtIndex(ValueLayout.JAVA_FLOAT, r, rstd);
+            meanOut.setAtIndex(JAVA_FLOAT, r, (float) (m1 + c));
+            rstdOut.setAtIndex(JAVA_FLOAT, r, rstd);
         }
     }
 
-    /** {@code xhat = (x - m1) * rstd + bias}; then scale and shift, each when given. */
-    private void writeRow(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift, long row,
-            float m1, float rstd, float bias) {
+    // The write passes: xhat = (x - m1) * rstd + bias, then scale and/or shift.
+
+    private void writeAffine(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+            long row, float m1, float rstd, float bias) {
         FloatVector m = FloatVector.broadcast(F, m1);
         FloatVector rs = FloatVector.broadcast(F, rstd);
         FloatVector b = FloatVector.broadcast(F, bias);
-        long full = F.loopBound(cols);
         long j = 0;
-        if (scale != null && shift != null) {
-            for (; j < full; j += LANES) {
-                long col = j * Float.BYTES;
-                FloatVector xhat = load(src, row + col).sub(m).fma(rs, b);
-                store(xhat.fma(load(scale, col), load(shift, col)), dst, row + col);
-            }
-            if (j < cols) {
-                long col = j * Float.BYTES;
-                VectorMask<Float> t = tail(j, cols);
-                FloatVector xhat = load(src, row + col, t).sub(m).fma(rs, b);
-                store(xhat.fma(load(scale, col, t), load(shift, col, t)), dst, row + col, t);
-            }
-        } else if (scale != null) {
-            for (; j < full; j += LANES) {
-                long col = j * Float.BYTES;
-                FloatVector xhat = load(src, row + col).sub(m).fma(rs, b);
-                store(xhat.mul(load(scale, col)), dst, row + col);
-            }
-            if (j < cols) {
-                long col = j * Float.BYTES;
-                VectorMask<Float> t = tail(j, cols);
-                FloatVector xhat = load(src, row + col, t).sub(m).fma(rs, b);
-                store(xhat.mul(load(scale, col, t)), dst, row + col, t);
-            }
-        } else if (shift != null) {
-            for (; j < full; j += LANES) {
-                long col = j * Float.BYTES;
-                FloatVector xhat = load(src, row + col).sub(m).fma(rs, b);
-                store(xhat.add(load(shift, col)), dst, row + col);
-            }
-            if (j < cols) {
-                long col = j * Float.BYTES;
-                VectorMask<Float> t = tail(j, cols);
-                FloatVector xhat = load(src, row + col, t).sub(m).fma(rs, b);
-                store(xhat.add(load(shift, col, t)), dst, row + col, t);
-            }
-        } else {
-            for (; j < full; j += LANES) {
-                long col = j * Float.BYTES;
-                store(load(src, row + col).sub(m).fma(rs, b), dst, row + col);
-            }
-            if (j < cols) {
-                long col = j * Float.BYTES;
-                VectorMask<Float> t = tail(j, cols);
-                store(load(src, row + col, t).sub(m).fma(rs, b), dst, row + col, t);
-            }
+        for (; j < fullCols; j += LANES) {
+            long col = j * Float.BYTES;
+            FloatVector xhat = fromMemorySegment(F, src, row + col, NATIVE).sub(m).fma(rs, b);
+            xhat.fma(fromMemorySegment(F, scale, col, NATIVE), fromMemorySegment(F, shift, col, NATIVE))
+                    .intoMemorySegment(dst, row + col, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long col = j * Float.BYTES;
+            float xhat = Math.fma(src.get(JAVA_FLOAT, row + col) - m1, rstd, bias);
+            dst.set(JAVA_FLOAT, row + col, Math.fma(xhat, scale.get(JAVA_FLOAT, col), shift.get(JAVA_FLOAT, col)));
+        }
+    }
+
+    private void writeScaled(MemorySegment src, MemorySegment dst, MemorySegment scale, long row, float m1,
+            float rstd, float bias) {
+        FloatVector m = FloatVector.broadcast(F, m1);
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector b = FloatVector.broadcast(F, bias);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
+            long col = j * Float.BYTES;
+            FloatVector xhat = fromMemorySegment(F, src, row + col, NATIVE).sub(m).fma(rs, b);
+            xhat.mul(fromMemorySegment(F, scale, col, NATIVE)).intoMemorySegment(dst, row + col, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long col = j * Float.BYTES;
+            float xhat = Math.fma(src.get(JAVA_FLOAT, row + col) - m1, rstd, bias);
+            dst.set(JAVA_FLOAT, row + col, xhat * scale.get(JAVA_FLOAT, col));
+        }
+    }
+
+    private void writeShifted(MemorySegment src, MemorySegment dst, MemorySegment shift, long row, float m1,
+            float rstd, float bias) {
+        FloatVector m = FloatVector.broadcast(F, m1);
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector b = FloatVector.broadcast(F, bias);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
+            long col = j * Float.BYTES;
+            FloatVector xhat = fromMemorySegment(F, src, row + col, NATIVE).sub(m).fma(rs, b);
+            xhat.add(fromMemorySegment(F, shift, col, NATIVE)).intoMemorySegment(dst, row + col, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long col = j * Float.BYTES;
+            float xhat = Math.fma(src.get(JAVA_FLOAT, row + col) - m1, rstd, bias);
+            dst.set(JAVA_FLOAT, row + col, xhat + shift.get(JAVA_FLOAT, col));
+        }
+    }
+
+    private void writePlain(MemorySegment src, MemorySegment dst, long row, float m1, float rstd, float bias) {
+        FloatVector m = FloatVector.broadcast(F, m1);
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector b = FloatVector.broadcast(F, bias);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
+            long at = row + j * Float.BYTES;
+            fromMemorySegment(F, src, at, NATIVE).sub(m).fma(rs, b).intoMemorySegment(dst, at, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long at = row + j * Float.BYTES;
+            dst.set(JAVA_FLOAT, at, Math.fma(src.get(JAVA_FLOAT, at) - m1, rstd, bias));
         }
     }
 
@@ -190,75 +184,178 @@ final class VectorLayerNorm implements LayerNormKernel {
         if (diffScale != null) RowLoops.zero(diffScale, cols);
         if (diffShift != null) RowLoops.zero(diffShift, cols);
         for (long r = 0; r < rows; r++) {
-            backwardRow(src, diffDst, scale, mean.getAtIndex(ValueLayout.JAVA_FLOAT, r),
-                    rstd.getAtIndex(ValueLayout.JAVA_FLOAT, r), diffSrc, diffScale, diffShift, r * rowBytes);
+            long row = r * rowBytes;
+            float mu = mean.getAtIndex(JAVA_FLOAT, r);
+            float rs = rstd.getAtIndex(JAVA_FLOAT, r);
+            long sums = scale != null
+                    ? gradientSumsScaled(src, diffDst, scale, row, mu, rs)
+                    : gradientSums(src, diffDst, row, mu, rs);
+            float meanG = (float) ((double) FloatPair.first(sums) / cols);
+            float meanGXhat = (float) ((double) FloatPair.second(sums) / cols);
+            if (scale != null && diffShift != null) {
+                backwardAffine(src, diffDst, scale, diffSrc, diffScale, diffShift, row, mu, rs, meanG, meanGXhat);
+            } else if (scale != null) {
+                backwardScaled(src, diffDst, scale, diffSrc, diffScale, row, mu, rs, meanG, meanGXhat);
+            } else if (diffShift != null) {
+                backwardShifted(src, diffDst, diffSrc, diffShift, row, mu, rs, meanG, meanGXhat);
+            } else {
+                backwardPlain(src, diffDst, diffSrc, row, mu, rs, meanG, meanGXhat);
+            }
         }
     }
 
-    private void backwardRow(MemorySegment src, MemorySegment diffDst, MemorySegment scale, float mu, float rstd,
-            MemorySegment diffSrc, MemorySegment diffScale, MemorySegment diffShift, long row) {
+    /** {@code sum(g)} and {@code sum(g * xhat)} with {@code g = dy * gamma}, as a {@link FloatPair}. */
+    private long gradientSumsScaled(MemorySegment src, MemorySegment diffDst, MemorySegment scale, long row, float mu,
+            float rstd) {
         FloatVector m = FloatVector.broadcast(F, mu);
         FloatVector rs = FloatVector.broadcast(F, rstd);
         FloatVector sg0 = FloatVector.zero(F), sg1 = sg0, sgx0 = sg0, sgx1 = sg0;
-        long full = F.loopBound(cols);
         long j = 0;
-        // Pass 1: sum(g), sum(g * xhat); diffScale += dy * xhat, diffShift += dy. Two vectors per step so the
-        // accumulator chains overlap.
         for (long end = cols - cols % (2L * LANES); j < end; j += 2L * LANES) {
             long col = j * Float.BYTES;
-            FloatVector xhat0 = load(src, row + col).sub(m).mul(rs);
-            FloatVector xhat1 = load(src, row + col + VECTOR_BYTES).sub(m).mul(rs);
-            FloatVector dy0 = load(diffDst, row + col);
-            FloatVector dy1 = load(diffDst, row + col + VECTOR_BYTES);
-            FloatVector g0 = scale != null ? dy0.mul(load(scale, col)) : dy0;
-            FloatVector g1 = scale != null ? dy1.mul(load(scale, col + VECTOR_BYTES)) : dy1;
+            FloatVector g0 = fromMemorySegment(F, diffDst, row + col, NATIVE)
+                    .mul(fromMemorySegment(F, scale, col, NATIVE));
+            FloatVector g1 = fromMemorySegment(F, diffDst, row + col + VECTOR_BYTES, NATIVE)
+                    .mul(fromMemorySegment(F, scale, col + VECTOR_BYTES, NATIVE));
             sg0 = sg0.add(g0);
             sg1 = sg1.add(g1);
-            sgx0 = g0.fma(xhat0, sgx0);
-            sgx1 = g1.fma(xhat1, sgx1);
-            if (diffScale != null) {
-                store(dy0.fma(xhat0, load(diffScale, col)), diffScale, col);
-                store(dy1.fma(xhat1, load(diffScale, col + VECTOR_BYTES)), diffScale, col + VECTOR_BYTES);
-            }
-            if (diffShift != null) {
-                store(dy0.add(load(diffShift, col)), diffShift, col);
-                store(dy1.add(load(diffShift, col + VECTOR_BYTES)), diffShift, col + VECTOR_BYTES);
-            }
+            sgx0 = g0.fma(fromMemorySegment(F, src, row + col, NATIVE).sub(m).mul(rs), sgx0);
+            sgx1 = g1.fma(fromMemorySegment(F, src, row + col + VECTOR_BYTES, NATIVE).sub(m).mul(rs), sgx1);
         }
-        for (; j < cols; j += LANES) {
-            // At most one full vector and the masked tail remain.
+        float sumG = sg0.add(sg1).reduceLanes(VectorOperators.ADD);
+        float sumGXhat = sgx0.add(sgx1).reduceLanes(VectorOperators.ADD);
+        for (; j < cols; j++) {
             long col = j * Float.BYTES;
-            VectorMask<Float> t = tail(j, cols);
-            FloatVector xhat = load(src, row + col, t).sub(m).mul(rs);
-            FloatVector dy = load(diffDst, row + col, t);
-            FloatVector g = scale != null ? dy.mul(load(scale, col, t)) : dy;
-            sg0 = sg0.add(g);
-            sgx0 = g.fma(xhat, sgx0);
-            if (diffScale != null) store(dy.fma(xhat, load(diffScale, col, t)), diffScale, col, t);
-            if (diffShift != null) store(dy.add(load(diffShift, col, t)), diffShift, col, t);
+            float g = diffDst.get(JAVA_FLOAT, row + col) * scale.get(JAVA_FLOAT, col);
+            sumG += g;
+            sumGXhat = Math.fma(g, (src.get(JAVA_FLOAT, row + col) - mu) * rstd, sumGXhat);
         }
-        double meanG = (double) sg0.add(sg1).reduceLanes(VectorOperators.ADD) / cols;
-        double meanGXhat = (double) sgx0.add(sgx1).reduceLanes(VectorOperators.ADD) / cols;
+        return FloatPair.of(sumG, sumGXhat);
+    }
 
-        // Pass 2: diffSrc = (g - mean(g) - xhat * mean(g * xhat)) * rstd, subtracting mean(g) first so that a row
-        // whose g is constant cancels exactly.
-        FloatVector mg = FloatVector.broadcast(F, (float) meanG);
-        FloatVector a = FloatVector.broadcast(F, (float) -meanGXhat);
-        j = 0;
-        for (; j < full; j += LANES) {
-            long col = j * Float.BYTES;
-            FloatVector xhat = load(src, row + col).sub(m).mul(rs);
-            FloatVector dy = load(diffDst, row + col);
-            FloatVector g = scale != null ? dy.mul(load(scale, col)) : dy;
-            store(xhat.fma(a, g.sub(mg)).mul(rs), diffSrc, row + col);
+    /** As {@link #gradientSumsScaled} with {@code g = dy}. */
+    private long gradientSums(MemorySegment src, MemorySegment diffDst, long row, float mu, float rstd) {
+        FloatVector m = FloatVector.broadcast(F, mu);
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector sg0 = FloatVector.zero(F), sg1 = sg0, sgx0 = sg0, sgx1 = sg0;
+        long j = 0;
+        for (long end = cols - cols % (2L * LANES); j < end; j += 2L * LANES) {
+            long at = row + j * Float.BYTES;
+            FloatVector g0 = fromMemorySegment(F, diffDst, at, NATIVE);
+            FloatVector g1 = fromMemorySegment(F, diffDst, at + VECTOR_BYTES, NATIVE);
+            sg0 = sg0.add(g0);
+            sg1 = sg1.add(g1);
+            sgx0 = g0.fma(fromMemorySegment(F, src, at, NATIVE).sub(m).mul(rs), sgx0);
+            sgx1 = g1.fma(fromMemorySegment(F, src, at + VECTOR_BYTES, NATIVE).sub(m).mul(rs), sgx1);
         }
-        if (j < cols) {
+        float sumG = sg0.add(sg1).reduceLanes(VectorOperators.ADD);
+        float sumGXhat = sgx0.add(sgx1).reduceLanes(VectorOperators.ADD);
+        for (; j < cols; j++) {
+            long at = row + j * Float.BYTES;
+            float g = diffDst.get(JAVA_FLOAT, at);
+            sumG += g;
+            sumGXhat = Math.fma(g, (src.get(JAVA_FLOAT, at) - mu) * rstd, sumGXhat);
+        }
+        return FloatPair.of(sumG, sumGXhat);
+    }
+
+    // The write passes: diffSrc = (g - mean(g) - xhat * mean(g * xhat)) * rstd, subtracting mean(g) first so that a
+    // row whose g is constant cancels exactly; diffScale += dy * xhat and diffShift += dy where present.
+
+    private void backwardAffine(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment diffSrc,
+            MemorySegment diffScale, MemorySegment diffShift, long row, float mu, float rstd, float meanG,
+            float meanGXhat) {
+        FloatVector m = FloatVector.broadcast(F, mu);
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector mg = FloatVector.broadcast(F, meanG);
+        FloatVector a = FloatVector.broadcast(F, -meanGXhat);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
             long col = j * Float.BYTES;
-            VectorMask<Float> t = tail(j, cols);
-            FloatVector xhat = load(src, row + col, t).sub(m).mul(rs);
-            FloatVector dy = load(diffDst, row + col, t);
-            FloatVector g = scale != null ? dy.mul(load(scale, col, t)) : dy;
-            store(xhat.fma(a, g.sub(mg)).mul(rs), diffSrc, row + col, t);
+            FloatVector xhat = fromMemorySegment(F, src, row + col, NATIVE).sub(m).mul(rs);
+            FloatVector dy = fromMemorySegment(F, diffDst, row + col, NATIVE);
+            FloatVector g = dy.mul(fromMemorySegment(F, scale, col, NATIVE));
+            xhat.fma(a, g.sub(mg)).mul(rs).intoMemorySegment(diffSrc, row + col, NATIVE);
+            dy.fma(xhat, fromMemorySegment(F, diffScale, col, NATIVE)).intoMemorySegment(diffScale, col, NATIVE);
+            dy.add(fromMemorySegment(F, diffShift, col, NATIVE)).intoMemorySegment(diffShift, col, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long col = j * Float.BYTES;
+            float xhat = (src.get(JAVA_FLOAT, row + col) - mu) * rstd;
+            float dy = diffDst.get(JAVA_FLOAT, row + col);
+            float g = dy * scale.get(JAVA_FLOAT, col);
+            diffSrc.set(JAVA_FLOAT, row + col, Math.fma(xhat, -meanGXhat, g - meanG) * rstd);
+            diffScale.set(JAVA_FLOAT, col, Math.fma(dy, xhat, diffScale.get(JAVA_FLOAT, col)));
+            diffShift.set(JAVA_FLOAT, col, dy + diffShift.get(JAVA_FLOAT, col));
+        }
+    }
+
+    private void backwardScaled(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment diffSrc,
+            MemorySegment diffScale, long row, float mu, float rstd, float meanG, float meanGXhat) {
+        FloatVector m = FloatVector.broadcast(F, mu);
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector mg = FloatVector.broadcast(F, meanG);
+        FloatVector a = FloatVector.broadcast(F, -meanGXhat);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
+            long col = j * Float.BYTES;
+            FloatVector xhat = fromMemorySegment(F, src, row + col, NATIVE).sub(m).mul(rs);
+            FloatVector dy = fromMemorySegment(F, diffDst, row + col, NATIVE);
+            FloatVector g = dy.mul(fromMemorySegment(F, scale, col, NATIVE));
+            xhat.fma(a, g.sub(mg)).mul(rs).intoMemorySegment(diffSrc, row + col, NATIVE);
+            dy.fma(xhat, fromMemorySegment(F, diffScale, col, NATIVE)).intoMemorySegment(diffScale, col, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long col = j * Float.BYTES;
+            float xhat = (src.get(JAVA_FLOAT, row + col) - mu) * rstd;
+            float dy = diffDst.get(JAVA_FLOAT, row + col);
+            float g = dy * scale.get(JAVA_FLOAT, col);
+            diffSrc.set(JAVA_FLOAT, row + col, Math.fma(xhat, -meanGXhat, g - meanG) * rstd);
+            diffScale.set(JAVA_FLOAT, col, Math.fma(dy, xhat, diffScale.get(JAVA_FLOAT, col)));
+        }
+    }
+
+    private void backwardShifted(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc,
+            MemorySegment diffShift, long row, float mu, float rstd, float meanG, float meanGXhat) {
+        FloatVector m = FloatVector.broadcast(F, mu);
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector mg = FloatVector.broadcast(F, meanG);
+        FloatVector a = FloatVector.broadcast(F, -meanGXhat);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
+            long col = j * Float.BYTES;
+            FloatVector xhat = fromMemorySegment(F, src, row + col, NATIVE).sub(m).mul(rs);
+            FloatVector dy = fromMemorySegment(F, diffDst, row + col, NATIVE);
+            xhat.fma(a, dy.sub(mg)).mul(rs).intoMemorySegment(diffSrc, row + col, NATIVE);
+            dy.add(fromMemorySegment(F, diffShift, col, NATIVE)).intoMemorySegment(diffShift, col, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long col = j * Float.BYTES;
+            float xhat = (src.get(JAVA_FLOAT, row + col) - mu) * rstd;
+            float dy = diffDst.get(JAVA_FLOAT, row + col);
+            diffSrc.set(JAVA_FLOAT, row + col, Math.fma(xhat, -meanGXhat, dy - meanG) * rstd);
+            diffShift.set(JAVA_FLOAT, col, dy + diffShift.get(JAVA_FLOAT, col));
+        }
+    }
+
+    private void backwardPlain(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc, long row, float mu,
+            float rstd, float meanG, float meanGXhat) {
+        FloatVector m = FloatVector.broadcast(F, mu);
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector mg = FloatVector.broadcast(F, meanG);
+        FloatVector a = FloatVector.broadcast(F, -meanGXhat);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
+            long at = row + j * Float.BYTES;
+            FloatVector xhat = fromMemorySegment(F, src, at, NATIVE).sub(m).mul(rs);
+            FloatVector dy = fromMemorySegment(F, diffDst, at, NATIVE);
+            xhat.fma(a, dy.sub(mg)).mul(rs).intoMemorySegment(diffSrc, at, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long at = row + j * Float.BYTES;
+            float xhat = (src.get(JAVA_FLOAT, at) - mu) * rstd;
+            float dy = diffDst.get(JAVA_FLOAT, at);
+            diffSrc.set(JAVA_FLOAT, at, Math.fma(xhat, -meanGXhat, dy - meanG) * rstd);
         }
     }
 }

@@ -2,25 +2,24 @@ package dev.normkit.vector;
 
 import static dev.normkit.vector.FloatSpecies.F;
 import static dev.normkit.vector.RowLoops.LANES;
+import static dev.normkit.vector.RowLoops.NATIVE;
 import static dev.normkit.vector.RowLoops.VECTOR_BYTES;
-import static dev.normkit.vector.RowLoops.load;
-import static dev.normkit.vector.RowLoops.store;
-import static dev.normkit.vector.RowLoops.tail;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.normkit.RmsNormDesc;
 import dev.normkit.RmsNormKernel;
 import dev.normkit.spi.KernelArgs;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * RMS norm on the Vector API. Forward reads each row twice: {@code sum(x^2)} (4x-unrolled FMA), then
  * {@code y = x * rstd * gamma} is written; a row whose f32 squares overflow or underflow (see
  * {@link RowLoops#squaresNeedDouble}) gets its sum recomputed in double. Backward reads each row twice:
- * {@code sum(g * xhat)}, accumulating diffScale on the way, then diffSrc is written.
+ * {@code sum(g * xhat)}, then diffSrc is written while diffScale accumulates across rows. Loops, tails and method
+ * boundaries follow {@link RowLoops}'s conventions.
  */
 final class VectorRmsNorm implements RmsNormKernel {
 
@@ -28,12 +27,14 @@ final class VectorRmsNorm implements RmsNormKernel {
     private final long rows;
     private final long cols;
     private final long rowBytes;
+    private final long fullCols;
 
     VectorRmsNorm(RmsNormDesc desc) {
         this.desc = desc;
         this.rows = desc.rows();
         this.cols = desc.cols();
         this.rowBytes = cols * Float.BYTES;
+        this.fullCols = F.loopBound(cols);
     }
 
     @Override
@@ -58,7 +59,7 @@ final class VectorRmsNorm implements RmsNormKernel {
     public void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment rstd) {
         KernelArgs.rmsNormForward(desc, src, dst, scale, true, rstd);
         for (long r = 0; r < rows; r++) {
-            rstd.setAtIndex(ValueLayout.JAVA_FLOAT, r, normalizeRow(src, dst, scale, r * rowBytes));
+            rstd.setAtIndex(JAVA_FLOAT, r, normalizeRow(src, dst, scale, r * rowBytes));
         }
     }
 
@@ -69,31 +70,39 @@ final class VectorRmsNorm implements RmsNormKernel {
                 ? RowLoops.squaresInDouble(src, row, cols, 0.0) / cols
                 : (double) squares / cols;
         float rstd = (float) (1.0 / Math.sqrt(meanSquare + desc.eps()));
-        FloatVector rs = FloatVector.broadcast(F, rstd);
-        long full = F.loopBound(cols);
-        long j = 0;
         if (scale != null) {
-            for (; j < full; j += LANES) {
-                long col = j * Float.BYTES;
-                store(load(src, row + col).mul(rs).mul(load(scale, col)), dst, row + col);
-            }
-            if (j < cols) {
-                long col = j * Float.BYTES;
-                VectorMask<Float> t = tail(j, cols);
-                store(load(src, row + col, t).mul(rs).mul(load(scale, col, t)), dst, row + col, t);
-            }
+            writeScaled(src, dst, scale, row, rstd);
         } else {
-            for (; j < full; j += LANES) {
-                long col = j * Float.BYTES;
-                store(load(src, row + col).mul(rs), dst, row + col);
-            }
-            if (j < cols) {
-                long col = j * Float.BYTES;
-                VectorMask<Float> t = tail(j, cols);
-                store(load(src, row + col, t).mul(rs), dst, row + col, t);
-            }
+            writePlain(src, dst, row, rstd);
         }
         return rstd;
+    }
+
+    private void writeScaled(MemorySegment src, MemorySegment dst, MemorySegment scale, long row, float rstd) {
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
+            long col = j * Float.BYTES;
+            fromMemorySegment(F, src, row + col, NATIVE).mul(rs).mul(fromMemorySegment(F, scale, col, NATIVE))
+                    .intoMemorySegment(dst, row + col, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long col = j * Float.BYTES;
+            dst.set(JAVA_FLOAT, row + col, src.get(JAVA_FLOAT, row + col) * rstd * scale.get(JAVA_FLOAT, col));
+        }
+    }
+
+    private void writePlain(MemorySegment src, MemorySegment dst, long row, float rstd) {
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
+            long at = row + j * Float.BYTES;
+            fromMemorySegment(F, src, at, NATIVE).mul(rs).intoMemorySegment(dst, at, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long at = row + j * Float.BYTES;
+            dst.set(JAVA_FLOAT, at, src.get(JAVA_FLOAT, at) * rstd);
+        }
     }
 
     @Override
@@ -102,62 +111,86 @@ final class VectorRmsNorm implements RmsNormKernel {
         KernelArgs.rmsNormBackward(desc, src, diffDst, scale, rstd, diffSrc, diffScale);
         if (diffScale != null) RowLoops.zero(diffScale, cols);
         for (long r = 0; r < rows; r++) {
-            backwardRow(src, diffDst, scale, rstd.getAtIndex(ValueLayout.JAVA_FLOAT, r), diffSrc, diffScale,
-                    r * rowBytes);
+            long row = r * rowBytes;
+            float rs = rstd.getAtIndex(JAVA_FLOAT, r);
+            if (scale != null) {
+                float meanGXhat = (float) ((double) sumGXhatScaled(src, diffDst, scale, row, rs) / cols);
+                backwardScaled(src, diffDst, scale, diffSrc, diffScale, row, rs, meanGXhat);
+            } else {
+                float meanGXhat = (float) ((double) RowLoops.dot(diffDst, src, row, cols) * rs / cols);
+                backwardPlain(src, diffDst, diffSrc, row, rs, meanGXhat);
+            }
         }
     }
 
-    private void backwardRow(MemorySegment src, MemorySegment diffDst, MemorySegment scale, float rstd,
-            MemorySegment diffSrc, MemorySegment diffScale, long row) {
-        FloatVector rs = FloatVector.broadcast(F, rstd);
+    /** {@code sum(dy * gamma * x * rstd)}. */
+    private float sumGXhatScaled(MemorySegment src, MemorySegment diffDst, MemorySegment scale, long row,
+            float rstd) {
         FloatVector s0 = FloatVector.zero(F), s1 = s0;
-        long full = F.loopBound(cols);
         long j = 0;
-        // Pass 1: sum(g * xhat), and diffScale += dy * xhat.
         for (long end = cols - cols % (2L * LANES); j < end; j += 2L * LANES) {
             long col = j * Float.BYTES;
-            FloatVector xhat0 = load(src, row + col).mul(rs);
-            FloatVector xhat1 = load(src, row + col + VECTOR_BYTES).mul(rs);
-            FloatVector dy0 = load(diffDst, row + col);
-            FloatVector dy1 = load(diffDst, row + col + VECTOR_BYTES);
-            FloatVector g0 = scale != null ? dy0.mul(load(scale, col)) : dy0;
-            FloatVector g1 = scale != null ? dy1.mul(load(scale, col + VECTOR_BYTES)) : dy1;
-            s0 = g0.fma(xhat0, s0);
-            s1 = g1.fma(xhat1, s1);
-            if (diffScale != null) {
-                store(dy0.fma(xhat0, load(diffScale, col)), diffScale, col);
-                store(dy1.fma(xhat1, load(diffScale, col + VECTOR_BYTES)), diffScale, col + VECTOR_BYTES);
-            }
+            FloatVector g0 = fromMemorySegment(F, diffDst, row + col, NATIVE)
+                    .mul(fromMemorySegment(F, scale, col, NATIVE));
+            FloatVector g1 = fromMemorySegment(F, diffDst, row + col + VECTOR_BYTES, NATIVE)
+                    .mul(fromMemorySegment(F, scale, col + VECTOR_BYTES, NATIVE));
+            s0 = g0.fma(fromMemorySegment(F, src, row + col, NATIVE), s0);
+            s1 = g1.fma(fromMemorySegment(F, src, row + col + VECTOR_BYTES, NATIVE), s1);
         }
-        for (; j < cols; j += LANES) {
-            // At most one full vector and the masked tail remain.
+        for (long end = F.loopBound(cols); j < end; j += LANES) {
             long col = j * Float.BYTES;
-            VectorMask<Float> t = tail(j, cols);
-            FloatVector xhat = load(src, row + col, t).mul(rs);
-            FloatVector dy = load(diffDst, row + col, t);
-            FloatVector g = scale != null ? dy.mul(load(scale, col, t)) : dy;
-            s0 = g.fma(xhat, s0);
-            if (diffScale != null) store(dy.fma(xhat, load(diffScale, col, t)), diffScale, col, t);
+            FloatVector g = fromMemorySegment(F, diffDst, row + col, NATIVE)
+                    .mul(fromMemorySegment(F, scale, col, NATIVE));
+            s0 = g.fma(fromMemorySegment(F, src, row + col, NATIVE), s0);
         }
-        double meanGXhat = (double) s0.add(s1).reduceLanes(VectorOperators.ADD) / cols;
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; j < cols; j++) {
+            long col = j * Float.BYTES;
+            float g = diffDst.get(JAVA_FLOAT, row + col) * scale.get(JAVA_FLOAT, col);
+            sum = Math.fma(g, src.get(JAVA_FLOAT, row + col), sum);
+        }
+        return sum * rstd;
+    }
 
-        // Pass 2: diffSrc = (g - xhat * mean(g * xhat)) * rstd.
-        FloatVector a = FloatVector.broadcast(F, (float) -meanGXhat);
-        j = 0;
-        for (; j < full; j += LANES) {
+    // The write passes: diffSrc = (g - xhat * mean(g * xhat)) * rstd; diffScale += dy * xhat where present.
+
+    private void backwardScaled(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment diffSrc,
+            MemorySegment diffScale, long row, float rstd, float meanGXhat) {
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector a = FloatVector.broadcast(F, -meanGXhat);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
             long col = j * Float.BYTES;
-            FloatVector xhat = load(src, row + col).mul(rs);
-            FloatVector dy = load(diffDst, row + col);
-            FloatVector g = scale != null ? dy.mul(load(scale, col)) : dy;
-            store(xhat.fma(a, g).mul(rs), diffSrc, row + col);
+            FloatVector xhat = fromMemorySegment(F, src, row + col, NATIVE).mul(rs);
+            FloatVector dy = fromMemorySegment(F, diffDst, row + col, NATIVE);
+            FloatVector g = dy.mul(fromMemorySegment(F, scale, col, NATIVE));
+            xhat.fma(a, g).mul(rs).intoMemorySegment(diffSrc, row + col, NATIVE);
+            dy.fma(xhat, fromMemorySegment(F, diffScale, col, NATIVE)).intoMemorySegment(diffScale, col, NATIVE);
         }
-        if (j < cols) {
+        for (; j < cols; j++) {
             long col = j * Float.BYTES;
-            VectorMask<Float> t = tail(j, cols);
-            FloatVector xhat = load(src, row + col, t).mul(rs);
-            FloatVector dy = load(diffDst, row + col, t);
-            FloatVector g = scale != null ? dy.mul(load(scale, col, t)) : dy;
-            store(xhat.fma(a, g).mul(rs), diffSrc, row + col, t);
+            float xhat = src.get(JAVA_FLOAT, row + col) * rstd;
+            float dy = diffDst.get(JAVA_FLOAT, row + col);
+            float g = dy * scale.get(JAVA_FLOAT, col);
+            diffSrc.set(JAVA_FLOAT, row + col, Math.fma(xhat, -meanGXhat, g) * rstd);
+            diffScale.set(JAVA_FLOAT, col, Math.fma(dy, xhat, diffScale.get(JAVA_FLOAT, col)));
+        }
+    }
+
+    private void backwardPlain(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc, long row, float rstd,
+            float meanGXhat) {
+        FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector a = FloatVector.broadcast(F, -meanGXhat);
+        long j = 0;
+        for (; j < fullCols; j += LANES) {
+            long at = row + j * Float.BYTES;
+            FloatVector xhat = fromMemorySegment(F, src, at, NATIVE).mul(rs);
+            xhat.fma(a, fromMemorySegment(F, diffDst, at, NATIVE)).mul(rs).intoMemorySegment(diffSrc, at, NATIVE);
+        }
+        for (; j < cols; j++) {
+            long at = row + j * Float.BYTES;
+            float xhat = src.get(JAVA_FLOAT, at) * rstd;
+            diffSrc.set(JAVA_FLOAT, at, Math.fma(xhat, -meanGXhat, diffDst.get(JAVA_FLOAT, at)) * rstd);
         }
     }
 }

@@ -2,23 +2,21 @@ package dev.normkit.vector;
 
 import static dev.normkit.vector.FloatSpecies.F;
 import static dev.normkit.vector.RowLoops.LANES;
-import static dev.normkit.vector.RowLoops.VECTOR_BYTES;
-import static dev.normkit.vector.RowLoops.load;
-import static dev.normkit.vector.RowLoops.store;
-import static dev.normkit.vector.RowLoops.tail;
-import static dev.normkit.vector.VectorExp.exp;
+import static dev.normkit.vector.RowLoops.NATIVE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
+import static jdk.incubator.vector.VectorOperators.EXP;
 
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.SoftmaxKernel;
 import dev.normkit.spi.KernelArgs;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * Softmax and log-softmax on the Vector API, along any axis ({@code outer x length x inner}, element {@code k} of a
- * row {@code inner} floats after element {@code k - 1}). Exponentials are {@link VectorExp}.
+ * row {@code inner} floats after element {@code k - 1}).
  *
  * <p>Innermost axis ({@code inner == 1}), each row read three times (from memory once, then from cache): max;
  * {@code e = exp(x - max)} summed (softmax writes e to dst); then softmax scales dst by {@code 1/sum} and log-softmax
@@ -26,10 +24,15 @@ import jdk.incubator.vector.VectorOperators;
  * writing pass.
  *
  * <p>Other axes: the same passes run down a block of {@code LANES} adjacent rows at once, one vector per axis
- * element, so loads stay contiguous across the inner dimension; the last block is masked.
+ * element, so loads stay contiguous across the inner dimension; the {@code inner % LANES} rows left over run in
+ * double, one at a time.
  *
  * <p>The max skips NaN, but a NaN still reaches the sum, so the whole row becomes NaN; +inf in a row gives
  * {@code inf - inf = NaN}, as PyTorch does.
+ *
+ * <p>exp is {@code lanewise(EXP)}, named as a constant at each call site (HotSpot's SVML stubs on x86, within 1 ulp,
+ * subnormal results included). A hand-written polynomial exp was no faster, and each inlined copy of it costs C2 some
+ * 13,000 nodes of its 18,000-node inlining budget: past that budget calls stay calls and every vector is boxed.
  */
 final class VectorSoftmax implements SoftmaxKernel {
 
@@ -65,10 +68,14 @@ final class VectorSoftmax implements SoftmaxKernel {
             long base = o * blockBytes;
             if (inner == 1) {
                 forwardRow(src, dst, base);
-            } else {
-                for (long i = 0; i < inner; i += LANES) {
-                    forwardAcross(src, dst, base + i * Float.BYTES, tail(i, inner));
-                }
+                continue;
+            }
+            long i = 0;
+            for (; i + LANES <= inner; i += LANES) {
+                forwardAcross(src, dst, base + i * Float.BYTES);
+            }
+            for (; i < inner; i++) {
+                forwardColumn(src, dst, base + i * Float.BYTES);
             }
         }
     }
@@ -81,217 +88,227 @@ final class VectorSoftmax implements SoftmaxKernel {
             long base = o * blockBytes;
             if (inner == 1) {
                 backwardRow(dst, diffDst, diffSrc, base);
-            } else {
-                for (long i = 0; i < inner; i += LANES) {
-                    backwardAcross(dst, diffDst, diffSrc, base + i * Float.BYTES, tail(i, inner));
-                }
+                continue;
+            }
+            long i = 0;
+            for (; i + LANES <= inner; i += LANES) {
+                backwardAcross(dst, diffDst, diffSrc, base + i * Float.BYTES);
+            }
+            for (; i < inner; i++) {
+                backwardColumn(dst, diffDst, diffSrc, base + i * Float.BYTES);
             }
         }
     }
 
     private void forwardRow(MemorySegment src, MemorySegment dst, long row) {
         float max = RowLoops.maxSkippingNaN(src, row, length);
-        FloatVector m = FloatVector.broadcast(F, max);
         if (log) {
-            float logSum = (float) Math.log(sumExp(src, row, m));
-            FloatVector ls = FloatVector.broadcast(F, logSum);
-            long j = 0;
-            for (long end = F.loopBound(length); j < end; j += LANES) {
-                long at = row + j * Float.BYTES;
-                store(load(src, at).sub(m).sub(ls), dst, at);
-            }
-            if (j < length) {
-                long at = row + j * Float.BYTES;
-                VectorMask<Float> t = tail(j, length);
-                store(load(src, at, t).sub(m).sub(ls), dst, at, t);
-            }
+            shiftRow(src, dst, row, max, (float) Math.log(sumExp(src, row, max)));
         } else {
-            FloatVector inv = FloatVector.broadcast(F, (float) (1.0 / expToDst(src, dst, row, m)));
-            long j = 0;
-            for (long end = F.loopBound(length); j < end; j += LANES) {
-                long at = row + j * Float.BYTES;
-                store(load(dst, at).mul(inv), dst, at);
-            }
-            if (j < length) {
-                long at = row + j * Float.BYTES;
-                VectorMask<Float> t = tail(j, length);
-                store(load(dst, at, t).mul(inv), dst, at, t);
-            }
+            scaleRow(dst, row, (float) (1.0 / expToDst(src, dst, row, max)));
         }
     }
 
-    /** Writes {@code exp(x - m)} to dst and returns its sum. */
-    private float expToDst(MemorySegment src, MemorySegment dst, long row, FloatVector m) {
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+    /** {@code dst = (x - max) - logSum}: two roundings, exact when x is near max however large both are. */
+    private void shiftRow(MemorySegment src, MemorySegment dst, long row, float max, float logSum) {
+        FloatVector m = FloatVector.broadcast(F, max);
+        FloatVector ls = FloatVector.broadcast(F, logSum);
         long j = 0;
-        for (long end = RowLoops.unrolledBound(length); j < end; j += 4L * LANES) {
-            long at = row + j * Float.BYTES;
-            FloatVector e0 = exp(load(src, at).sub(m));
-            FloatVector e1 = exp(load(src, at + VECTOR_BYTES).sub(m));
-            FloatVector e2 = exp(load(src, at + 2 * VECTOR_BYTES).sub(m));
-            FloatVector e3 = exp(load(src, at + 3 * VECTOR_BYTES).sub(m));
-            store(e0, dst, at);
-            store(e1, dst, at + VECTOR_BYTES);
-            store(e2, dst, at + 2 * VECTOR_BYTES);
-            store(e3, dst, at + 3 * VECTOR_BYTES);
-            s0 = s0.add(e0);
-            s1 = s1.add(e1);
-            s2 = s2.add(e2);
-            s3 = s3.add(e3);
-        }
         for (long end = F.loopBound(length); j < end; j += LANES) {
             long at = row + j * Float.BYTES;
-            FloatVector e = exp(load(src, at).sub(m));
-            store(e, dst, at);
-            s0 = s0.add(e);
+            fromMemorySegment(F, src, at, NATIVE).sub(m).sub(ls).intoMemorySegment(dst, at, NATIVE);
         }
-        if (j < length) {
+        for (; j < length; j++) {
             long at = row + j * Float.BYTES;
-            VectorMask<Float> t = tail(j, length);
-            FloatVector e = exp(load(src, at, t).sub(m));
-            store(e, dst, at, t);
-            s1 = s1.add(e, t);
+            dst.set(JAVA_FLOAT, at, src.get(JAVA_FLOAT, at) - max - logSum);
         }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
     }
 
-    /** Sum of {@code exp(x - m)} over the row, nothing written. */
-    private float sumExp(MemorySegment src, long row, FloatVector m) {
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+    private void scaleRow(MemorySegment dst, long row, float factor) {
+        FloatVector f = FloatVector.broadcast(F, factor);
         long j = 0;
-        for (long end = RowLoops.unrolledBound(length); j < end; j += 4L * LANES) {
-            long at = row + j * Float.BYTES;
-            s0 = s0.add(exp(load(src, at).sub(m)));
-            s1 = s1.add(exp(load(src, at + VECTOR_BYTES).sub(m)));
-            s2 = s2.add(exp(load(src, at + 2 * VECTOR_BYTES).sub(m)));
-            s3 = s3.add(exp(load(src, at + 3 * VECTOR_BYTES).sub(m)));
-        }
         for (long end = F.loopBound(length); j < end; j += LANES) {
-            s0 = s0.add(exp(load(src, row + j * Float.BYTES).sub(m)));
+            long at = row + j * Float.BYTES;
+            fromMemorySegment(F, dst, at, NATIVE).mul(f).intoMemorySegment(dst, at, NATIVE);
         }
-        if (j < length) {
-            VectorMask<Float> t = tail(j, length);
-            s1 = s1.add(exp(load(src, row + j * Float.BYTES, t).sub(m)), t);
+        for (; j < length; j++) {
+            long at = row + j * Float.BYTES;
+            dst.set(JAVA_FLOAT, at, dst.get(JAVA_FLOAT, at) * factor);
         }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Writes {@code exp(x - max)} to dst and returns its sum. */
+    private float expToDst(MemorySegment src, MemorySegment dst, long row, float max) {
+        FloatVector m = FloatVector.broadcast(F, max);
+        FloatVector sum = FloatVector.zero(F);
+        long j = 0;
+        for (long end = F.loopBound(length); j < end; j += LANES) {
+            long at = row + j * Float.BYTES;
+            FloatVector e = fromMemorySegment(F, src, at, NATIVE).sub(m).lanewise(EXP);
+            e.intoMemorySegment(dst, at, NATIVE);
+            sum = sum.add(e);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; j < length; j++) {
+            long at = row + j * Float.BYTES;
+            float e = (float) Math.exp(src.get(JAVA_FLOAT, at) - max);
+            dst.set(JAVA_FLOAT, at, e);
+            total += e;
+        }
+        return total;
+    }
+
+    /** Sum of {@code exp(x - max)} over the row, nothing written. */
+    private float sumExp(MemorySegment src, long row, float max) {
+        FloatVector m = FloatVector.broadcast(F, max);
+        FloatVector sum = FloatVector.zero(F);
+        long j = 0;
+        for (long end = F.loopBound(length); j < end; j += LANES) {
+            sum = sum.add(fromMemorySegment(F, src, row + j * Float.BYTES, NATIVE).sub(m).lanewise(EXP));
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; j < length; j++) {
+            total += (float) Math.exp(src.get(JAVA_FLOAT, row + j * Float.BYTES) - max);
+        }
+        return total;
     }
 
     private void backwardRow(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc, long row) {
-        long j = 0;
-        long full = F.loopBound(length);
         if (log) {
-            // dx = dy - exp(y) * sum(dy)
-            FloatVector s = FloatVector.broadcast(F, -RowLoops.sum(diffDst, row, length));
-            for (; j < full; j += LANES) {
-                long at = row + j * Float.BYTES;
-                store(exp(load(dst, at)).fma(s, load(diffDst, at)), diffSrc, at);
-            }
-            if (j < length) {
-                long at = row + j * Float.BYTES;
-                VectorMask<Float> t = tail(j, length);
-                store(exp(load(dst, at, t)).fma(s, load(diffDst, at, t)), diffSrc, at, t);
-            }
+            logSoftmaxBackwardRow(dst, diffDst, diffSrc, row, RowLoops.sum(diffDst, row, length));
         } else {
-            // dx = y * (dy - sum(dy * y))
-            FloatVector s = FloatVector.broadcast(F, RowLoops.dot(diffDst, dst, row, length));
-            for (; j < full; j += LANES) {
-                long at = row + j * Float.BYTES;
-                store(load(diffDst, at).sub(s).mul(load(dst, at)), diffSrc, at);
-            }
-            if (j < length) {
-                long at = row + j * Float.BYTES;
-                VectorMask<Float> t = tail(j, length);
-                store(load(diffDst, at, t).sub(s).mul(load(dst, at, t)), diffSrc, at, t);
-            }
+            softmaxBackwardRow(dst, diffDst, diffSrc, row, RowLoops.dot(diffDst, dst, row, length));
         }
     }
 
-    /**
-     * Forward for the rows starting at byte offset {@code first} and the lanes of {@code t}: element {@code k} of all
-     * of them is one vector at {@code first + k * stride}. Two accumulators per reduction break the dependency chain.
+    /** {@code dx = dy - exp(y) * sum(dy)}. */
+    private void logSoftmaxBackwardRow(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc, long row,
+            float sumDy) {
+        FloatVector s = FloatVector.broadcast(F, -sumDy);
+        long j = 0;
+        for (long end = F.loopBound(length); j < end; j += LANES) {
+            long at = row + j * Float.BYTES;
+            fromMemorySegment(F, dst, at, NATIVE).lanewise(EXP).fma(s, fromMemorySegment(F, diffDst, at, NATIVE))
+                    .intoMemorySegment(diffSrc, at, NATIVE);
+        }
+        for (; j < length; j++) {
+            long at = row + j * Float.BYTES;
+            float e = (float) Math.exp(dst.get(JAVA_FLOAT, at));
+            diffSrc.set(JAVA_FLOAT, at, Math.fma(e, -sumDy, diffDst.get(JAVA_FLOAT, at)));
+        }
+    }
+
+    /** {@code dx = y * (dy - sum(dy * y))}. */
+    private void softmaxBackwardRow(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc, long row,
+            float sumDyY) {
+        FloatVector s = FloatVector.broadcast(F, sumDyY);
+        long j = 0;
+        for (long end = F.loopBound(length); j < end; j += LANES) {
+            long at = row + j * Float.BYTES;
+            fromMemorySegment(F, diffDst, at, NATIVE).sub(s).mul(fromMemorySegment(F, dst, at, NATIVE))
+                    .intoMemorySegment(diffSrc, at, NATIVE);
+        }
+        for (; j < length; j++) {
+            long at = row + j * Float.BYTES;
+            diffSrc.set(JAVA_FLOAT, at, (diffDst.get(JAVA_FLOAT, at) - sumDyY) * dst.get(JAVA_FLOAT, at));
+        }
+    }
+
+    /*
+     * Inner axes: LANES adjacent rows are processed together, element k of all of them being one vector at
+     * first + k * stride, so every access is a whole contiguous vector.
      */
-    private void forwardAcross(MemorySegment src, MemorySegment dst, long first, VectorMask<Float> t) {
+
+    private void forwardAcross(MemorySegment src, MemorySegment dst, long first) {
         long stride = inner * Float.BYTES;
-        long pairs = length & ~1L;
-        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), m1 = m0;
-        for (long k = 0; k < pairs; k += 2) {
+        FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (long k = 0; k < length; k++) {
+            FloatVector x = fromMemorySegment(F, src, first + k * stride, NATIVE);
+            max = max.blend(x, x.compare(VectorOperators.GT, max));
+        }
+        FloatVector sum = FloatVector.zero(F);
+        for (long k = 0; k < length; k++) {
             long at = first + k * stride;
-            FloatVector x0 = load(src, at, t);
-            FloatVector x1 = load(src, at + stride, t);
-            m0 = m0.blend(x0, x0.compare(VectorOperators.GT, m0));
-            m1 = m1.blend(x1, x1.compare(VectorOperators.GT, m1));
+            FloatVector e = fromMemorySegment(F, src, at, NATIVE).sub(max).lanewise(EXP);
+            if (!log) e.intoMemorySegment(dst, at, NATIVE);
+            sum = sum.add(e);
         }
-        if (pairs < length) {
-            FloatVector x = load(src, first + pairs * stride, t);
-            m0 = m0.blend(x, x.compare(VectorOperators.GT, m0));
-        }
-        FloatVector m = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
-
-        FloatVector s0 = FloatVector.zero(F), s1 = s0;
-        for (long k = 0; k < pairs; k += 2) {
-            long at = first + k * stride;
-            FloatVector e0 = exp(load(src, at, t).sub(m));
-            FloatVector e1 = exp(load(src, at + stride, t).sub(m));
-            if (!log) {
-                store(e0, dst, at, t);
-                store(e1, dst, at + stride, t);
-            }
-            s0 = s0.add(e0);
-            s1 = s1.add(e1);
-        }
-        if (pairs < length) {
-            long at = first + pairs * stride;
-            FloatVector e = exp(load(src, at, t).sub(m));
-            if (!log) store(e, dst, at, t);
-            s0 = s0.add(e);
-        }
-        FloatVector sum = s0.add(s1);
-
         if (log) {
             FloatVector logSum = sum.lanewise(VectorOperators.LOG);
             for (long k = 0; k < length; k++) {
                 long at = first + k * stride;
-                store(load(src, at, t).sub(m).sub(logSum), dst, at, t);
+                fromMemorySegment(F, src, at, NATIVE).sub(max).sub(logSum).intoMemorySegment(dst, at, NATIVE);
             }
         } else {
             FloatVector inv = FloatVector.broadcast(F, 1f).div(sum);
             for (long k = 0; k < length; k++) {
                 long at = first + k * stride;
-                store(load(dst, at, t).mul(inv), dst, at, t);
+                fromMemorySegment(F, dst, at, NATIVE).mul(inv).intoMemorySegment(dst, at, NATIVE);
             }
         }
     }
 
-    /** Backward for a block of rows, laid out as in {@link #forwardAcross}. */
-    private void backwardAcross(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc, long first,
-            VectorMask<Float> t) {
+    /**
+     * One row of an inner axis in plain double arithmetic, for the inner positions left over after whole vector
+     * blocks. Masked strided vectors were tried here and lost: AMD's masked stores are microcoded, and a masked
+     * vector returned from (or carried across) a method C2 cannot inline is boxed on every loop step.
+     */
+    private void forwardColumn(MemorySegment src, MemorySegment dst, long first) {
         long stride = inner * Float.BYTES;
-        long pairs = length & ~1L;
-        FloatVector s0 = FloatVector.zero(F), s1 = s0;
-        for (long k = 0; k < pairs; k += 2) {
-            long at = first + k * stride;
-            FloatVector dy0 = load(diffDst, at, t);
-            FloatVector dy1 = load(diffDst, at + stride, t);
-            s0 = log ? s0.add(dy0) : dy0.fma(load(dst, at, t), s0);
-            s1 = log ? s1.add(dy1) : dy1.fma(load(dst, at + stride, t), s1);
+        float max = Float.NEGATIVE_INFINITY;
+        for (long k = 0, at = first; k < length; k++, at += stride) {
+            float x = src.get(JAVA_FLOAT, at);
+            if (x > max) max = x; // skips NaN; the sum below still turns the row NaN
         }
-        if (pairs < length) {
-            long at = first + pairs * stride;
-            FloatVector dy = load(diffDst, at, t);
-            s0 = log ? s0.add(dy) : dy.fma(load(dst, at, t), s0);
+        double sum = 0;
+        for (long k = 0, at = first; k < length; k++, at += stride) {
+            sum += Math.exp((double) src.get(JAVA_FLOAT, at) - max);
         }
-        FloatVector s = s0.add(s1);
+        double logSum = Math.log(sum);
+        for (long k = 0, at = first; k < length; k++, at += stride) {
+            double shifted = (double) src.get(JAVA_FLOAT, at) - max;
+            dst.set(JAVA_FLOAT, at, (float) (log ? shifted - logSum : Math.exp(shifted) / sum));
+        }
+    }
+
+    private void backwardAcross(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc, long first) {
+        long stride = inner * Float.BYTES;
+        FloatVector s = FloatVector.zero(F);
         if (log) {
+            // dx = dy - exp(y) * sum(dy)
+            for (long k = 0; k < length; k++) {
+                s = s.add(fromMemorySegment(F, diffDst, first + k * stride, NATIVE));
+            }
             FloatVector negS = s.neg();
             for (long k = 0; k < length; k++) {
                 long at = first + k * stride;
-                store(exp(load(dst, at, t)).fma(negS, load(diffDst, at, t)), diffSrc, at, t);
+                fromMemorySegment(F, dst, at, NATIVE).lanewise(EXP).fma(negS, fromMemorySegment(F, diffDst, at, NATIVE)).intoMemorySegment(diffSrc, at, NATIVE);
             }
         } else {
+            // dx = y * (dy - sum(dy * y))
             for (long k = 0; k < length; k++) {
                 long at = first + k * stride;
-                store(load(diffDst, at, t).sub(s).mul(load(dst, at, t)), diffSrc, at, t);
+                s = fromMemorySegment(F, diffDst, at, NATIVE).fma(fromMemorySegment(F, dst, at, NATIVE), s);
             }
+            for (long k = 0; k < length; k++) {
+                long at = first + k * stride;
+                fromMemorySegment(F, diffDst, at, NATIVE).sub(s).mul(fromMemorySegment(F, dst, at, NATIVE)).intoMemorySegment(diffSrc, at, NATIVE);
+            }
+        }
+    }
+
+    /** Backward of {@link #forwardColumn}'s row, in double. */
+    private void backwardColumn(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc, long first) {
+        long stride = inner * Float.BYTES;
+        double sum = 0;
+        for (long k = 0, at = first; k < length; k++, at += stride) {
+            double dy = diffDst.get(JAVA_FLOAT, at);
+            sum += log ? dy : dy * dst.get(JAVA_FLOAT, at);
+        }
+        for (long k = 0, at = first; k < length; k++, at += stride) {
+            double y = dst.get(JAVA_FLOAT, at);
+            double dy = diffDst.get(JAVA_FLOAT, at);
+            diffSrc.set(JAVA_FLOAT, at, (float) (log ? dy - Math.exp(y) * sum : y * (dy - sum)));
         }
     }
 }

@@ -1,0 +1,213 @@
+package dev.normkit.conformance;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.SoftmaxDesc;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A case's f32 inputs and the float64 reference for each output, computed from exactly those inputs.
+ *
+ * <p>Backward is checked on its own: the statistics (mean, rstd) or forward output (dst) it consumes are the reference
+ * forward's, rounded to f32, given to the path and the reference alike, so a forward error cannot hide or cause a
+ * backward one.
+ *
+ * <p>Names: inputs {@code src, scale, shift, diff_dst, mean, rstd, dst}; outputs {@code dst, mean, rstd, diff_src,
+ * diff_scale, diff_shift}, in the order the kernel signatures list them. {@code scales} holds, for the outputs that
+ * have one, the magnitude each element's error is measured against ({@link ErrorScales}).
+ */
+public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expected, Map<String, double[]> scales) {
+
+    public CaseData {
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        expected = Collections.unmodifiableMap(new LinkedHashMap<>(expected));
+        scales = Collections.unmodifiableMap(new LinkedHashMap<>(scales));
+    }
+
+    public float[] input(String name) {
+        return inputs.get(name);
+    }
+
+    /** The error scale of an output, or null where the reference value itself is the scale. */
+    public double[] scale(String output) {
+        return scales.get(output);
+    }
+
+    /** Generates the case's inputs (deterministic per problem) and computes its reference. */
+    public static CaseData prepare(ConformanceCase c) {
+        SplittableRandom rnd = new SplittableRandom(c.seed());
+        RowLayout layout = RowLayout.of(c.desc());
+        float[] src = c.family().generate(layout, rnd.split());
+        SplittableRandom params = rnd.split();
+        float[] diffDst = normal(layout.size(), 1.0, 0.0, rnd.split());
+        Map<String, float[]> in = new LinkedHashMap<>();
+        Map<String, double[]> out = new LinkedHashMap<>();
+        Map<String, double[]> sc = new LinkedHashMap<>();
+        switch (c.desc()) {
+            case LayerNormDesc d -> layerNorm(c.direction(), d, src, diffDst, params, in, out, sc);
+            case RmsNormDesc d -> rmsNorm(c.direction(), d, src, diffDst, params, in, out, sc);
+            case SoftmaxDesc d -> softmax(c.direction(), d, src, diffDst, in, out, sc);
+            case ActivationDesc d -> activation(c.direction(), d, src, diffDst, in, out, sc);
+        }
+        return new CaseData(in, out, sc);
+    }
+
+    private static void layerNorm(Direction dir, LayerNormDesc d, float[] src, float[] diffDst,
+            SplittableRandom params, Map<String, float[]> in, Map<String, double[]> out, Map<String, double[]> sc) {
+        int cols = Math.toIntExact(d.cols());
+        // gamma near 1 and beta near 0, as trained models have, but not exactly: a kernel that ignores either fails.
+        float[] scale = d.useScale() ? normal(cols, 0.25, 1.0, params.split()) : null;
+        float[] shift = d.useShift() ? normal(cols, 0.5, 0.0, params.split()) : null;
+        in.put("src", src);
+        putIfPresent(in, "scale", scale);
+        putIfPresent(in, "shift", shift);
+        double[] x = widen(src);
+        LayerNormReference.Forward f = LayerNormReference.forward(d, x, widen(scale), widen(shift));
+        switch (dir) {
+            case FORWARD, FORWARD_TRAINING -> {
+                double[][] s = ErrorScales.layerNormForward(d, x, widen(scale), widen(shift), f);
+                out.put("dst", f.dst());
+                sc.put("dst", s[0]);
+                if (dir == Direction.FORWARD_TRAINING) {
+                    out.put("mean", f.mean());
+                    sc.put("mean", s[1]);
+                    out.put("rstd", f.rstd());
+                }
+            }
+            case BACKWARD -> {
+                float[] mean = narrow(f.mean());
+                float[] rstd = narrow(f.rstd());
+                in.put("diff_dst", diffDst);
+                in.put("mean", mean);
+                in.put("rstd", rstd);
+                double[] dy = widen(diffDst);
+                LayerNormReference.Backward b =
+                        LayerNormReference.backward(d, x, dy, widen(scale), widen(mean), widen(rstd));
+                double[][] s = ErrorScales.layerNormBackward(d, x, dy, widen(scale), widen(mean), widen(rstd));
+                out.put("diff_src", b.diffSrc());
+                sc.put("diff_src", s[0]);
+                if (d.useScale()) {
+                    out.put("diff_scale", b.diffScale());
+                    sc.put("diff_scale", s[1]);
+                }
+                if (d.useShift()) {
+                    out.put("diff_shift", b.diffShift());
+                    sc.put("diff_shift", s[2]);
+                }
+            }
+            default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    private static void rmsNorm(Direction dir, RmsNormDesc d, float[] src, float[] diffDst, SplittableRandom params,
+            Map<String, float[]> in, Map<String, double[]> out, Map<String, double[]> sc) {
+        float[] scale = d.useScale() ? normal(Math.toIntExact(d.cols()), 0.25, 1.0, params.split()) : null;
+        in.put("src", src);
+        putIfPresent(in, "scale", scale);
+        double[] x = widen(src);
+        RmsNormReference.Forward f = RmsNormReference.forward(d, x, widen(scale));
+        switch (dir) {
+            case FORWARD -> out.put("dst", f.dst());
+            case FORWARD_TRAINING -> {
+                out.put("dst", f.dst());
+                out.put("rstd", f.rstd());
+            }
+            case BACKWARD -> {
+                float[] rstd = narrow(f.rstd());
+                in.put("diff_dst", diffDst);
+                in.put("rstd", rstd);
+                double[] dy = widen(diffDst);
+                RmsNormReference.Backward b = RmsNormReference.backward(d, x, dy, widen(scale), widen(rstd));
+                double[][] s = ErrorScales.rmsNormBackward(d, x, dy, widen(scale), widen(rstd));
+                out.put("diff_src", b.diffSrc());
+                sc.put("diff_src", s[0]);
+                if (d.useScale()) {
+                    out.put("diff_scale", b.diffScale());
+                    sc.put("diff_scale", s[1]);
+                }
+            }
+            default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    private static void softmax(Direction dir, SoftmaxDesc d, float[] src, float[] diffDst, Map<String, float[]> in,
+            Map<String, double[]> out, Map<String, double[]> sc) {
+        double[] x = widen(src);
+        double[] y = SoftmaxReference.forward(d, x);
+        switch (dir) {
+            case FORWARD -> {
+                in.put("src", src);
+                out.put("dst", y);
+                putIfPresent(sc, "dst", ErrorScales.softmaxForward(d, x, y));
+            }
+            case BACKWARD -> {
+                double[] dst = widen(narrow(y));
+                double[] dy = widen(diffDst);
+                in.put("dst", narrow(y));
+                in.put("diff_dst", diffDst);
+                out.put("diff_src", SoftmaxReference.backward(d, dst, dy));
+                sc.put("diff_src", ErrorScales.softmaxBackward(d, dst, dy));
+            }
+            default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    private static void activation(Direction dir, ActivationDesc d, float[] src, float[] diffDst,
+            Map<String, float[]> in, Map<String, double[]> out, Map<String, double[]> sc) {
+        double[] s = widen(src);
+        switch (dir) {
+            case FORWARD -> {
+                double[] y = ActivationReference.forward(d, s);
+                in.put("src", src);
+                out.put("dst", y);
+                putIfPresent(sc, "dst", ErrorScales.activationForward(d, s, y));
+            }
+            case BACKWARD -> {
+                double[] dy = widen(diffDst);
+                in.put("src", src);
+                in.put("diff_dst", diffDst);
+                out.put("diff_src", ActivationReference.backward(d, s, dy));
+                sc.put("diff_src", ErrorScales.activationBackward(d, s, dy));
+            }
+            case BACKWARD_FROM_DST -> {
+                // ReLU, the one kernel with this direction, is a product dy * slope: |ref| is its scale.
+                float[] dst = narrow(ActivationReference.forward(d, s));
+                in.put("dst", dst);
+                in.put("diff_dst", diffDst);
+                out.put("diff_src", ActivationReference.backwardFromDst(d, widen(dst), widen(diffDst)));
+            }
+            default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    private static IllegalArgumentException unsupported(Direction dir, String kernel) {
+        return new IllegalArgumentException("direction: " + kernel + " has no " + dir);
+    }
+
+    private static <T> void putIfPresent(Map<String, T> m, String name, T v) {
+        if (v != null) m.put(name, v);
+    }
+
+    private static float[] normal(int n, double sigma, double mean, SplittableRandom rnd) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (mean + sigma * rnd.nextGaussian());
+        return x;
+    }
+
+    static double[] widen(float[] x) {
+        if (x == null) return null;
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) d[i] = x[i];
+        return d;
+    }
+
+    static float[] narrow(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
+        return f;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.normkit.conformance;
+
+import dev.normkit.KernelDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.Shape;
+import dev.normkit.SoftmaxDesc;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The problems the conformance run checks: shapes, descriptor variants and input families per kernel.
+ *
+ * <ul>
+ *   <li>Innermost lengths 1, 7, 8, 9, 15, 17, 1000, 1023, 1025 on {@value #SMALL_ROWS} rows: below, at and around
+ *       vector widths (4, 8, 16 lanes) and unrolled blocks, so every tail path runs.</li>
+ *   <li>Shapes real models have: BERT-base/large hidden sizes (256x768, 128x1024), a DRAM-sized batch (8192x1024),
+ *       a 3-D activation (64x30x512) normalized over its last axis and over its last two; softmax over ImageNet classes
+ *       (96x1000, 1024x1001, odd) and along non-innermost axes.</li>
+ *   <li>Default descriptors on large shapes ({@value #LARGE_ELEMENTS}+ elements) run with the kernel's first family
+ *       only: the families' numerics are covered on the smaller real shapes, and the full run must stay within a couple
+ *       of minutes. The descriptor variants (two normalized axes: rows of 15360; softmax along an inner axis) keep
+ *       every family. One shape per kernel also runs from heap arrays (first family).</li>
+ * </ul>
+ */
+public final class Corpus {
+    private Corpus() {}
+
+    /** Innermost lengths around the vector widths: tails of every size. */
+    static final long[] LENGTHS = {1, 7, 8, 9, 15, 17, 1000, 1023, 1025};
+    /** Rows for the small lengths: four, so {@link InputFamily#NAN_INF} puts each of its row kinds in. */
+    static final int SMALL_ROWS = 4;
+    static final long LARGE_ELEMENTS = 512L << 10;
+
+    private static final Shape BERT_BASE = Shape.of(256, 768);
+    private static final Shape BERT_LARGE = Shape.of(128, 1024);
+    private static final Shape BATCH = Shape.of(8192, 1024);
+    private static final Shape SEQUENCE = Shape.of(64, 30, 512);
+    private static final Shape CLASSES = Shape.of(96, 1000);
+    private static final Shape CLASSES_ODD = Shape.of(1024, 1001);
+    private static final Shape TALL = Shape.of(1000, 17);
+
+    /** The shapes a kernel is checked on by default (each with the kernel's default descriptor). */
+    public static List<Shape> defaultShapes(KernelId k) {
+        List<Shape> shapes = new ArrayList<>();
+        for (long len : LENGTHS) shapes.add(Shape.of(SMALL_ROWS, len));
+        switch (k) {
+            case LAYER_NORM, RMS_NORM -> shapes.addAll(List.of(BERT_BASE, BERT_LARGE, BATCH, SEQUENCE));
+            case SOFTMAX, LOG_SOFTMAX -> shapes.addAll(List.of(CLASSES, CLASSES_ODD, SEQUENCE, TALL));
+            default -> shapes.addAll(List.of(BERT_BASE, BERT_LARGE, BATCH));
+        }
+        return shapes;
+    }
+
+    /** The input families a kernel is checked with; the first is the one large shapes and heap runs use. */
+    public static List<InputFamily> families(KernelId k) {
+        return switch (k) {
+            case LAYER_NORM, RMS_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
+                    InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
+            case SOFTMAX, LOG_SOFTMAX -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
+                    InputFamily.NEAR_80, InputFamily.NEAR_1000, InputFamily.NAN_INF);
+            default -> List.of(InputFamily.RANGE_10, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
+        };
+    }
+
+    /** A descriptor to check, what distinguishes it from the default, and whether it runs from heap arrays. */
+    private record Problem(KernelDesc<?> desc, String variant, boolean heap) {
+
+        /** Heap runs and large default problems take the first family only (see the class comment). */
+        boolean firstFamilyOnly() {
+            return heap || variant.isEmpty() && desc.shape().elementCount() >= LARGE_ELEMENTS;
+        }
+    }
+
+    /**
+     * Every case for the kernel: each direction on each problem and family. {@code shapes} empty means the default
+     * shapes plus the descriptor variants (normalized-axes flattening, optional scale/shift, softmax axes) and the heap
+     * run; explicit shapes get the default descriptor only.
+     */
+    public static List<ConformanceCase> cases(KernelId k, List<Shape> shapes) {
+        List<Problem> problems = new ArrayList<>();
+        boolean defaults = shapes.isEmpty();
+        for (Shape s : defaults ? defaultShapes(k) : shapes) problems.add(new Problem(k.desc(s), "", false));
+        if (defaults) problems.addAll(variants(k));
+        List<InputFamily> families = families(k);
+        List<ConformanceCase> out = new ArrayList<>();
+        for (Problem p : problems) {
+            for (InputFamily f : p.firstFamilyOnly() ? families.subList(0, 1) : families) {
+                for (Direction d : k.directions()) {
+                    out.add(new ConformanceCase(k, d, p.desc, f, p.variant, p.heap));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Problem> variants(KernelId k) {
+        Shape small = Shape.of(SMALL_ROWS, 1025);
+        return switch (k) {
+            case LAYER_NORM -> List.of(
+                    new Problem(LayerNormDesc.of(SEQUENCE).withNormalizedAxes(2), "axes=2", false),
+                    new Problem(LayerNormDesc.of(BERT_BASE).withShift(false), "no_shift", false),
+                    new Problem(LayerNormDesc.of(small).withScale(false).withShift(false), "no_scale_shift", false),
+                    new Problem(k.desc(BERT_BASE), "", true));
+            case RMS_NORM -> List.of(
+                    new Problem(RmsNormDesc.of(SEQUENCE).withNormalizedAxes(2), "axes=2", false),
+                    new Problem(RmsNormDesc.of(small).withScale(false), "no_scale", false),
+                    new Problem(k.desc(BERT_BASE), "", true));
+            case SOFTMAX, LOG_SOFTMAX -> List.of(
+                    new Problem(((SoftmaxDesc) k.desc(SEQUENCE)).withAxis(1), "axis=1", false),
+                    new Problem(((SoftmaxDesc) k.desc(TALL)).withAxis(0), "axis=0", false),
+                    new Problem(k.desc(CLASSES), "", true));
+            default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
+        };
+    }
+}

@@ -1,0 +1,221 @@
+package dev.normkit.conformance;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.SoftmaxDesc;
+
+/**
+ * The scale each output element's error is measured against: the same formula as the reference with every term
+ * replaced by its absolute value (the magnitude of what is added up before any cancellation). Floating-point error is
+ * proportional to that, not to the result: {@code sum(dy)} over 8192 rows is ~90 while f32 rounding of its partial
+ * sums is ~u * 8192, and {@code gelu(-5) = 0.5 * -5 * (1 + erf(-3.5))} is ~1e-6 while an f32 erf is off by ~u.
+ * Dividing by this scale makes one tolerance, a few u, fit every shape and input family of a kernel direction; where
+ * there is no cancellation the scale is the result itself (a relative error).
+ *
+ * <p>Outputs absent from a map are measured against {@code |ref|}: relu (exact), rms-norm dst and rstd, layer-norm
+ * rstd, softmax dst, silu dst.
+ */
+final class ErrorScales {
+    private ErrorScales() {}
+
+    /** tanh u rounds to +-1 in f32 beyond this |u| (1 - tanh 9.5 = 1.1e-8, below half an ulp of 1). */
+    static final double TANH_SATURATES = 9.5;
+    /** sigmoid z rounds to 1 in f32 beyond this z (1 - sig 18 = 1.5e-8). */
+    static final double SIGMOID_SATURATES = 18.0;
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+    private static final double GELU_TANH_CUBIC = 0.044715;
+    private static final double SQRT_HALF = Math.sqrt(0.5);
+    private static final double SQRT_2PI = Math.sqrt(2 * Math.PI);
+
+    /**
+     * Layer norm dst: {@code (|x - mu| + mean|x|) * rstd * |gamma| + |beta|}; the {@code mean|x|} term is the scale of
+     * the mean's own rounding, which every element inherits. Mean: {@code mean|x|}.
+     */
+    static double[][] layerNormForward(LayerNormDesc d, double[] x, double[] gamma, double[] beta,
+            LayerNormReference.Forward f) {
+        int rows = Math.toIntExact(d.rows());
+        int cols = Math.toIntExact(d.cols());
+        double[] dst = new double[x.length];
+        double[] mean = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double absSum = 0;
+            for (int c = 0; c < cols; c++) absSum += Math.abs(x[base + c]);
+            mean[r] = absSum / cols;
+            for (int c = 0; c < cols; c++) {
+                double m = (Math.abs(x[base + c] - f.mean()[r]) + mean[r]) * f.rstd()[r];
+                if (gamma != null) m *= Math.abs(gamma[c]);
+                if (beta != null) m += Math.abs(beta[c]);
+                dst[base + c] = m;
+            }
+        }
+        return new double[][] {dst, mean};
+    }
+
+    /**
+     * Layer norm backward: {@code rstd * (|g| + mean|g| + |xhat| * mean|g * xhat|)}, {@code sum_rows |dy * xhat|},
+     * {@code sum_rows |dy|}.
+     */
+    static double[][] layerNormBackward(LayerNormDesc d, double[] x, double[] dy, double[] gamma, double[] mean,
+            double[] rstd) {
+        int rows = Math.toIntExact(d.rows());
+        int cols = Math.toIntExact(d.cols());
+        double[] dx = new double[x.length];
+        double[] dScale = new double[cols];
+        double[] dShift = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double sumG = 0;
+            double sumGXhat = 0;
+            for (int c = 0; c < cols; c++) {
+                double xhat = Math.abs((x[base + c] - mean[r]) * rstd[r]);
+                double g = Math.abs(dy[base + c] * (gamma != null ? gamma[c] : 1.0));
+                sumG += g;
+                sumGXhat += g * xhat;
+                dScale[c] += Math.abs(dy[base + c]) * xhat;
+                dShift[c] += Math.abs(dy[base + c]);
+            }
+            for (int c = 0; c < cols; c++) {
+                double xhat = Math.abs((x[base + c] - mean[r]) * rstd[r]);
+                double g = Math.abs(dy[base + c] * (gamma != null ? gamma[c] : 1.0));
+                dx[base + c] = Math.abs(rstd[r]) * (g + sumG / cols + xhat * sumGXhat / cols);
+            }
+        }
+        return new double[][] {dx, dScale, dShift};
+    }
+
+    /** RMS norm backward: {@code rstd * (|g| + |xhat| * mean|g * xhat|)}, {@code sum_rows |dy * xhat|}. */
+    static double[][] rmsNormBackward(RmsNormDesc d, double[] x, double[] dy, double[] gamma, double[] rstd) {
+        int rows = Math.toIntExact(d.rows());
+        int cols = Math.toIntExact(d.cols());
+        double[] dx = new double[x.length];
+        double[] dScale = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double sumGXhat = 0;
+            for (int c = 0; c < cols; c++) {
+                double xhat = Math.abs(x[base + c] * rstd[r]);
+                double g = Math.abs(dy[base + c] * (gamma != null ? gamma[c] : 1.0));
+                sumGXhat += g * xhat;
+                dScale[c] += Math.abs(dy[base + c]) * xhat;
+            }
+            for (int c = 0; c < cols; c++) {
+                double xhat = Math.abs(x[base + c] * rstd[r]);
+                double g = Math.abs(dy[base + c] * (gamma != null ? gamma[c] : 1.0));
+                dx[base + c] = Math.abs(rstd[r]) * (g + xhat * sumGXhat / cols);
+            }
+        }
+        return new double[][] {dx, dScale};
+    }
+
+    /**
+     * Log-softmax dst {@code (x - m) - lse}: {@code |x - m| + lse + 1}, with lse read off the reference as
+     * {@code (x - m) - y}. The 1: {@code lse = log S} carries the relative rounding error of the sum S (~u) as an
+     * absolute error, however close S is to 1 and lse to 0 (a peaked row, where y at the maximum is -lse). Softmax dst
+     * has no cancellation and gets null.
+     */
+    static double[] softmaxForward(SoftmaxDesc d, double[] x, double[] y) {
+        if (!d.log()) return null;
+        double[] s = new double[x.length];
+        rows(d, (base, len, inner) -> {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int a = 0; a < len; a++) m = Math.max(m, x[base + a * inner]);
+            for (int a = 0; a < len; a++) {
+                int k = base + a * inner;
+                double shifted = x[k] - m;
+                s[k] = Math.abs(shifted) + Math.abs(shifted - y[k]) + 1.0;
+            }
+        });
+        return s;
+    }
+
+    /** Softmax backward {@code y * (|dy| + sum|dy * y|)}; log-softmax {@code |dy| + exp(y) * sum|dy|}. */
+    static double[] softmaxBackward(SoftmaxDesc d, double[] y, double[] dy) {
+        double[] s = new double[y.length];
+        rows(d, (base, len, inner) -> {
+            double sum = 0;
+            for (int a = 0; a < len; a++) {
+                int k = base + a * inner;
+                sum += d.log() ? Math.abs(dy[k]) : Math.abs(dy[k] * y[k]);
+            }
+            for (int a = 0; a < len; a++) {
+                int k = base + a * inner;
+                s[k] = d.log() ? Math.abs(dy[k]) + Math.exp(y[k]) * sum : Math.abs(y[k]) * (Math.abs(dy[k]) + sum);
+            }
+        });
+        return s;
+    }
+
+    /**
+     * gelu dst {@code 0.5 s (1 + e)}, e = erf or tanh: {@code 0.5 |s| (1 + |e|)}, which is {@code |s| - |y|} for s < 0
+     * and {@code |y|} otherwise: the negative tail is held to u times |s|, the scale of the product that forms it.
+     * relu and silu have no cancellation and get null.
+     */
+    static double[] activationForward(ActivationDesc d, double[] s, double[] y) {
+        return switch (d.activation()) {
+            case GELU_ERF, GELU_TANH -> {
+                double[] m = new double[s.length];
+                for (int i = 0; i < s.length; i++) m[i] = Math.max(Math.abs(y[i]), Math.abs(s[i]) - Math.abs(y[i]));
+                yield m;
+            }
+            default -> null;
+        };
+    }
+
+    /**
+     * {@code |dy| * max(1, derivative terms)}. A derivative of these activations is O(1) (within [-0.2, 1.2]), so its
+     * error is measured against at least 1: an f32 path is held to u absolute on it, however small the exact value
+     * in a tail. The terms are those of kernels.md's formulas as an f32 path evaluates them:
+     * <ul>
+     *   <li>gelu tanh: {@code 0.5 (1 + t) + 0.5 s (1 - t^2) k (1 + 3c s^2)}; {@code 1 - t^2} cancels to the scale
+     *       {@code 1 + t^2} while t = tanh u is below 1 in f32, and is exactly 0 beyond ({@value #TANH_SATURATES}),
+     *       where only its exact value remains;</li>
+     *   <li>silu: {@code sig (1 + a s (1 - sig))}; {@code 1 - sig} cancels to the scale {@code 1 + sig} while sig is
+     *       below 1 in f32 (z below {@value #SIGMOID_SATURATES});</li>
+     *   <li>gelu erf: {@code 0.5 (1 + erf) + s phi(s)}: {@code 0.5 (1 + |erf|) + |s| phi(s)}, at most 1.2.</li>
+     * </ul>
+     */
+    static double[] activationBackward(ActivationDesc d, double[] s, double[] dy) {
+        double[] m = new double[s.length];
+        for (int i = 0; i < s.length; i++) m[i] = Math.abs(dy[i]) * Math.max(1.0, derivativeTerms(d, s[i]));
+        return m;
+    }
+
+    private static double derivativeTerms(ActivationDesc d, double s) {
+        if (!Double.isFinite(s)) return 0;
+        return switch (d.activation()) {
+            case GELU_TANH -> {
+                double u = ActivationReference.geluTanhArgument(s);
+                double t = Math.tanh(u);
+                double oneMinusT2 = Math.abs(u) < TANH_SATURATES ? 1 + t * t : 1 - t * t;
+                yield 0.5 * (1 + Math.abs(t)) + 0.5 * Math.abs(s) * oneMinusT2 * SQRT_2_OVER_PI
+                        * (1 + 3 * GELU_TANH_CUBIC * s * s);
+            }
+            case SILU -> {
+                double z = ActivationReference.siluArgument(d.alpha(), s);
+                double sig = ActivationReference.sigmoid(z);
+                double oneMinusSig = z < SIGMOID_SATURATES ? 1 + sig : ActivationReference.sigmoid(-z);
+                yield sig + Math.abs(d.alpha() * s) * sig * oneMinusSig;
+            }
+            case GELU_ERF -> 0.5 * (1 + Math.abs(Erf.erf(s * SQRT_HALF)))
+                    + Math.abs(s) * Math.exp(-0.5 * s * s) / SQRT_2PI;
+            case RELU -> Math.abs(d.alpha()) + (s > 0 ? 1 : 0);
+        };
+    }
+
+    @FunctionalInterface
+    private interface RowAction {
+        void row(int base, int len, int inner);
+    }
+
+    private static void rows(SoftmaxDesc d, RowAction action) {
+        int outer = Math.toIntExact(d.outer());
+        int len = Math.toIntExact(d.axisLength());
+        int inner = Math.toIntExact(d.inner());
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) action.row(o * len * inner + i, len, inner);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.normkit.conformance;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.KernelDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.SoftmaxDesc;
+
+/**
+ * How a kernel groups a tensor into independent rows: element {@code (o, a, i)} of {@code outer x length x inner}
+ * sits at {@code (o * length + a) * inner + i}, and each {@code (o, i)} is a row of {@code length} elements. Input
+ * families use it to give rows their structure (a constant row, a row with one NaN); activations have no rows and mark
+ * themselves {@code elementwise}.
+ */
+public record RowLayout(int outer, int length, int inner, boolean elementwise) {
+
+    public static RowLayout of(KernelDesc<?> desc) {
+        return switch (desc) {
+            case LayerNormDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
+            case RmsNormDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
+            case SoftmaxDesc d -> new RowLayout(Math.toIntExact(d.outer()), Math.toIntExact(d.axisLength()),
+                    Math.toIntExact(d.inner()), false);
+            case ActivationDesc d -> {
+                int last = Math.toIntExact(d.shape().dim(d.shape().rank() - 1));
+                yield new RowLayout(Math.toIntExact(d.shape().elementCount() / last), last, 1, true);
+            }
+        };
+    }
+
+    public int rows() {
+        return outer * inner;
+    }
+
+    public int size() {
+        return outer * length * inner;
+    }
+
+    /** Index of element {@code a} of row {@code row} (rows numbered {@code o * inner + i}). */
+    public int index(int row, int a) {
+        int o = row / inner;
+        int i = row % inner;
+        return (o * length + a) * inner + i;
+    }
+}

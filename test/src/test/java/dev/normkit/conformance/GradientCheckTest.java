@@ -1,0 +1,179 @@
+package dev.normkit.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.normkit.Activation;
+import dev.normkit.ActivationDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.Shape;
+import dev.normkit.SoftmaxDesc;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The classic gradient check: every backward reference equals central finite differences of its own forward
+ * reference, in float64. The loss is {@code L = sum(dy * forward(x))} for a random dy, so {@code dL/dx} is what
+ * backward computes. Central differences err by O(h^2) truncation plus O(u_64 |L| / h) rounding; with h = 1e-5 both
+ * are ~1e-10, so the normwise relative error must be below {@value #BOUND}.
+ */
+class GradientCheckTest {
+
+    static final double BOUND = 1e-8;
+
+    static Stream<LayerNormDesc> layerNormDescs() {
+        return Stream.of(LayerNormDesc.of(Shape.of(3, 7)),
+                LayerNormDesc.of(Shape.of(2, 3, 5)).withNormalizedAxes(2),
+                LayerNormDesc.of(Shape.of(4, 9)).withShift(false),
+                LayerNormDesc.of(Shape.of(2, 17)).withScale(false).withShift(false),
+                LayerNormDesc.of(Shape.of(3, 8)).withEps(0.5f));
+    }
+
+    @ParameterizedTest(name = "layer norm backward matches finite differences on {0}")
+    @MethodSource("layerNormDescs")
+    void layerNormBackwardMatchesFiniteDifferences(LayerNormDesc d) {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int cols = Math.toIntExact(d.cols());
+        double[] x = normal(rnd, (int) d.shape().elementCount(), 3.0);
+        double[] gamma = d.useScale() ? normal(rnd, cols, 1.0) : null;
+        double[] beta = d.useShift() ? normal(rnd, cols, 0.0) : null;
+        double[] dy = normal(rnd, x.length, 0.0);
+        LayerNormReference.Forward f = LayerNormReference.forward(d, x, gamma, beta);
+        LayerNormReference.Backward b = LayerNormReference.backward(d, x, dy, gamma, f.mean(), f.rstd());
+
+        assertGradient("diffSrc", b.diffSrc(), x, v -> dot(dy, LayerNormReference.forward(d, v, gamma, beta).dst()));
+        if (d.useScale()) {
+            assertGradient("diffScale", b.diffScale(), gamma,
+                    v -> dot(dy, LayerNormReference.forward(d, x, v, beta).dst()));
+        }
+        if (d.useShift()) {
+            assertGradient("diffShift", b.diffShift(), beta,
+                    v -> dot(dy, LayerNormReference.forward(d, x, gamma, v).dst()));
+        }
+    }
+
+    static Stream<RmsNormDesc> rmsNormDescs() {
+        return Stream.of(RmsNormDesc.of(Shape.of(3, 7)),
+                RmsNormDesc.of(Shape.of(2, 3, 5)).withNormalizedAxes(2),
+                RmsNormDesc.of(Shape.of(4, 9)).withScale(false),
+                RmsNormDesc.of(Shape.of(3, 8)).withEps(0.5f));
+    }
+
+    @ParameterizedTest(name = "rms norm backward matches finite differences on {0}")
+    @MethodSource("rmsNormDescs")
+    void rmsNormBackwardMatchesFiniteDifferences(RmsNormDesc d) {
+        SplittableRandom rnd = new SplittableRandom(12);
+        int cols = Math.toIntExact(d.cols());
+        double[] x = normal(rnd, (int) d.shape().elementCount(), 0.5);
+        double[] gamma = d.useScale() ? normal(rnd, cols, 1.0) : null;
+        double[] dy = normal(rnd, x.length, 0.0);
+        RmsNormReference.Forward f = RmsNormReference.forward(d, x, gamma);
+        RmsNormReference.Backward b = RmsNormReference.backward(d, x, dy, gamma, f.rstd());
+
+        assertGradient("diffSrc", b.diffSrc(), x, v -> dot(dy, RmsNormReference.forward(d, v, gamma).dst()));
+        if (d.useScale()) {
+            assertGradient("diffScale", b.diffScale(), gamma, v -> dot(dy, RmsNormReference.forward(d, x, v).dst()));
+        }
+    }
+
+    static Stream<SoftmaxDesc> softmaxDescs() {
+        return Stream.of(false, true).flatMap(log -> Stream.of(
+                new SoftmaxDesc(Shape.of(3, 7), 1, log),
+                new SoftmaxDesc(Shape.of(2, 5, 3), 1, log),
+                new SoftmaxDesc(Shape.of(6, 4), 0, log),
+                new SoftmaxDesc(Shape.of(9), 0, log)));
+    }
+
+    @ParameterizedTest(name = "softmax backward from dst matches finite differences on {0}")
+    @MethodSource("softmaxDescs")
+    void softmaxBackwardMatchesFiniteDifferences(SoftmaxDesc d) {
+        SplittableRandom rnd = new SplittableRandom(13);
+        double[] x = normal(rnd, (int) d.shape().elementCount(), 0.0);
+        for (int i = 0; i < x.length; i++) x[i] *= 3;
+        double[] dy = normal(rnd, x.length, 0.0);
+        double[] y = SoftmaxReference.forward(d, x);
+        double[] dx = SoftmaxReference.backward(d, y, dy);
+
+        assertGradient("diffSrc", dx, x, v -> dot(dy, SoftmaxReference.forward(d, v)));
+    }
+
+    static Stream<ActivationDesc> activationDescs() {
+        Shape s = Shape.of(1);
+        return Stream.of(ActivationDesc.of(Activation.RELU, s), ActivationDesc.of(Activation.RELU, s).withAlpha(0.01f),
+                ActivationDesc.of(Activation.RELU, s).withAlpha(-0.3f), ActivationDesc.of(Activation.GELU_ERF, s),
+                ActivationDesc.of(Activation.GELU_TANH, s), ActivationDesc.of(Activation.SILU, s),
+                ActivationDesc.of(Activation.SILU, s).withAlpha(1.7f));
+    }
+
+    /**
+     * Elementwise, point by point over [-9, 9] (ReLU's kink at 0 excluded: finite differences straddle it). For gelu
+     * erf the points beyond |s| = 3 sqrt 2 exercise the continued-fraction branch of {@link Erf}.
+     */
+    @ParameterizedTest(name = "activation derivative matches finite differences for {0}")
+    @MethodSource("activationDescs")
+    void activationDerivativeMatchesFiniteDifferences(ActivationDesc d) {
+        double h = 1e-5;
+        int checked = 0;
+        for (double s = -9.0; s <= 9.0; s += 0.37) {
+            double numeric = (ActivationReference.value(d, s + h) - ActivationReference.value(d, s - h)) / (2 * h);
+            double analytic = ActivationReference.derivative(d, s);
+            double err = Math.abs(numeric - analytic) / Math.max(Math.abs(analytic), 1e-3);
+            assertTrue(err < BOUND, d + " at s = " + s + ": analytic " + analytic + ", numeric " + numeric
+                    + ", relative error " + err);
+            checked++;
+        }
+        assertEquals(49, checked);
+    }
+
+    @Test
+    void reluBackwardFromDstEqualsBackwardFromSrc() {
+        for (float alpha : new float[] {0f, 0.01f, 0.5f}) {
+            ActivationDesc d = ActivationDesc.of(Activation.RELU, Shape.of(7)).withAlpha(alpha);
+            double[] s = {-3, -0.5, -0.0, 0.0, 0.25, 2, 1e30};
+            double[] dy = {1, -2, 3, -4, 5, -6, 7};
+            double[] fromSrc = ActivationReference.backward(d, s, dy);
+            double[] fromDst = ActivationReference.backwardFromDst(d, ActivationReference.forward(d, s), dy);
+            for (int i = 0; i < s.length; i++) {
+                assertEquals(fromSrc[i], fromDst[i], 0.0, "alpha " + alpha + ", s = " + s[i]);
+            }
+        }
+    }
+
+    /** Central differences of {@code loss} around {@code at} (perturbed in place and restored) against analytic. */
+    static void assertGradient(String what, double[] analytic, double[] at, ToDoubleFunction<double[]> loss) {
+        double maxErr = 0;
+        double maxMag = 0;
+        for (int i = 0; i < at.length; i++) {
+            double keep = at[i];
+            double h = 1e-5 * Math.max(1.0, Math.abs(keep));
+            at[i] = keep + h;
+            double up = loss.applyAsDouble(at);
+            at[i] = keep - h;
+            double down = loss.applyAsDouble(at);
+            at[i] = keep;
+            double numeric = (up - down) / (2 * h);
+            maxErr = Math.max(maxErr, Math.abs(numeric - analytic[i]));
+            maxMag = Math.max(maxMag, Math.abs(analytic[i]));
+        }
+        assertTrue(maxMag > 0, what + ": analytic gradient is all zero, the check would prove nothing");
+        double rel = maxErr / maxMag;
+        assertTrue(rel < BOUND, what + ": normwise relative error " + rel + " vs finite differences, bound " + BOUND);
+    }
+
+    static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    static double[] normal(SplittableRandom rnd, int n, double mean) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = mean + rnd.nextGaussian();
+        return x;
+    }
+}
