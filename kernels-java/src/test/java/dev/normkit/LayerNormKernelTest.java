@@ -148,6 +148,19 @@ class LayerNormKernelTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "vector"})
+    void rowsOpeningWithOutliersKeepFullPrecision(String path) {
+        // A row's first elements far from its mean: a shortcut that centres on them would lose the variance.
+        for (int cols : new int[] {9, 1000, 1023}) {
+            float[] x = TestData.normal(43, ROWS * cols, 0, 1);
+            for (int r = 0; r < ROWS; r++) {
+                for (int j = 0; j < Math.min(8, cols - 1); j++) x[r * cols + j] = 1000f + r;
+            }
+            checkForward(path, x, ROWS, cols, true, true, 1e-5f, FORWARD_TOL);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
     void hugeAndTinyMagnitudesNormalizeLikeUnitOnes(String path) {
         // Squares of these overflow or underflow f32; with eps 0 the tiny rows depend on their variance alone.
         for (double magnitude : new double[] {1e30, 1e-30}) {
