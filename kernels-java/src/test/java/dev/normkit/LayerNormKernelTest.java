@@ -62,9 +62,15 @@ class LayerNormKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "vector"})
     void rowHoldingInfinitySavesInfiniteMeanAndNanOutputs(String path) {
-        int cols = 19; // two full 8-lane vectors and a tail, with the inf in the tail
+        for (int at : new int[] {0, 17}) { // in the first vector, and in the tail of two full 8-lane vectors
+            rowHoldingInfinityAt(path, at);
+        }
+    }
+
+    private static void rowHoldingInfinityAt(String path, int at) {
+        int cols = 19;
         float[] x = TestData.normal(21, cols);
-        x[17] = Float.POSITIVE_INFINITY;
+        x[at] = Float.POSITIVE_INFINITY;
         float[] y = new float[cols];
         float[] mean = new float[1];
         float[] rstd = new float[1];
@@ -159,6 +165,19 @@ class LayerNormKernelTest {
         // E[x^2] - mean^2 in f32 would lose every digit of the variance here.
         for (int cols : new int[] {17, 1023, 4096}) {
             checkForward(path, TestData.normal(41, ROWS * cols, 1e4, 1), ROWS, cols, true, true, 1e-5f, FORWARD_TOL);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void rowsOpeningWithOutliersKeepFullPrecision(String path) {
+        // A row's first elements far from its mean: a shortcut that centres on them would lose the variance.
+        for (int cols : new int[] {9, 1000, 1023}) {
+            float[] x = TestData.normal(43, ROWS * cols, 0, 1);
+            for (int r = 0; r < ROWS; r++) {
+                for (int j = 0; j < Math.min(8, cols - 1); j++) x[r * cols + j] = 1000f + r;
+            }
+            checkForward(path, x, ROWS, cols, true, true, 1e-5f, FORWARD_TOL);
         }
     }
 

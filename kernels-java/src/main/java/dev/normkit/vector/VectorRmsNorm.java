@@ -15,9 +15,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * RMS norm on the Vector API. Forward reads each row twice: {@code sum(x^2)} (4x-unrolled FMA), then
- * {@code y = x * rstd * gamma} is written; a row whose f32 squares overflow or underflow (see
- * {@link RowLoops#squaresNeedDouble}) gets its sum recomputed in double. Backward reads each row twice:
+ * RMS norm on the Vector API. Forward is one pass per row: {@code y = x * rstd * gamma} is written while
+ * {@code sum(x^2)} of the next row accumulates (so each row comes from memory once, as the previous row streams out);
+ * a row whose f32 squares overflow or underflow (see {@link RowLoops#squaresNeedDouble}) gets its sum recomputed in
+ * double. Backward reads each row twice:
  * {@code sum(g * xhat)}, then diffSrc is written while diffScale accumulates across rows. Loops, tails and method
  * boundaries follow {@link RowLoops}'s conventions.
  */
@@ -50,59 +51,86 @@ final class VectorRmsNorm implements RmsNormKernel {
     @Override
     public void forward(MemorySegment src, MemorySegment dst, MemorySegment scale) {
         KernelArgs.rmsNormForward(desc, src, dst, scale, false, null);
-        for (long r = 0; r < rows; r++) {
-            normalizeRow(src, dst, scale, r * rowBytes);
-        }
+        normalize(src, dst, scale, null);
     }
 
     @Override
     public void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment rstd) {
         KernelArgs.rmsNormForward(desc, src, dst, scale, true, rstd);
+        normalize(src, dst, scale, rstd);
+    }
+
+    /** Row r's sum of squares arrives from the pass that wrote row r - 1, so each row is read from memory once. */
+    private void normalize(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment rstdOut) {
+        float squares = RowLoops.sumOfSquares(src, 0, cols);
         for (long r = 0; r < rows; r++) {
-            rstd.setAtIndex(JAVA_FLOAT, r, normalizeRow(src, dst, scale, r * rowBytes));
+            long row = r * rowBytes;
+            double meanSquare = RowLoops.squaresNeedDouble(squares, desc.eps())
+                    ? RowLoops.squaresInDouble(src, row, cols, 0.0) / cols
+                    : (double) squares / cols;
+            float rstd = (float) (1.0 / Math.sqrt(meanSquare + desc.eps()));
+            if (rstdOut != null) rstdOut.setAtIndex(JAVA_FLOAT, r, rstd);
+            // The last row has no successor: it passes itself, and the sum gathered is never used.
+            long next = r + 1 < rows ? row + rowBytes : row;
+            squares = scale != null
+                    ? writeScaled(src, dst, scale, row, rstd, next)
+                    : writePlain(src, dst, row, rstd, next);
         }
     }
 
-    /** Normalizes one row and returns its rstd. */
-    private float normalizeRow(MemorySegment src, MemorySegment dst, MemorySegment scale, long row) {
-        float squares = RowLoops.sumOfSquares(src, row, cols);
-        double meanSquare = RowLoops.squaresNeedDouble(squares, desc.eps())
-                ? RowLoops.squaresInDouble(src, row, cols, 0.0) / cols
-                : (double) squares / cols;
-        float rstd = (float) (1.0 / Math.sqrt(meanSquare + desc.eps()));
-        if (scale != null) {
-            writeScaled(src, dst, scale, row, rstd);
-        } else {
-            writePlain(src, dst, row, rstd);
-        }
-        return rstd;
-    }
+    // The write passes: y = x * rstd, times scale where given; each also returns the sum of squares of the row at
+    // byte offset next, two vectors per step so that the accumulator chains overlap.
 
-    private void writeScaled(MemorySegment src, MemorySegment dst, MemorySegment scale, long row, float rstd) {
+    private float writeScaled(MemorySegment src, MemorySegment dst, MemorySegment scale, long row, float rstd,
+            long next) {
         FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector q0 = FloatVector.zero(F), q1 = q0;
         long j = 0;
-        for (; j < fullCols; j += LANES) {
+        for (long end = cols - cols % (2L * LANES); j < end; j += 2L * LANES) {
             long col = j * Float.BYTES;
+            long col1 = col + VECTOR_BYTES;
             fromMemorySegment(F, src, row + col, NATIVE).mul(rs).mul(fromMemorySegment(F, scale, col, NATIVE))
                     .intoMemorySegment(dst, row + col, NATIVE);
+            fromMemorySegment(F, src, row + col1, NATIVE).mul(rs).mul(fromMemorySegment(F, scale, col1, NATIVE))
+                    .intoMemorySegment(dst, row + col1, NATIVE);
+            FloatVector x0 = fromMemorySegment(F, src, next + col, NATIVE);
+            FloatVector x1 = fromMemorySegment(F, src, next + col1, NATIVE);
+            q0 = x0.fma(x0, q0);
+            q1 = x1.fma(x1, q1);
         }
+        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
         for (; j < cols; j++) {
             long col = j * Float.BYTES;
             dst.set(JAVA_FLOAT, row + col, src.get(JAVA_FLOAT, row + col) * rstd * scale.get(JAVA_FLOAT, col));
+            float x = src.get(JAVA_FLOAT, next + col);
+            squares = Math.fma(x, x, squares);
         }
+        return squares;
     }
 
-    private void writePlain(MemorySegment src, MemorySegment dst, long row, float rstd) {
+    private float writePlain(MemorySegment src, MemorySegment dst, long row, float rstd, long next) {
         FloatVector rs = FloatVector.broadcast(F, rstd);
+        FloatVector q0 = FloatVector.zero(F), q1 = q0;
         long j = 0;
-        for (; j < fullCols; j += LANES) {
+        for (long end = cols - cols % (2L * LANES); j < end; j += 2L * LANES) {
             long at = row + j * Float.BYTES;
+            long nx = next + j * Float.BYTES;
             fromMemorySegment(F, src, at, NATIVE).mul(rs).intoMemorySegment(dst, at, NATIVE);
+            fromMemorySegment(F, src, at + VECTOR_BYTES, NATIVE).mul(rs)
+                    .intoMemorySegment(dst, at + VECTOR_BYTES, NATIVE);
+            FloatVector x0 = fromMemorySegment(F, src, nx, NATIVE);
+            FloatVector x1 = fromMemorySegment(F, src, nx + VECTOR_BYTES, NATIVE);
+            q0 = x0.fma(x0, q0);
+            q1 = x1.fma(x1, q1);
         }
+        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
         for (; j < cols; j++) {
             long at = row + j * Float.BYTES;
             dst.set(JAVA_FLOAT, at, src.get(JAVA_FLOAT, at) * rstd);
+            float x = src.get(JAVA_FLOAT, next + j * Float.BYTES);
+            squares = Math.fma(x, x, squares);
         }
+        return squares;
     }
 
     @Override
