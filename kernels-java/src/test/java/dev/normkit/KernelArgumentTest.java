@@ -19,7 +19,8 @@ class KernelArgumentTest {
 
     private static void assertRejects(String argument, Executable run) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run);
-        assertTrue(e.getMessage().startsWith(argument + ":"), "message should name " + argument + ": " + e.getMessage());
+        assertTrue(e.getMessage().startsWith(argument + ":"),
+                "message should name " + argument + ": " + e.getMessage());
     }
 
     @ParameterizedTest

@@ -112,9 +112,13 @@ class LayerNormKernelTest {
                 float[] dx = new float[x.length];
                 float[] dGamma = useScale ? new float[cols] : null;
                 float[] dBeta = useShift ? new float[cols] : null;
-                if (useScale) Arrays.fill(dGamma, 99f); // overwritten, not accumulated into
-                kernel(path, desc(ROWS, cols, useScale, useShift)).backward(x, dy, gamma, mean, rstd, dx, dGamma, dBeta);
-                DoubleReference.Gradients ref = DoubleReference.layerNormBackward(x, dy, ROWS, cols, gamma, mean, rstd);
+                // Parameter gradients are overwritten, not accumulated into.
+                if (useScale) Arrays.fill(dGamma, 99f);
+                if (useShift) Arrays.fill(dBeta, 99f);
+                LayerNormKernel k = kernel(path, desc(ROWS, cols, useScale, useShift));
+                k.backward(x, dy, gamma, mean, rstd, dx, dGamma, dBeta);
+                DoubleReference.Gradients ref =
+                        DoubleReference.layerNormBackward(x, dy, ROWS, cols, gamma, mean, rstd);
                 String what = path + " cols=" + cols + " scale=" + useScale + " shift=" + useShift;
                 assertClose(what + " diffSrc", ref.diffSrc(), dx, BACKWARD_TOL, 1);
                 if (useScale) assertClose(what + " diffScale", ref.diffScale(), dGamma, BACKWARD_TOL, 1);

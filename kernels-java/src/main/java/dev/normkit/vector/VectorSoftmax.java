@@ -3,6 +3,7 @@ package dev.normkit.vector;
 import static dev.normkit.vector.FloatSpecies.F;
 import static dev.normkit.vector.RowLoops.LANES;
 import static dev.normkit.vector.RowLoops.NATIVE;
+import static dev.normkit.vector.RowLoops.VECTOR_BYTES;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 import static jdk.incubator.vector.VectorOperators.EXP;
@@ -18,10 +19,10 @@ import jdk.incubator.vector.VectorOperators;
  * Softmax and log-softmax on the Vector API, along any axis ({@code outer x length x inner}, element {@code k} of a
  * row {@code inner} floats after element {@code k - 1}).
  *
- * <p>Innermost axis ({@code inner == 1}), each row read three times (from memory once, then from cache): max;
- * {@code e = exp(x - max)} summed (softmax writes e to dst); then softmax scales dst by {@code 1/sum} and log-softmax
- * writes {@code (x - max) - log(sum)}. Backward: one reduction pass ({@code sum(dy * y)}, or {@code sum(dy)}), one
- * writing pass.
+ * <p>Innermost axis ({@code inner == 1}), two passes per row: {@code e = exp(x - max)} summed (softmax writes e to
+ * dst); then softmax scales dst by {@code 1/sum} and log-softmax writes {@code (x - max) - log(sum)}, while the max of
+ * the next row accumulates, so each row is read from memory once. Backward: one reduction pass
+ * ({@code sum(dy * y)}, or {@code sum(dy)}), one writing pass.
  *
  * <p>Other axes: the same passes run down a block of {@code LANES} adjacent rows at once, one vector per axis
  * element, so loads stay contiguous across the inner dimension; the {@code inner % LANES} rows left over run in
@@ -30,9 +31,11 @@ import jdk.incubator.vector.VectorOperators;
  * <p>The max skips NaN, but a NaN still reaches the sum, so the whole row becomes NaN; +inf in a row gives
  * {@code inf - inf = NaN}, as PyTorch does.
  *
- * <p>exp is {@code lanewise(EXP)}, named as a constant at each call site (HotSpot's SVML stubs on x86, within 1 ulp,
- * subnormal results included). A hand-written polynomial exp was no faster, and each inlined copy of it costs C2 some
- * 13,000 nodes of its 18,000-node inlining budget: past that budget calls stay calls and every vector is boxed.
+ * <p>exp is {@code lanewise(EXP)}, named as a constant at each call site: HotSpot's SVML stubs on x86, within 1 ulp,
+ * subnormal results included. A hand-written polynomial exp (range reduction, Cephes polynomial, 2^n through the
+ * exponent bits) was tried: within 1 ulp it was no faster; a flush-to-zero variant, two vectors interleaved, was
+ * 0-20% faster in noisy runs. It was not kept: each inlined copy costs C2 about 13,600 parse nodes of the 18,000
+ * after which it stops inlining our methods (and a vector crossing a call it leaves is boxed every step).
  */
 final class VectorSoftmax implements SoftmaxKernel {
 
@@ -63,13 +66,13 @@ final class VectorSoftmax implements SoftmaxKernel {
     @Override
     public void forward(MemorySegment src, MemorySegment dst) {
         KernelArgs.softmaxForward(desc, src, dst);
+        if (inner == 1) {
+            forwardRows(src, dst);
+            return;
+        }
         long blockBytes = length * inner * Float.BYTES;
         for (long o = 0; o < outer; o++) {
             long base = o * blockBytes;
-            if (inner == 1) {
-                forwardRow(src, dst, base);
-                continue;
-            }
             long i = 0;
             for (; i + LANES <= inner; i += LANES) {
                 forwardAcross(src, dst, base + i * Float.BYTES);
@@ -100,77 +103,119 @@ final class VectorSoftmax implements SoftmaxKernel {
         }
     }
 
-    private void forwardRow(MemorySegment src, MemorySegment dst, long row) {
-        float max = RowLoops.maxSkippingNaN(src, row, length);
-        if (log) {
-            shiftRow(src, dst, row, max, (float) Math.log(sumExp(src, row, max)));
-        } else {
-            scaleRow(dst, row, (float) (1.0 / expToDst(src, dst, row, max)));
+    /** Innermost axis: row r's max arrives from the pass that finished row r - 1. */
+    private void forwardRows(MemorySegment src, MemorySegment dst) {
+        long rowBytes = length * Float.BYTES;
+        float max = RowLoops.maxSkippingNaN(src, 0, length);
+        for (long r = 0; r < outer; r++) {
+            long row = r * rowBytes;
+            // The last row has no successor: it passes itself, and the max gathered is never used.
+            long next = r + 1 < outer ? row + rowBytes : row;
+            max = log
+                    ? shiftRow(src, dst, row, max, (float) Math.log(sumExp(src, row, max)), next)
+                    : scaleRow(src, dst, row, (float) (1.0 / expToDst(src, dst, row, max)), next);
         }
     }
 
-    /** {@code dst = (x - max) - logSum}: two roundings, exact when x is near max however large both are. */
-    private void shiftRow(MemorySegment src, MemorySegment dst, long row, float max, float logSum) {
-        FloatVector m = FloatVector.broadcast(F, max);
-        FloatVector ls = FloatVector.broadcast(F, logSum);
-        long j = 0;
-        for (long end = F.loopBound(length); j < end; j += LANES) {
-            long at = row + j * Float.BYTES;
-            fromMemorySegment(F, src, at, NATIVE).sub(m).sub(ls).intoMemorySegment(dst, at, NATIVE);
-        }
-        for (; j < length; j++) {
-            long at = row + j * Float.BYTES;
-            dst.set(JAVA_FLOAT, at, src.get(JAVA_FLOAT, at) - max - logSum);
-        }
-    }
-
-    private void scaleRow(MemorySegment dst, long row, float factor) {
-        FloatVector f = FloatVector.broadcast(F, factor);
-        long j = 0;
-        for (long end = F.loopBound(length); j < end; j += LANES) {
-            long at = row + j * Float.BYTES;
-            fromMemorySegment(F, dst, at, NATIVE).mul(f).intoMemorySegment(dst, at, NATIVE);
-        }
-        for (; j < length; j++) {
-            long at = row + j * Float.BYTES;
-            dst.set(JAVA_FLOAT, at, dst.get(JAVA_FLOAT, at) * factor);
-        }
-    }
+    // The exp passes take two vectors a step: two independent exps (SVML calls) overlap better than one.
 
     /** Writes {@code exp(x - max)} to dst and returns its sum. */
     private float expToDst(MemorySegment src, MemorySegment dst, long row, float max) {
         FloatVector m = FloatVector.broadcast(F, max);
-        FloatVector sum = FloatVector.zero(F);
+        FloatVector s0 = FloatVector.zero(F), s1 = s0;
         long j = 0;
-        for (long end = F.loopBound(length); j < end; j += LANES) {
+        for (long end = length - length % (2L * LANES); j < end; j += 2L * LANES) {
             long at = row + j * Float.BYTES;
-            FloatVector e = fromMemorySegment(F, src, at, NATIVE).sub(m).lanewise(EXP);
-            e.intoMemorySegment(dst, at, NATIVE);
-            sum = sum.add(e);
+            FloatVector e0 = fromMemorySegment(F, src, at, NATIVE).sub(m).lanewise(EXP);
+            FloatVector e1 = fromMemorySegment(F, src, at + VECTOR_BYTES, NATIVE).sub(m).lanewise(EXP);
+            e0.intoMemorySegment(dst, at, NATIVE);
+            e1.intoMemorySegment(dst, at + VECTOR_BYTES, NATIVE);
+            s0 = s0.add(e0);
+            s1 = s1.add(e1);
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; j < length; j++) {
             long at = row + j * Float.BYTES;
             float e = (float) Math.exp(src.get(JAVA_FLOAT, at) - max);
             dst.set(JAVA_FLOAT, at, e);
-            total += e;
+            sum += e;
         }
-        return total;
+        return sum;
     }
 
     /** Sum of {@code exp(x - max)} over the row, nothing written. */
     private float sumExp(MemorySegment src, long row, float max) {
         FloatVector m = FloatVector.broadcast(F, max);
-        FloatVector sum = FloatVector.zero(F);
+        FloatVector s0 = FloatVector.zero(F), s1 = s0;
         long j = 0;
-        for (long end = F.loopBound(length); j < end; j += LANES) {
-            sum = sum.add(fromMemorySegment(F, src, row + j * Float.BYTES, NATIVE).sub(m).lanewise(EXP));
+        for (long end = length - length % (2L * LANES); j < end; j += 2L * LANES) {
+            long at = row + j * Float.BYTES;
+            s0 = s0.add(fromMemorySegment(F, src, at, NATIVE).sub(m).lanewise(EXP));
+            s1 = s1.add(fromMemorySegment(F, src, at + VECTOR_BYTES, NATIVE).sub(m).lanewise(EXP));
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; j < length; j++) {
-            total += (float) Math.exp(src.get(JAVA_FLOAT, row + j * Float.BYTES) - max);
+            sum += (float) Math.exp(src.get(JAVA_FLOAT, row + j * Float.BYTES) - max);
         }
-        return total;
+        return sum;
+    }
+
+    /*
+     * The finishing passes also return the max of the row at byte offset next (NaN skipped, as in
+     * RowLoops.maxSkippingNaN), two vectors a step.
+     */
+
+    /** Softmax: {@code dst *= factor}. */
+    private float scaleRow(MemorySegment src, MemorySegment dst, long row, float factor, long next) {
+        FloatVector f = FloatVector.broadcast(F, factor);
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), m1 = m0;
+        long j = 0;
+        for (long end = length - length % (2L * LANES); j < end; j += 2L * LANES) {
+            long at = row + j * Float.BYTES;
+            long nx = next + j * Float.BYTES;
+            fromMemorySegment(F, dst, at, NATIVE).mul(f).intoMemorySegment(dst, at, NATIVE);
+            fromMemorySegment(F, dst, at + VECTOR_BYTES, NATIVE).mul(f)
+                    .intoMemorySegment(dst, at + VECTOR_BYTES, NATIVE);
+            FloatVector x0 = fromMemorySegment(F, src, nx, NATIVE);
+            FloatVector x1 = fromMemorySegment(F, src, nx + VECTOR_BYTES, NATIVE);
+            m0 = m0.blend(x0, x0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(x1, x1.compare(VectorOperators.GT, m1));
+        }
+        float max = m0.blend(m1, m1.compare(VectorOperators.GT, m0)).reduceLanes(VectorOperators.MAX);
+        for (; j < length; j++) {
+            long at = row + j * Float.BYTES;
+            dst.set(JAVA_FLOAT, at, dst.get(JAVA_FLOAT, at) * factor);
+            float x = src.get(JAVA_FLOAT, next + j * Float.BYTES);
+            if (x > max) max = x;
+        }
+        return max;
+    }
+
+    /** Log-softmax: {@code dst = (x - max) - logSum}; two roundings, exact for x near max however large both are. */
+    private float shiftRow(MemorySegment src, MemorySegment dst, long row, float max, float logSum, long next) {
+        FloatVector m = FloatVector.broadcast(F, max);
+        FloatVector ls = FloatVector.broadcast(F, logSum);
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), m1 = m0;
+        long j = 0;
+        for (long end = length - length % (2L * LANES); j < end; j += 2L * LANES) {
+            long at = row + j * Float.BYTES;
+            long nx = next + j * Float.BYTES;
+            fromMemorySegment(F, src, at, NATIVE).sub(m).sub(ls).intoMemorySegment(dst, at, NATIVE);
+            fromMemorySegment(F, src, at + VECTOR_BYTES, NATIVE).sub(m).sub(ls)
+                    .intoMemorySegment(dst, at + VECTOR_BYTES, NATIVE);
+            FloatVector x0 = fromMemorySegment(F, src, nx, NATIVE);
+            FloatVector x1 = fromMemorySegment(F, src, nx + VECTOR_BYTES, NATIVE);
+            m0 = m0.blend(x0, x0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(x1, x1.compare(VectorOperators.GT, m1));
+        }
+        float nextMax = m0.blend(m1, m1.compare(VectorOperators.GT, m0)).reduceLanes(VectorOperators.MAX);
+        for (; j < length; j++) {
+            long at = row + j * Float.BYTES;
+            dst.set(JAVA_FLOAT, at, src.get(JAVA_FLOAT, at) - max - logSum);
+            float x = src.get(JAVA_FLOAT, next + j * Float.BYTES);
+            if (x > nextMax) nextMax = x;
+        }
+        return nextMax;
     }
 
     private void backwardRow(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc, long row) {
@@ -282,7 +327,8 @@ final class VectorSoftmax implements SoftmaxKernel {
             FloatVector negS = s.neg();
             for (long k = 0; k < length; k++) {
                 long at = first + k * stride;
-                fromMemorySegment(F, dst, at, NATIVE).lanewise(EXP).fma(negS, fromMemorySegment(F, diffDst, at, NATIVE)).intoMemorySegment(diffSrc, at, NATIVE);
+                fromMemorySegment(F, dst, at, NATIVE).lanewise(EXP)
+                        .fma(negS, fromMemorySegment(F, diffDst, at, NATIVE)).intoMemorySegment(diffSrc, at, NATIVE);
             }
         } else {
             // dx = y * (dy - sum(dy * y))
@@ -292,7 +338,8 @@ final class VectorSoftmax implements SoftmaxKernel {
             }
             for (long k = 0; k < length; k++) {
                 long at = first + k * stride;
-                fromMemorySegment(F, diffDst, at, NATIVE).sub(s).mul(fromMemorySegment(F, dst, at, NATIVE)).intoMemorySegment(diffSrc, at, NATIVE);
+                fromMemorySegment(F, diffDst, at, NATIVE).sub(s).mul(fromMemorySegment(F, dst, at, NATIVE))
+                        .intoMemorySegment(diffSrc, at, NATIVE);
             }
         }
     }
