@@ -96,9 +96,8 @@ public final class Conformance {
         for (Map.Entry<String, double[]> e : data.expected().entrySet()) {
             float[] got = outputs.get(e.getKey());
             if (got == null) return failed(c, path, "no output " + e.getKey());
-            boolean[] mask = excl.mask() != null && excl.mask().length == got.length ? excl.mask() : null;
-            ErrorMetrics.Comparison cmp =
-                    ErrorMetrics.compare(e.getKey(), got, e.getValue(), data.scale(e.getKey()), tol.floor(), mask);
+            ErrorMetrics.Comparison cmp = ErrorMetrics.compare(e.getKey(), got, e.getValue(), data.scale(e.getKey()),
+                    tol.floor(), tol.maxRel(), excl.mask(e.getKey()));
             total = Optional.of(total.map(t -> t.merge(cmp)).orElse(cmp));
         }
         ErrorMetrics.Comparison t = total.orElseThrow();
@@ -109,7 +108,9 @@ public final class Conformance {
             notes.add(t.specialMismatches() + " special-value mismatches (NaN/inf policy), first " + t.firstMismatch());
         }
         if (t.maxRel() > tol.maxRel()) notes.add("max_rel " + t.maxRel() + " exceeds " + tol.maxRel());
-        if (!excl.reason().isEmpty()) notes.add(excl.reason());
+        if (!excl.reason().isEmpty()) {
+            notes.add(excl.reason() + "; " + t.excludedAgreeing() + " of them followed normkit's policy anyway");
+        }
         notes.add(tol.reason());
         boolean pass = samePath && t.specialMismatches() == 0 && t.maxRel() <= tol.maxRel();
         return new CheckResult(c.kernel(), c.direction(), c.desc().shape(), path, c.inputsLabel(), t.maxAbs(),

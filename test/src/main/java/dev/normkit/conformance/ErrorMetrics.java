@@ -12,24 +12,28 @@ package dev.normkit.conformance;
  *       or the floor ({@code |ref|} at least half of both): where the value is far below its error scale, a count of
  *       its ulps says nothing;</li>
  *   <li>special values, the NaN-propagation policy: a NaN reference must be matched by NaN, an infinite one by the same
- *       infinity (after rounding to f32), and a finite one by a finite value. A violation is a mismatch, counted apart
- *       from the errors, which are taken over the elements where both sides are finite.</li>
+ *       infinity (after rounding to f32), and a finite one by a finite value, with one allowance: where the tolerance
+ *       band of a finite reference reaches the f32 overflow threshold ({@code |ref| (1 + tol) >= 2^128 - 2^103}), a
+ *       result within tolerance may round to the infinity of the reference's sign, so that infinity is accepted. A
+ *       violation is a mismatch, counted apart from the errors, which are taken over the elements where both sides are
+ *       finite.</li>
  * </ul>
  *
- * Elements the caller marks excluded (a documented oneDNN difference) are skipped and counted.
+ * Elements the caller marks excluded (the onednn special-value policy) are skipped from the errors and counted, and
+ * so are those of them where the path happened to follow the NaN policy anyway.
  */
 public final class ErrorMetrics {
     private ErrorMetrics() {}
 
     /** The errors over one output tensor. */
     public record Comparison(String output, double maxAbs, double maxRel, double maxUlp, int compared, int excluded,
-            int specialMismatches, String firstMismatch) {
+            int excludedAgreeing, int specialMismatches, String firstMismatch) {
 
         /** Combines the errors of two outputs of the same check (maxima, counts summed, first mismatch kept). */
         Comparison merge(Comparison o) {
             return new Comparison(output + "+" + o.output, Math.max(maxAbs, o.maxAbs), Math.max(maxRel, o.maxRel),
                     Math.max(maxUlp, o.maxUlp), compared + o.compared, excluded + o.excluded,
-                    specialMismatches + o.specialMismatches, firstMismatch.isEmpty() ? o.firstMismatch : firstMismatch);
+                    excludedAgreeing + o.excludedAgreeing, specialMismatches + o.specialMismatches, firstMismatch.isEmpty() ? o.firstMismatch : firstMismatch);
         }
     }
 
@@ -39,10 +43,11 @@ public final class ErrorMetrics {
      * @param ref      the float64 reference, same length
      * @param scale    each element's error scale, same length, or {@code null} to use {@code |ref|}
      * @param floor    the absolute floor of the relative error's denominator
+     * @param tol      the relative error allowed, for the overflow allowance of the NaN policy
      * @param excluded elements to skip, or {@code null} for none
      */
     public static Comparison compare(String output, float[] got, double[] ref, double[] scale, double floor,
-            boolean[] excluded) {
+            double tol, boolean[] excluded) {
         if (got.length != ref.length) {
             throw new IllegalArgumentException("got: " + output + " has " + got.length + " elements, reference has "
                     + ref.length);
@@ -52,17 +57,19 @@ public final class ErrorMetrics {
         double maxUlp = 0;
         int compared = 0;
         int skipped = 0;
+        int skippedAgreeing = 0;
         int mismatches = 0;
         String first = "";
         for (int i = 0; i < got.length; i++) {
-            if (excluded != null && excluded[i]) {
-                skipped++;
-                continue;
-            }
             float g = got[i];
             double r = ref[i];
+            if (excluded != null && excluded[i]) {
+                skipped++;
+                if (specialValuesAgree(g, r, (float) r, tol)) skippedAgreeing++;
+                continue;
+            }
             if (!Double.isFinite(r) || !Float.isFinite(g)) {
-                if (specialValuesAgree(g, r, (float) r)) {
+                if (specialValuesAgree(g, r, (float) r, tol)) {
                     compared++;
                 } else if (mismatches++ == 0) {
                     first = output + "[" + i + "]: got " + g + ", reference " + r;
@@ -79,18 +86,25 @@ public final class ErrorMetrics {
             maxRel = Math.max(maxRel, abs / denominator);
             if (mag >= 0.5 * denominator) maxUlp = Math.max(maxUlp, ulpDistance(g, (float) r));
         }
-        return new Comparison(output, maxAbs, maxRel, maxUlp, compared, skipped, mismatches, first);
+        return new Comparison(output, maxAbs, maxRel, maxUlp, compared, skipped, skippedAgreeing, mismatches, first);
     }
+
+    /** Where f32 rounding to nearest overflows: MAX_VALUE plus half an ulp of it. */
+    static final double F32_OVERFLOW = 0x1p128 - 0x1p103;
 
     /**
      * Whether got and ref agree on their special values (the NaN policy), given ref rounded to f32. A finite reference
-     * that rounds to an infinity in f32 may be matched by that infinity.
+     * that rounds to an infinity in f32, or whose tolerance band {@code |ref| (1 + tol)} reaches the overflow
+     * threshold, may be matched by the infinity of its sign.
      */
-    static boolean specialValuesAgree(float got, double ref, float refAsFloat) {
+    static boolean specialValuesAgree(float got, double ref, float refAsFloat, double tol) {
         if (Double.isNaN(ref)) return Float.isNaN(got);
         if (Float.isNaN(got)) return false;
         if (Float.isInfinite(refAsFloat)) return got == refAsFloat || Double.isFinite(ref) && Float.isFinite(got);
-        return Float.isFinite(got);
+        if (Float.isInfinite(got)) {
+            return Double.isFinite(ref) && Math.abs(ref) * (1 + tol) >= F32_OVERFLOW && (got > 0) == (ref > 0);
+        }
+        return true;
     }
 
     /**

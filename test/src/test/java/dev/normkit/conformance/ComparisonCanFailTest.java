@@ -59,7 +59,10 @@ class ComparisonCanFailTest {
         return out;
     }
 
-    /** The rounded reference with its largest finite element of the first output moved by 4x the tolerance. */
+    /**
+     * The rounded reference with its largest finite element of the first output moved by 4x the tolerance towards zero
+     * (away from zero, MAX_VALUE would round to an infinity, which its tolerance band admits).
+     */
     private static Map<String, float[]> perturbed(ConformanceCase c, CaseData data) {
         Map<String, float[]> out = rounded(data);
         String first = data.expected().keySet().iterator().next();
@@ -68,7 +71,7 @@ class ComparisonCanFailTest {
         int at = largestFinite(ref);
         double[] scales = data.scale(first);
         double scale = Math.max(tol.floor(), Math.max(Math.abs(ref[at]), scales == null ? 0 : scales[at]));
-        out.get(first)[at] = (float) (ref[at] + 4 * tol.maxRel() * scale);
+        out.get(first)[at] = (float) (ref[at] - Math.signum(ref[at]) * 4 * tol.maxRel() * scale);
         return out;
     }
 
@@ -86,7 +89,7 @@ class ComparisonCanFailTest {
         return out;
     }
 
-    private static int largestFinite(double[] ref) {
+    static int largestFinite(double[] ref) {
         int at = -1;
         for (int i = 0; i < ref.length; i++) {
             if (Double.isFinite(ref[i]) && (at < 0 || Math.abs(ref[i]) > Math.abs(ref[at]))) at = i;
