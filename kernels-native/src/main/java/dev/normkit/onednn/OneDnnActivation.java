@@ -23,7 +23,12 @@ import java.lang.foreign.MemorySegment;
  * algorithm, hinted by its training forward), and, where the descriptor has one, backward from dst (the
  * {@code _use_dst_for_bwd} algorithm, which reads dst).
  *
- * <p>oneDNN's behaviour on special values differs from the Java paths' (relu maps NaN to 0 on AVX2).
+ * <p>oneDNN's behaviour on special values differs from the Java paths' (relu maps NaN to 0 on AVX2; test/CONFORMANCE.md
+ * has the policy). On finite inputs the path is exact: oneDNN 3.13's gelu tanh backward gives NaN for |s| beyond about
+ * 1.2e13 (an s^3 intermediate overflows; {@code GeluTanhBackwardQuirkTest}), so its src is first clamped to
+ * +-{@value #GELU_TANH_CLAMP} by a oneDNN clip, which changes no derivative: beyond |s| of about 10 gelu tanh's
+ * derivative is exactly 0 or 1 in f32. The clamp costs one more pass over src, and one buffer of the tensor's size,
+ * allocated at the first backward call.
  */
 final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
 
@@ -32,6 +37,14 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
     private final StagedPrimitive backward;
     /** Null when the descriptor has no backward from dst. */
     private final StagedPrimitive backwardFromDst;
+    /** gelu tanh only (else null): clamps src for backward, which oneDNN gets wrong on huge inputs. */
+    private final StagedPrimitive clampSrc;
+    private final long n;
+    /** Where {@link #clampSrc} writes; allocated at the first backward call. */
+    private MemorySegment clamped;
+
+    /** Clamp of gelu tanh backward's src: far beyond where the derivative is 0 or 1, far below s^3 overflowing. */
+    static final float GELU_TANH_CLAMP = 1e6f;
 
     /** How a normkit activation maps onto oneDNN eltwise; {@code fromDst} is null when oneDNN has no dst variant. */
     record Eltwise(EltwiseAlg alg, EltwiseAlg fromDst, float alpha, float beta) {
@@ -48,7 +61,7 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
 
     /** The descriptors of an activation kernel; {@code all} also holds the training forwards that hint backward. */
     record Descs(PrimitiveDescs all, DnnlPrimitiveDesc forward, DnnlPrimitiveDesc backward,
-            DnnlPrimitiveDesc backwardFromDst) implements AutoCloseable {
+            DnnlPrimitiveDesc backwardFromDst, DnnlPrimitiveDesc clampSrc) implements AutoCloseable {
         @Override
         public void close() {
             all.close();
@@ -59,6 +72,7 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
         super(engine, threads);
         this.desc = desc;
         long n = desc.shape().elementCount();
+        this.n = n;
         try {
             MemorySegment data0 = floats(n), data1 = floats(n), data2 = floats(n);
             forward = primitive(pds.forward());
@@ -75,6 +89,12 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
                 backwardFromDst.stage(DIFF_SRC, n, data2);
             } else {
                 backwardFromDst = null;
+            }
+            if (pds.clampSrc() != null) {
+                clampSrc = primitive(pds.clampSrc());
+                clampSrc.stage(SRC, n, data0);
+            } else {
+                clampSrc = null;
             }
         } catch (RuntimeException e) {
             throw closeAfterFailure(e);
@@ -98,7 +118,11 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
                     PropKind.FORWARD_INFERENCE, e.alg(), data, data, e.alpha(), e.beta()));
             DnnlPrimitiveDesc backward = backward(all, engine, e.alg(), data, e);
             DnnlPrimitiveDesc fromDst = d.hasBackwardFromDst() ? backward(all, engine, e.fromDst(), data, e) : null;
-            return new Descs(all, forward, backward, fromDst);
+            DnnlPrimitiveDesc clamp = e.alg() == EltwiseAlg.GELU_TANH
+                    ? all.add(() -> DnnlPrimitiveDesc.eltwiseForward(engine, PropKind.FORWARD_INFERENCE,
+                            EltwiseAlg.CLIP, data, data, -GELU_TANH_CLAMP, GELU_TANH_CLAMP))
+                    : null;
+            return new Descs(all, forward, backward, fromDst, clamp);
         }
     }
 
@@ -129,7 +153,17 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
     public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
         KernelArgs.activationBackward(desc, src, diffDst, diffSrc);
         begin();
-        backward.input(SRC, src);
+        if (clampSrc != null) {
+            if (clamped == null) {
+                clamped = floats(n);
+                clampSrc.fix(DST, n, clamped);
+            }
+            clampSrc.input(SRC, src);
+            clampSrc.execute(stream);
+            backward.input(SRC, clamped);
+        } else {
+            backward.input(SRC, src);
+        }
         backward.input(DIFF_DST, diffDst);
         backward.output(DIFF_SRC, diffSrc);
         backward.execute(stream);
