@@ -9,7 +9,7 @@ import dev.normkit.conformance.KernelId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The bytes each kernel direction is charged for, worked out by hand from benchmarking.md's rule. */
+/** The bytes each kernel direction is charged for, worked out by hand from docs/measuring.md's rule. */
 class BytesModelTest {
 
     private static final Shape S = Shape.of(64, 1024); // 65536 elements, 64 rows, 1024 cols

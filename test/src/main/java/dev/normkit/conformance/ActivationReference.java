@@ -3,7 +3,7 @@ package dev.normkit.conformance;
 import dev.normkit.ActivationDesc;
 
 /**
- * The slice's elementwise activations and their derivatives in float64, from the formulas in kernels.md.
+ * The slice's elementwise activations and their derivatives in float64, from the formulas in docs/kernels.md.
  *
  * <p>Special values: NaN gives NaN (forward and every backward). At +-infinity the result is the mathematical limit,
  * which is what the f32 paths must produce too: e.g. {@code relu(-inf) = 0}, {@code gelu(-inf) = 0},

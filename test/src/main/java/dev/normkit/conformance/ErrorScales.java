@@ -179,7 +179,7 @@ final class ErrorScales {
     /**
      * {@code |dy| * max(1, derivative terms)}. A derivative of these activations is O(1) (within [-0.2, 1.2]), so its
      * error is measured against at least 1: an f32 path is held to u absolute on it, however small the exact value
-     * in a tail. The terms are those of kernels.md's formulas as an f32 path evaluates them:
+     * in a tail. The terms are those of docs/kernels.md's formulas as an f32 path evaluates them:
      * <ul>
      *   <li>gelu tanh: {@code 0.5 (1 + t) + 0.5 s (1 - t^2) k (1 + 3c s^2)}; {@code 1 - t^2} cancels to the scale
      *       {@code 1 + t^2} while t = tanh u is below 1 in f32, and is exactly 0 beyond ({@value #TANH_SATURATES}),

@@ -3,9 +3,9 @@ package dev.normkit.conformance;
 import dev.normkit.LayerNormDesc;
 
 /**
- * Layer normalization in float64, straight from the formulas (kernels.md), for the conformance checks. The descriptor
- * supplies rows, cols (the normalized axes flattened), eps and which of scale/shift are used; an unused scale or shift
- * is passed as {@code null}. Mean and variance are taken in two passes.
+ * Layer normalization in float64, straight from the formulas (docs/kernels.md), for the conformance checks. The
+ * descriptor supplies rows, cols (the normalized axes flattened), eps and which of scale/shift are used; an unused
+ * scale or shift is passed as {@code null}. Mean and variance are taken in two passes.
  */
 public final class LayerNormReference {
     private LayerNormReference() {}

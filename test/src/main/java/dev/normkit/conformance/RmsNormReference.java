@@ -3,7 +3,8 @@ package dev.normkit.conformance;
 import dev.normkit.RmsNormDesc;
 
 /**
- * RMS normalization in float64, straight from the formulas (kernels.md). An unused scale is passed as {@code null}.
+ * RMS normalization in float64, straight from the formulas (docs/kernels.md). An unused scale is passed as
+ * {@code null}.
  */
 public final class RmsNormReference {
     private RmsNormReference() {}

@@ -3,7 +3,7 @@ package dev.normkit.conformance;
 import dev.normkit.SoftmaxDesc;
 
 /**
- * Softmax and log-softmax in float64 along the descriptor's axis, straight from the formulas (kernels.md). Element
+ * Softmax and log-softmax in float64 along the descriptor's axis, straight from the formulas (docs/kernels.md). Element
  * {@code (o, a, i)} of a row-major tensor viewed as {@code outer x axisLength x inner} sits at
  * {@code (o * axisLength + a) * inner + i}; each {@code (o, i)} is one independent row.
  */
