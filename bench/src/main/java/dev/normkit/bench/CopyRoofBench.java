@@ -60,6 +60,7 @@ public class CopyRoofBench {
         n = s.elementCount();
         System.out.println("normkit-bench: measuring copy roof " + s + " (Vector API, "
                 + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit, native segments)");
+        Hardware.reportFromFork();
     }
 
     @Benchmark

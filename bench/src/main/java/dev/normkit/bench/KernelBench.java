@@ -59,8 +59,9 @@ public class KernelBench {
         LibraryLog.quiet();
         workload = Workload.open(KernelId.byLabel(kernel), Direction.byLabel(direction), Shape.parse(shape),
                 BenchPath.byLabel(path));
-        // Goes to the JMH host's output: the record of which path this fork actually measured.
+        // Goes to the JMH host's output: the record of which path this fork actually measured, and on what hardware.
         System.out.println("normkit-bench: measuring " + workload.describe());
+        Hardware.reportFromFork();
     }
 
     @Benchmark

@@ -4,6 +4,7 @@ import dev.normkit.Shape;
 import dev.normkit.bench.BenchJvm;
 import dev.normkit.bench.BenchPath;
 import dev.normkit.bench.CopyRoofBench;
+import dev.normkit.bench.Hardware;
 import dev.normkit.bench.KernelBench;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -25,8 +26,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 final class BenchRunner {
 
-    /** The results, and the benchmarks that were planned but produced none (they failed; the output says why). */
-    record Outcome(List<BenchResult> results, List<String> failed) {}
+    /**
+     * The results, the benchmarks that were planned but produced none (they failed; the output says why), and the
+     * hardware every fork that produced a result reported ({@code null} when none did).
+     */
+    record Outcome(List<BenchResult> results, List<String> failed, Hardware hardware) {}
 
     private BenchRunner() {}
 
@@ -34,12 +38,13 @@ final class BenchRunner {
         ProgressFormat progress = new ProgressFormat(out, plan.benchmarkCount());
         List<BenchResult> results = new ArrayList<>();
         Set<String> measured = new HashSet<>();
+        Set<Hardware> hardware = new HashSet<>();
 
         List<Shape> copyShapes = plan.copyShapes();
         if (!copyShapes.isEmpty()) {
             ChainedOptionsBuilder copy = options(CopyRoofBench.class, "copy", settings)
                     .param("shape", copyShapes.stream().map(Shape::toString).toArray(String[]::new));
-            collect(new Runner(copy.build(), progress).run(), results, measured);
+            collect(new Runner(copy.build(), progress).run(), progress, results, measured, hardware);
         }
         for (BenchPlan.Run r : plan.runs()) {
             ChainedOptionsBuilder o = options(KernelBench.class, "run", settings)
@@ -47,7 +52,7 @@ final class BenchRunner {
                     .param("direction", r.direction().label())
                     .param("shape", r.shape().toString())
                     .param("path", r.paths().stream().map(BenchPath::label).toArray(String[]::new));
-            collect(new Runner(o.build(), progress).run(), results, measured);
+            collect(new Runner(o.build(), progress).run(), progress, results, measured, hardware);
         }
 
         List<String> failed = new ArrayList<>();
@@ -61,7 +66,12 @@ final class BenchRunner {
                 }
             }
         }
-        return new Outcome(List.copyOf(results), List.copyOf(failed));
+        if (hardware.size() > 1) {
+            // Every fork runs with the same flags on the same machine: a difference means a result is mislabelled.
+            throw new IllegalStateException("hardware: the forks of one run reported different hardware: " + hardware);
+        }
+        return new Outcome(List.copyOf(results), List.copyOf(failed),
+                hardware.isEmpty() ? null : hardware.iterator().next());
     }
 
     private static ChainedOptionsBuilder options(Class<?> benchmark, String method, BenchSettings s) {
@@ -82,8 +92,10 @@ final class BenchRunner {
         return TimeValue.milliseconds(Math.max(1, Math.round(seconds * 1000)));
     }
 
-    private static void collect(Iterable<RunResult> runResults, List<BenchResult> results, Set<String> measured) {
+    private static void collect(Iterable<RunResult> runResults, ProgressFormat progress, List<BenchResult> results,
+            Set<String> measured, Set<Hardware> hardware) {
         for (RunResult rr : runResults) {
+            hardware.add(progress.reported(BenchResults.label(rr.getParams())));
             BenchResult r = BenchResults.from(rr.getParams(), rr.getPrimaryResult());
             results.add(r);
             measured.add(key(r.kernel(), r.direction(), r.shape(), r.path()));

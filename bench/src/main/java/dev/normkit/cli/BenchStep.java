@@ -25,6 +25,7 @@ final class BenchStep {
         BenchRunner.Outcome outcome = BenchRunner.run(plan, settings, out);
         BenchReport report = new BenchReport(outcome.results());
         out.println();
+        if (outcome.hardware() != null) out.println(outcome.hardware().describe());
         out.println("GB/s = bytes moved per call (each input read once, each output written once, f32) x threads"
                 + " / ns per call; err % = JMH's 99.9% confidence half-width");
         out.print(report.table());
@@ -35,7 +36,7 @@ final class BenchStep {
             out.print(ratios);
         }
         if (json != null) {
-            Json.write(json, report.json());
+            Json.write(json, Json.withHardware(report.json(), outcome.hardware()));
             out.println("wrote " + outcome.results().size() + " benchmark records to " + json);
         }
         for (String f : outcome.failed()) out.println("bench: FAILED (no result; see its output above): " + f);

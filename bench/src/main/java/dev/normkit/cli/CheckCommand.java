@@ -44,7 +44,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the results as JSON records (kernel, direction, shape, path, inputs, max_abs,"
-                    + " max_rel, ulp, tolerance, pass, note).")
+                    + " max_rel, ulp, tolerance, pass, note, and the hardware: cpu, jdk, onednn_isa, vector_bits).")
     Path json;
 
     @Override

@@ -2,6 +2,7 @@ package dev.normkit.cli;
 
 import dev.normkit.BackendStatus;
 import dev.normkit.Backends;
+import dev.normkit.bench.Hardware;
 import dev.normkit.conformance.CheckResult;
 import dev.normkit.conformance.Conformance;
 import dev.normkit.conformance.Selection;
@@ -32,13 +33,15 @@ final class CheckStep {
                 if (!s.available()) out.println("skipped path " + s.name() + ": unavailable here: " + s.detail());
             }
         }
+        Hardware hardware = Hardware.detect();
+        out.println(hardware.describe());
         out.flush();
         List<CheckResult> results = Conformance.run(selection);
         out.print(fullTable ? CheckReport.table(results) : CheckReport.summary(results));
         out.print(CheckReport.failures(results));
         long failed = CheckReport.failed(results);
         if (json != null) {
-            Json.write(json, CheckReport.json(results));
+            Json.write(json, Json.withHardware(CheckReport.json(results), hardware));
             out.println("wrote " + results.size() + " check records to " + json);
         }
         if (results.isEmpty()) {

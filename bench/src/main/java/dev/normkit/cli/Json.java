@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import dev.normkit.bench.Hardware;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,15 @@ final class Json {
         } else {
             o.addProperty(name, value);
         }
+    }
+
+    /**
+     * The records with the hardware of the run added to each: {@code cpu}, {@code jdk}, {@code onednn_isa},
+     * {@code vector_bits} ({@link Hardware#addTo}).
+     */
+    static JsonArray withHardware(JsonArray records, Hardware hardware) {
+        for (var r : records) hardware.addTo(r.getAsJsonObject());
+        return records;
     }
 
     static String toText(JsonArray records) {

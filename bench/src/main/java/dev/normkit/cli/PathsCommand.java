@@ -3,6 +3,7 @@ package dev.normkit.cli;
 import dev.normkit.BackendStatus;
 import dev.normkit.BackendUnavailableException;
 import dev.normkit.Backends;
+import dev.normkit.bench.Hardware;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,6 +29,7 @@ final class PathsCommand implements Callable<Integer> {
     }
 
     static void print(PrintWriter out) {
+        out.println(Hardware.detect().describe());
         TextTable t = new TextTable("path", "status", "detail");
         BackendStatus onednn = null;
         for (BackendStatus s : Backends.status()) {

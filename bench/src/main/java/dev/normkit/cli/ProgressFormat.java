@@ -4,6 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import dev.normkit.bench.Hardware;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.results.BenchmarkResult;
@@ -15,7 +19,8 @@ import org.openjdk.jmh.runner.format.OutputFormat;
  * JMH output cut to one line per benchmark and its result, so a run of dozens of benchmarks stays readable. Failures
  * (JMH's {@code <failure>} blocks, a fork's stack trace) and warnings pass through; JMH's banners and per-iteration
  * lines do not, nor the notice every forked JVM prints for the incubator module (the command line printed it once
- * already). What each fork prints itself (which path it measures) reaches the console unchanged.
+ * already). What each fork prints itself (which path it measures) reaches the console unchanged, except its
+ * {@link Hardware} report, which is kept for the records and printed once, in the report's header.
  */
 final class ProgressFormat implements OutputFormat {
     static final String INCUBATOR_NOTICE = "WARNING: Using incubator modules: jdk.incubator.vector";
@@ -24,6 +29,10 @@ final class ProgressFormat implements OutputFormat {
     private final int total;
     private final ByteArrayOutputStream forkLine = new ByteArrayOutputStream();
     private int started;
+    private String current;
+    /** Per benchmark label, the hardware its forks reported (the last one; {@link #reported} checks they agree). */
+    private final Map<String, Hardware> hardware = new LinkedHashMap<>();
+    private String disagreement;
 
     ProgressFormat(PrintWriter out, int total) {
         this.out = out;
@@ -33,7 +42,8 @@ final class ProgressFormat implements OutputFormat {
     @Override
     public void startBenchmark(BenchmarkParams params) {
         started++;
-        out.println("[" + started + "/" + total + "] " + BenchResults.label(params));
+        current = BenchResults.label(params);
+        out.println("[" + started + "/" + total + "] " + current);
         out.flush();
     }
 
@@ -89,13 +99,32 @@ final class ProgressFormat implements OutputFormat {
         if (b == '\n') {
             String line = forkLine.toString(StandardCharsets.UTF_8);
             forkLine.reset();
-            if (!line.strip().equals(INCUBATOR_NOTICE)) {
+            Optional<Hardware> h = Hardware.fromForkLine(line.strip());
+            if (h.isPresent()) {
+                Hardware before = hardware.put(current, h.get());
+                if (before != null && !before.equals(h.get()) && disagreement == null) {
+                    disagreement = current + ": one fork reported " + before.describe() + ", another "
+                            + h.get().describe();
+                }
+            } else if (!line.strip().equals(INCUBATOR_NOTICE)) {
                 out.println(line);
                 out.flush();
             }
         } else {
             forkLine.write(b);
         }
+    }
+
+    /**
+     * The hardware the forks of the benchmark labelled {@code label} ran on, as they reported it.
+     *
+     * @throws IllegalStateException if none of them reported it, or two forks of one benchmark disagree
+     */
+    Hardware reported(String label) {
+        if (disagreement != null) throw new IllegalStateException("hardware: " + disagreement);
+        Hardware h = hardware.get(label);
+        if (h == null) throw new IllegalStateException("hardware: the fork of " + label + " did not report it");
+        return h;
     }
 
     @Override

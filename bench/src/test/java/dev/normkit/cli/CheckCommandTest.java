@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
+import dev.normkit.bench.Hardware;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +29,8 @@ class CheckCommandTest {
         String text = out.toString();
         assertEquals(0, status, text);
         assertTrue(text.contains("check: all"), text);
+        Hardware hardware = Hardware.detect();
+        assertEquals(1, text.lines().filter(l -> l.equals(hardware.describe())).count(), "hardware once: " + text);
 
         JsonArray records = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
         assertTrue(records.size() > 0, "no records");
@@ -36,6 +40,9 @@ class CheckCommandTest {
             assertEquals("relu", r.getAsJsonObject().get("kernel").getAsString());
             assertEquals("scalar", r.getAsJsonObject().get("path").getAsString());
             assertEquals("2x9", r.getAsJsonObject().get("shape").getAsString());
+            for (String field : List.of("cpu", "jdk", "onednn_isa", "vector_bits")) {
+                assertEquals(hardware.json().get(field), r.getAsJsonObject().get(field), field);
+            }
         });
     }
 }

@@ -1,6 +1,12 @@
 package dev.normkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.normkit.bench.Hardware;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -8,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ProgressFormatTest {
+
+    private static final Hardware AVX2 = new Hardware("AMD EPYC", "25.0.1", "avx2", 256);
+    private static final Hardware AVX512 = new Hardware("AMD EPYC", "25.0.1", "avx512_core_bf16", 512);
 
     @Test
     void forkOutputPassesLineByLineExceptTheIncubatorNotice() {
@@ -28,5 +37,36 @@ class ProgressFormatTest {
         f.println("<failure>");
         f.flush();
         assertEquals("<failure>\n", text.toString().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void aForkHardwareReportIsKeptForItsBenchmarkAndNotPrinted() {
+        StringWriter text = new StringWriter();
+        ProgressFormat f = new ProgressFormat(new PrintWriter(text), 1);
+        BenchmarkParams relu = params("relu");
+        f.startBenchmark(relu);
+        f.write(("normkit-bench: measuring relu\n" + AVX2.forkLine() + "\n").getBytes(StandardCharsets.UTF_8));
+        f.flush();
+        assertEquals(AVX2, f.reported(BenchResults.label(relu)));
+        assertTrue(text.toString().contains("normkit-bench: measuring relu"), text.toString());
+        assertFalse(text.toString().contains(Hardware.FORK_LINE_PREFIX), text.toString());
+        IllegalStateException none = assertThrows(IllegalStateException.class,
+                () -> f.reported(BenchResults.label(params("softmax"))));
+        assertTrue(none.getMessage().contains("did not report"), none.getMessage());
+    }
+
+    @Test
+    void forksOfOneBenchmarkThatDisagreeOnHardwareAreAnError() {
+        ProgressFormat f = new ProgressFormat(new PrintWriter(new StringWriter()), 1);
+        BenchmarkParams relu = params("relu");
+        f.startBenchmark(relu);
+        f.write((AVX2.forkLine() + "\n" + AVX512.forkLine() + "\n").getBytes(StandardCharsets.UTF_8));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> f.reported(BenchResults.label(relu)));
+        assertTrue(e.getMessage().contains("avx2") && e.getMessage().contains("avx512_core_bf16"), e.getMessage());
+    }
+
+    private static BenchmarkParams params(String kernel) {
+        return JmhParams.kernelBench(kernel, "forward", "2x9", "scalar");
     }
 }

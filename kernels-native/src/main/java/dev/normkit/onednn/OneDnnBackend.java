@@ -38,11 +38,13 @@ public final class OneDnnBackend implements Backend {
 
     private final DnnlEngine engine;
     private final OneDnnThreads threads;
+    private final String isa;
     private final String description;
 
-    private OneDnnBackend(DnnlEngine engine, OneDnnThreads threads, String description) {
+    private OneDnnBackend(DnnlEngine engine, OneDnnThreads threads, String isa, String description) {
         this.engine = engine;
         this.threads = threads;
+        this.isa = isa;
         this.description = description;
     }
 
@@ -57,9 +59,10 @@ public final class OneDnnBackend implements Backend {
         threads.apply();
         DnnlEngine engine = DnnlEngine.cpu();
         int n = threads.count();
-        String description = "oneDNN " + DnnlInfo.version() + ", " + DnnlInfo.cpuIsa() + ", " + n + " OpenMP thread"
+        String isa = DnnlInfo.cpuIsa();
+        String description = "oneDNN " + DnnlInfo.version() + ", " + isa + ", " + n + " OpenMP thread"
                 + (n == 1 ? "" : "s");
-        return new OneDnnBackend(engine, threads, description);
+        return new OneDnnBackend(engine, threads, isa, description);
     }
 
     @Override
@@ -70,6 +73,14 @@ public final class OneDnnBackend implements Backend {
     @Override
     public String description() {
         return description;
+    }
+
+    /**
+     * The instruction set oneDNN generates code for here, as oneDNN names it ({@code avx2}, {@code avx512_core_bf16},
+     * ...): the CPU's best, or less where {@code ONEDNN_MAX_CPU_ISA} caps it.
+     */
+    public String isa() {
+        return isa;
     }
 
     /** The OpenMP thread count every kernel of this path runs with. */

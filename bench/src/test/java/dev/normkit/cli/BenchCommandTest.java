@@ -1,0 +1,51 @@
+package dev.normkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.normkit.bench.Hardware;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench} end to end, with JMH forks, on a tiny problem and very short iterations (the numbers mean nothing here;
+ * what is tested is what the records say about the run).
+ */
+class BenchCommandTest {
+
+    @Test
+    void everyRecordCarriesTheHardwareItsForkReported(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        StringWriter out = new StringWriter();
+        int status = NormkitCommand.commandLine()
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(new StringWriter(), true))
+                .execute("bench", "--kernels", "relu", "--directions", "forward", "--paths", "scalar", "--shapes",
+                        "2x9", "--warmup-iterations", "1", "--warmup-seconds", "0.05", "--measure-iterations", "2",
+                        "--measure-seconds", "0.05", "--json", json.toString());
+        String text = out.toString();
+        assertEquals(0, status, text);
+
+        // The forks run with this JVM's flags on this machine, so they report what this JVM sees.
+        Hardware here = Hardware.detect();
+        assertEquals(1, text.lines().filter(l -> l.equals(here.describe())).count(), "hardware once: " + text);
+        assertTrue(text.lines().noneMatch(l -> l.startsWith(Hardware.FORK_LINE_PREFIX)), text);
+        JsonArray records = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
+        assertEquals(2, records.size(), "the copy roof and relu: " + records);
+        for (var r : records) {
+            JsonObject o = r.getAsJsonObject();
+            for (String field : List.of("cpu", "jdk", "onednn_isa", "vector_bits")) {
+                assertTrue(o.has(field), field + " in " + o);
+                assertEquals(here.json().get(field), o.get(field), field);
+            }
+        }
+    }
+}
