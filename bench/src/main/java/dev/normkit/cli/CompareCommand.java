@@ -1,5 +1,6 @@
 package dev.normkit.cli;
 
+import com.google.gson.JsonArray;
 import dev.normkit.Shape;
 import dev.normkit.bench.BenchPath;
 import dev.normkit.bench.SizeClass;
@@ -63,8 +64,14 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--bench-json", paramLabel = "FILE", description = "Also write the benchmark results as JSON.")
     Path benchJson;
 
+    @Option(names = "--baseline", paramLabel = "OLD.json",
+            description = "Compare the benchmarks with an earlier --bench-json: list every regression and improvement"
+                    + " of GB/s beyond both runs' noise and 10%%, and exit with status 1 on any regression.")
+    Path baseline;
+
     @Override
     public Integer call() throws Exception {
+        JsonArray old = baseline == null ? null : BaselineGate.readOption(spec, baseline);
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
 
@@ -84,13 +91,14 @@ final class CompareCommand implements Callable<Integer> {
         out.flush();
         BenchPlan plan = BenchPlan.of(Arrays.asList(KernelId.values()), List.of(Direction.FORWARD), PATHS,
                 CompareCommand::benchShapes, PathProbe.backends());
-        int bench = BenchStep.run(plan, SETTINGS, benchJson, out);
+        int bench = BenchStep.run(plan, SETTINGS, benchJson, old, out);
 
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         out.println();
         out.println(String.format(Locale.ROOT, "compare: check %s, bench %s, took %d min %02d s",
-                check == 0 ? "passed" : "FAILED", bench == 0 ? "complete" : "INCOMPLETE", took.toMinutes(),
-                took.toSecondsPart()));
+                check == 0 ? "passed" : "FAILED",
+                bench == 0 ? "complete" : old == null ? "INCOMPLETE" : "INCOMPLETE or REGRESSED",
+                took.toMinutes(), took.toSecondsPart()));
         out.flush();
         return Math.max(check, bench);
     }
