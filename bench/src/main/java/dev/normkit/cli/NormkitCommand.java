@@ -33,6 +33,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             CheckCommand.class,
             BenchCommand.class,
             PathsCommand.class,
+            RunCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit status: 0 success, 1 a check or benchmark failed, 2 bad usage."})
