@@ -34,6 +34,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             BenchCommand.class,
             PathsCommand.class,
             RunCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit status: 0 success, 1 a check or benchmark failed, 2 bad usage."})
