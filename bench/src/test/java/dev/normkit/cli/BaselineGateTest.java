@@ -114,6 +114,15 @@ class BaselineGateTest {
     }
 
     @Test
+    void aSlowerCopyRoofIsReportedAsTheMachineAndDoesNotFailTheGate() {
+        JsonArray now = of(record("copy", "vector", 20, 2.0), record("relu", "vector", 40, 2.0));
+        StringWriter text = new StringWriter();
+        assertEquals(0, gate(now, baseline(), text), text.toString());
+        assertTrue(text.toString().contains("the copy roof copy forward 64x1024 vector 1 moved -66.7%"),
+                text.toString());
+    }
+
+    @Test
     void aMissingErrorCountsAsNoNoise() {
         assertEquals(1, new BaselineGate(of(record("relu", "vector", 30, null)), of(record("relu", "vector", 40, null)))
                 .regressions().size());
