@@ -29,7 +29,7 @@ import picocli.CommandLine.ParameterException;
 final class BaselineGate {
 
     /** The smallest change, in percent of the baseline's GB/s, that counts, however quiet both runs were. */
-    static final double MIN_CHANGE_PCT = 10;
+    static final int MIN_CHANGE_PCT = 10;
 
     /**
      * One matched pair: the baseline's and this run's GB/s with their JMH errors in percent. {@code copy} marks the
@@ -129,12 +129,12 @@ final class BaselineGate {
         List<Change> better = improvements();
         if (!worse.isEmpty()) {
             out.println("Regressions (GB/s fell by more than both runs' noise and by at least "
-                    + Numbers.fixed(MIN_CHANGE_PCT) + "%):");
+                    + MIN_CHANGE_PCT + "%):");
             out.print(table(worse));
         }
         if (!better.isEmpty()) {
             out.println("Improvements (GB/s rose by more than both runs' noise and by at least "
-                    + Numbers.fixed(MIN_CHANGE_PCT) + "%):");
+                    + MIN_CHANGE_PCT + "%):");
             out.print(table(better));
         }
         for (Change c : changes) {
