@@ -88,9 +88,13 @@ final class CheckJunitXml {
         w.writeEndElement();
     }
 
-    /** {@code max rel 3.1e-04 > tolerance 1.0e-05 (note)}; a missing (non-finite) number reads {@code null}. */
+    /**
+     * {@code max rel 3.1E-4, tolerance 1.0E-5, max abs ..., ulp ... (note)}: no "greater than", as a check also fails
+     * on special values (NaN, infinity) within tolerance, which the note explains. A non-finite number reads
+     * {@code null}.
+     */
     static String message(JsonObject r) {
-        String m = "max rel " + text(r, "max_rel") + " > tolerance " + text(r, "tolerance") + ", max abs "
+        String m = "max rel " + text(r, "max_rel") + ", tolerance " + text(r, "tolerance") + ", max abs "
                 + text(r, "max_abs") + ", ulp " + text(r, "ulp");
         JsonElement n = r.get("note");
         String note = n == null || n.isJsonNull() ? "" : text(n);
