@@ -138,6 +138,22 @@ class ReportCommandTest {
     }
 
     @Test
+    void aRunsPageGoesNextToItsBenchJsonAndSaysWhere(@TempDir Path dir) throws Exception {
+        Path benchJson = Files.writeString(dir.resolve("bench.json"), benchRecords().toString());
+        StringWriter out = new StringWriter();
+        // No check records were written (the check step did not get that far): the page has no check section.
+        HtmlReport.writeForRun(benchJson, dir.resolve("check.json"), null, new PrintWriter(out, true));
+        Path page = dir.resolve("bench.html");
+        assertTrue(out.toString().contains("report: " + page.toAbsolutePath()), out.toString());
+        assertTrue(data(Files.readString(page)).get("check").isJsonNull());
+
+        StringWriter none = new StringWriter();
+        HtmlReport.writeForRun(dir.resolve("missing.json"), null, null, new PrintWriter(none, true));
+        assertTrue(none.toString().contains("no benchmark records"), none.toString());
+        assertFalse(Files.exists(dir.resolve("missing.html")));
+    }
+
+    @Test
     void aMissingFileIsAUsageError(@TempDir Path dir) {
         StringWriter err = new StringWriter();
         int status = NormkitCommand.commandLine().setOut(new PrintWriter(new StringWriter(), true))
