@@ -40,8 +40,15 @@ public final class BytesModel {
             throw new IllegalArgumentException("direction: " + kernel + " has " + kernel.directions() + ", not "
                     + direction);
         }
-        KernelDesc<?> desc = kernel.desc(shape);
-        long n = shape.elementCount();
+        return tensors(kernel.desc(shape), direction);
+    }
+
+    /**
+     * The tensors {@code desc}'s {@code direction} reads and writes, inputs first: the same model for any descriptor,
+     * not only the library defaults {@link KernelId#desc} makes ({@code normkit run} takes parameters).
+     */
+    public static List<TensorSpec> tensors(KernelDesc<?> desc, Direction direction) {
+        long n = desc.shape().elementCount();
         List<TensorSpec> t = new ArrayList<>();
         switch (desc) {
             case LayerNormDesc d -> {

@@ -13,10 +13,11 @@ import java.lang.foreign.MemorySegment;
  * tensors go through the {@code MemorySegment} methods, heap tensors through the {@code float[]} overloads: that
  * difference is the whole point of the {@code onednn-array} path.
  */
-final class KernelCalls {
+public final class KernelCalls {
     private KernelCalls() {}
 
-    static Runnable bind(Kernel kernel, Direction direction, Tensors t, boolean heapArrays) {
+    /** The call of {@code kernel}'s {@code direction} on the tensors {@link BytesModel#tensors} names. */
+    public static Runnable bind(Kernel kernel, Direction direction, Tensors t, boolean heapArrays) {
         return switch (kernel) {
             case LayerNormKernel k -> heapArrays ? layerNormArrays(k, direction, t) : layerNorm(k, direction, t);
             case RmsNormKernel k -> heapArrays ? rmsNormArrays(k, direction, t) : rmsNorm(k, direction, t);

@@ -1,5 +1,6 @@
 package dev.normkit.cli;
 
+import com.google.gson.JsonArray;
 import dev.normkit.Shape;
 import dev.normkit.bench.BenchPath;
 import dev.normkit.bench.SizeClass;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
             "", "Examples:",
             "  normkit bench --kernels layer_norm --directions forward --shapes l2,llc",
             "  normkit bench --kernels gelu_erf,relu --paths vector,onednn --shapes 256x768 --json bench.json",
-            "  normkit bench --threads 2 --measure-seconds 2 --forks 2"})
+            "  normkit bench --threads 2 --measure-seconds 2 --forks 2",
+            "  normkit bench --kernels relu --shapes l2 --json new.json --baseline old.json"})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -68,6 +70,11 @@ final class BenchCommand implements Callable<Integer> {
                     + " ran on: cpu, jdk, onednn_isa, vector_bits).")
     Path json;
 
+    @Option(names = "--baseline", paramLabel = "OLD.json",
+            description = "Compare with an earlier run's --json: list every regression and improvement of GB/s"
+                    + " beyond both runs' noise and 10%%, and exit with status 1 on any regression.")
+    Path baseline;
+
     @Option(names = "--warmup-iterations", paramLabel = "N", defaultValue = "2",
             description = "Warm-up iterations per fork (default: ${DEFAULT-VALUE}).")
     int warmupIterations;
@@ -97,10 +104,11 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        JsonArray old = baseline == null ? null : BaselineGate.readOption(spec, baseline);
         List<KernelId> k = kernels.isEmpty() ? Arrays.asList(KernelId.values()) : kernels;
         List<BenchPath> p = paths.isEmpty() ? Arrays.asList(BenchPath.values()) : paths;
         List<Shape> s = shapes.isEmpty() ? SizeClass.allShapes() : shapes;
         BenchPlan plan = BenchPlan.of(k, directions, p, kernel -> s, PathProbe.backends());
-        return BenchStep.run(plan, settings, json, spec.commandLine().getOut());
+        return BenchStep.run(plan, settings, json, old, spec.commandLine().getOut());
     }
 }

@@ -1,5 +1,6 @@
 package dev.normkit.cli;
 
+import com.google.gson.JsonArray;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,6 +12,16 @@ final class BenchStep {
 
     /** @return the exit status: 0 if every planned benchmark produced a result, 1 otherwise */
     static int run(BenchPlan plan, BenchSettings settings, Path json, PrintWriter out)
+            throws IOException, RunnerException {
+        return run(plan, settings, json, null, out);
+    }
+
+    /**
+     * As above, and when {@code baseline} is not null, compares the results with it ({@link BaselineGate}).
+     *
+     * @return 1 also when a result regressed against the baseline
+     */
+    static int run(BenchPlan plan, BenchSettings settings, Path json, JsonArray baseline, PrintWriter out)
             throws IOException, RunnerException {
         out.print(plan.skippedText());
         if (plan.runs().isEmpty()) {
@@ -40,7 +51,12 @@ final class BenchStep {
             out.println("wrote " + outcome.results().size() + " benchmark records to " + json);
         }
         for (String f : outcome.failed()) out.println("bench: FAILED (no result; see its output above): " + f);
+        int gate = 0;
+        if (baseline != null) {
+            out.println();
+            gate = new BaselineGate(report.json(), baseline).report(out);
+        }
         out.flush();
-        return outcome.failed().isEmpty() ? 0 : 1;
+        return outcome.failed().isEmpty() ? gate : 1;
     }
 }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  normkit check",
             "  normkit check --kernels layer_norm,softmax --paths vector,onednn --shapes 3x17,64x768",
-            "  normkit check --json check.json"})
+            "  normkit check --json check.json",
+            "  normkit check --junit check-results.xml"})
 final class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -47,8 +48,13 @@ final class CheckCommand implements Callable<Integer> {
                     + " max_rel, ulp, tolerance, pass, note, and the hardware: cpu, jdk, onednn_isa, vector_bits).")
     Path json;
 
+    @Option(names = "--junit", paramLabel = "FILE",
+            description = "Also write the results as JUnit XML: one test case per check, failures with their numbers"
+                    + " and note, for CI servers.")
+    Path junit;
+
     @Override
     public Integer call() throws Exception {
-        return CheckStep.run(new Selection(kernels, paths, shapes), true, json, spec.commandLine().getOut());
+        return CheckStep.run(new Selection(kernels, paths, shapes), true, json, junit, spec.commandLine().getOut());
     }
 }

@@ -21,6 +21,12 @@ final class CheckStep {
      *         cannot run here
      */
     static int run(Selection selection, boolean fullTable, Path json, PrintWriter out) throws IOException {
+        return run(selection, fullTable, json, null, out);
+    }
+
+    /** As above, and also writes the records as JUnit XML to {@code junit} unless it is null. */
+    static int run(Selection selection, boolean fullTable, Path json, Path junit, PrintWriter out)
+            throws IOException {
         for (String p : selection.paths()) {
             String reason = unavailableReason(p);
             if (reason != null) {
@@ -43,6 +49,10 @@ final class CheckStep {
         if (json != null) {
             Json.write(json, Json.withHardware(CheckReport.json(results), hardware));
             out.println("wrote " + results.size() + " check records to " + json);
+        }
+        if (junit != null) {
+            CheckJunitXml.write(junit, CheckReport.json(results));
+            out.println("wrote " + results.size() + " JUnit test cases to " + junit);
         }
         if (results.isEmpty()) {
             out.println("check: nothing was checked");

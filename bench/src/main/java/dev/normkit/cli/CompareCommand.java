@@ -1,5 +1,6 @@
 package dev.normkit.cli;
 
+import com.google.gson.JsonArray;
 import dev.normkit.Shape;
 import dev.normkit.bench.BenchPath;
 import dev.normkit.bench.SizeClass;
@@ -7,6 +8,7 @@ import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
 import dev.normkit.conformance.Selection;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,6 +33,8 @@ import picocli.CommandLine.Spec;
             "  3. bench: the forward of every kernel at the L2 (64x1024) and LLC (4096x1024) sizes,",
             "     and at the DRAM size (16384x4096) for layer_norm and relu, with short JMH runs,",
             "     and the ratios vector/onednn, vector/scalar and kernel/copy.",
+            "Writes an HTML report next to the benchmark JSON (--bench-json, else a new directory under",
+            "the temporary directory) and prints its path.",
             "Exits with status 1 if a check fails or a benchmark fails to run.",
             "For the full picture use 'normkit check' and 'normkit bench'.",
         })
@@ -63,9 +67,23 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--bench-json", paramLabel = "FILE", description = "Also write the benchmark results as JSON.")
     Path benchJson;
 
+    @Option(names = "--baseline", paramLabel = "OLD.json",
+            description = "Compare the benchmarks with an earlier --bench-json: list every regression and improvement"
+                    + " of GB/s beyond both runs' noise and 10%%, and exit with status 1 on any regression.")
+    Path baseline;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Where to write the HTML report (default: next to the benchmark JSON, with .html).")
+    Path html;
+
     @Override
     public Integer call() throws Exception {
+        JsonArray old = baseline == null ? null : BaselineGate.readOption(spec, baseline);
         PrintWriter out = spec.commandLine().getOut();
+        // The report needs the records: those without --bench-json or --check-json go to a fresh directory.
+        Path runDir = benchJson == null || checkJson == null ? Files.createTempDirectory("normkit-compare-") : null;
+        Path benchOut = benchJson != null ? benchJson : runDir.resolve("bench.json");
+        Path checkOut = checkJson != null ? checkJson : runDir.resolve("check.json");
         long start = System.nanoTime();
 
         out.println("== 1. paths");
@@ -75,7 +93,7 @@ final class CompareCommand implements Callable<Integer> {
         out.println("== 2. check: every kernel direction on every available path vs the float64 reference, shapes "
                 + Converters.labels(CHECK_SHAPES));
         out.flush();
-        int check = CheckStep.run(new Selection(List.of(), List.of(), CHECK_SHAPES), false, checkJson, out);
+        int check = CheckStep.run(new Selection(List.of(), List.of(), CHECK_SHAPES), false, checkOut, out);
 
         out.println();
         out.println("== 3. bench: forward of every kernel on " + Converters.labels(PATHS) + ", shapes "
@@ -84,13 +102,15 @@ final class CompareCommand implements Callable<Integer> {
         out.flush();
         BenchPlan plan = BenchPlan.of(Arrays.asList(KernelId.values()), List.of(Direction.FORWARD), PATHS,
                 CompareCommand::benchShapes, PathProbe.backends());
-        int bench = BenchStep.run(plan, SETTINGS, benchJson, out);
+        int bench = BenchStep.run(plan, SETTINGS, benchOut, old, out);
+        HtmlReport.writeForRun(benchOut, checkOut, html, out);
 
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         out.println();
         out.println(String.format(Locale.ROOT, "compare: check %s, bench %s, took %d min %02d s",
-                check == 0 ? "passed" : "FAILED", bench == 0 ? "complete" : "INCOMPLETE", took.toMinutes(),
-                took.toSecondsPart()));
+                check == 0 ? "passed" : "FAILED",
+                bench == 0 ? "complete" : old == null ? "INCOMPLETE" : "INCOMPLETE or REGRESSED",
+                took.toMinutes(), took.toSecondsPart()));
         out.flush();
         return Math.max(check, bench);
     }

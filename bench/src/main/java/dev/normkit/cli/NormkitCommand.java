@@ -33,6 +33,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             CheckCommand.class,
             BenchCommand.class,
             PathsCommand.class,
+            RunCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit status: 0 success, 1 a check or benchmark failed, 2 bad usage."})

@@ -1,0 +1,82 @@
+package dev.normkit.cli;
+
+import dev.normkit.ActivationDesc;
+import dev.normkit.KernelDesc;
+import dev.normkit.LayerNormDesc;
+import dev.normkit.RmsNormDesc;
+import dev.normkit.SoftmaxDesc;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiFunction;
+
+/**
+ * The descriptor parameters {@code normkit run --param NAME=VALUE} sets, by the names the API's docs use, each with the
+ * descriptor types that have it. This is the one table to extend when a descriptor gains a parameter; the shape comes
+ * from the input files, not from here.
+ */
+final class DescParams {
+    private DescParams() {}
+
+    /** One parameter: its name, the descriptor type that has it, and how a value sets it. */
+    private record Param<D extends KernelDesc<?>>(String name, Class<D> type, BiFunction<D, String, D> set) {
+        KernelDesc<?> apply(KernelDesc<?> desc, String value) {
+            return set.apply(type.cast(desc), value);
+        }
+    }
+
+    private static final List<Param<?>> PARAMS = List.of(
+            new Param<>("eps", LayerNormDesc.class, (d, v) -> d.withEps(number("eps", v))),
+            new Param<>("normalized_axes", LayerNormDesc.class, (d, v) -> d.withNormalizedAxes(integer(
+                    "normalized_axes", v))),
+            new Param<>("use_scale", LayerNormDesc.class, (d, v) -> d.withScale(bool("use_scale", v))),
+            new Param<>("use_shift", LayerNormDesc.class, (d, v) -> d.withShift(bool("use_shift", v))),
+            new Param<>("eps", RmsNormDesc.class, (d, v) -> d.withEps(number("eps", v))),
+            new Param<>("normalized_axes", RmsNormDesc.class, (d, v) -> d.withNormalizedAxes(integer(
+                    "normalized_axes", v))),
+            new Param<>("use_scale", RmsNormDesc.class, (d, v) -> d.withScale(bool("use_scale", v))),
+            new Param<>("axis", SoftmaxDesc.class, (d, v) -> d.withAxis(integer("axis", v))),
+            new Param<>("alpha", ActivationDesc.class, (d, v) -> d.withAlpha(number("alpha", v))),
+            new Param<>("beta", ActivationDesc.class, (d, v) -> d.withBeta(number("beta", v))));
+
+    /**
+     * {@code desc} with parameter {@code name} set to {@code value}.
+     *
+     * @throws IllegalArgumentException starting with the parameter's name: unknown for this kernel, or a bad value
+     */
+    static KernelDesc<?> apply(KernelDesc<?> desc, String name, String value) {
+        for (Param<?> p : PARAMS) {
+            if (p.name().equals(name) && p.type().isInstance(desc)) return p.apply(desc, value);
+        }
+        throw new IllegalArgumentException(name + ": unknown parameter for " + desc.kernelName() + "; it takes "
+                + names(desc));
+    }
+
+    /** The parameters {@code desc}'s kernel takes. */
+    static List<String> names(KernelDesc<?> desc) {
+        return PARAMS.stream().filter(p -> p.type().isInstance(desc)).map(Param::name).toList();
+    }
+
+    private static float number(String name, String v) {
+        try {
+            return Float.parseFloat(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": expected a number, got '" + v + "'");
+        }
+    }
+
+    private static int integer(String name, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": expected an integer, got '" + v + "'");
+        }
+    }
+
+    private static boolean bool(String name, String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw new IllegalArgumentException(name + ": expected true or false, got '" + v + "'");
+        };
+    }
+}
