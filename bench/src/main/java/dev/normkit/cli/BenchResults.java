@@ -4,8 +4,12 @@ import dev.normkit.Shape;
 import dev.normkit.bench.BytesModel;
 import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
+import java.util.ArrayList;
+import java.util.List;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
 
 /** Turns JMH's results of {@code KernelBench} and {@code CopyRoofBench} into {@link BenchResult}s. */
 final class BenchResults {
@@ -19,6 +23,15 @@ final class BenchResults {
         if (isCopy(p)) return "copy roof " + p.getParam("shape") + threads(p);
         return p.getParam("kernel") + " " + p.getParam("direction") + " " + p.getParam("shape") + " on "
                 + p.getParam("path") + threads(p);
+    }
+
+    /** The result of a whole run: every fork pooled, as JMH scores it, and each fork's own score. */
+    static BenchResult from(RunResult run) {
+        BenchResult pooled = from(run.getParams(), run.getPrimaryResult());
+        List<Double> forks = new ArrayList<>();
+        for (BenchmarkResult fork : run.getBenchmarkResults()) forks.add(fork.getPrimaryResult().getScore());
+        return new BenchResult(pooled.kernel(), pooled.direction(), pooled.shape(), pooled.path(), pooled.threads(),
+                pooled.nsPerOp(), pooled.errorNs(), pooled.bytesPerOp(), forks);
     }
 
     static BenchResult from(BenchmarkParams p, Result<?> primary) {

@@ -96,7 +96,7 @@ final class BenchRunner {
             Set<String> measured, Set<Hardware> hardware) {
         for (RunResult rr : runResults) {
             hardware.add(progress.reported(BenchResults.label(rr.getParams())));
-            BenchResult r = BenchResults.from(rr.getParams(), rr.getPrimaryResult());
+            BenchResult r = BenchResults.from(rr);
             results.add(r);
             measured.add(key(r.kernel(), r.direction(), r.shape(), r.path()));
         }

@@ -29,10 +29,17 @@ final class BenchStep {
         out.println("GB/s = bytes moved per call (each input read once, each output written once, f32) x threads"
                 + " / ns per call; err % = JMH's 99.9% confidence half-width");
         out.print(report.table());
+        long unstable = report.unstableCount();
+        if (unstable > 0) {
+            out.println(unstable + " unstable result(s), marked " + BenchReport.UNSTABLE_MARK + ": JMH error above "
+                    + Numbers.fixed(BenchResult.UNSTABLE_PCT) + "% of the score, or forks that disagree by more;"
+                    + " an average over them may hide a collapse");
+        }
         String ratios = report.ratios();
         if (!ratios.isEmpty()) {
             out.println();
-            out.println("Ratios of GB/s on the same shape in this run (± = the two JMH errors combined):");
+            out.println("Ratios of GB/s on the same shape in this run (± = the two JMH errors combined; "
+                    + BenchReport.UNSTABLE_MARK + " = a side is unstable):");
             out.print(ratios);
         }
         if (json != null) {
