@@ -43,7 +43,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 public class MixedMemoryBench {
 
     /** How long set-up calls the kernel before JMH's warm-up: long enough for every loop to be compiled. */
-    static final double WARM_SECONDS = 1;
+    public static final double WARM_SECONDS = 1;
 
     /** A {@link KernelId} label. */
     @Param({"layer_norm"})
@@ -75,7 +75,7 @@ public class MixedMemoryBench {
             throw new IllegalArgumentException("path: expected a path on native segments, got " + path
                     + "; the benchmark calls its float[] twin itself");
         }
-        boolean measureHeap = params.getBenchmark().endsWith(".heapArrays");
+        boolean measureHeap = measuresHeap(params.getBenchmark());
         boolean both = switch (seen) {
             case "both" -> true;
             case "one" -> false;
@@ -91,6 +91,11 @@ public class MixedMemoryBench {
         System.out.println("normkit-bench: measuring " + measured.describe() + " after calls on "
                 + (both ? "float[] and native segments" : "this kind only"));
         Hardware.reportFromFork();
+    }
+
+    /** Whether the JMH benchmark named {@code benchmark} (class and method) measures {@link #heapArrays}. */
+    public static boolean measuresHeap(String benchmark) {
+        return benchmark.endsWith(".heapArrays");
     }
 
     /** Calls the workloads that are present in turn for {@link #WARM_SECONDS}, at least ten times each. */

@@ -74,7 +74,8 @@ final class BenchRunner {
                 hardware.isEmpty() ? null : hardware.iterator().next());
     }
 
-    private static ChainedOptionsBuilder options(Class<?> benchmark, String method, BenchSettings s) {
+    /** JMH options for one benchmark method with these settings, every fork with {@link BenchJvm#FORK_FLAGS}. */
+    static ChainedOptionsBuilder options(Class<?> benchmark, String method, BenchSettings s) {
         return new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName() + "." + method) + "$")
                 .forks(s.forks())

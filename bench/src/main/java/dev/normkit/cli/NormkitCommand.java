@@ -32,6 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             CompareCommand.class,
             CheckCommand.class,
             BenchCommand.class,
+            MixedCommand.class,
             PathsCommand.class,
             CommandLine.HelpCommand.class,
         },
