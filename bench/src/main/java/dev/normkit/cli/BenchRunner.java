@@ -66,12 +66,20 @@ final class BenchRunner {
                 }
             }
         }
-        if (hardware.size() > 1) {
-            // Every fork runs with the same flags on the same machine: a difference means a result is mislabelled.
-            throw new IllegalStateException("hardware: the forks of one run reported different hardware: " + hardware);
+        return new Outcome(List.copyOf(results), List.copyOf(failed), agreed(hardware));
+    }
+
+    /**
+     * The one hardware all forks of a run reported, or null if none did.
+     *
+     * @throws IllegalStateException if they differ: every fork runs with the same flags on the same machine, so a
+     *     difference means a result would be mislabelled
+     */
+    static Hardware agreed(Set<Hardware> reported) {
+        if (reported.size() > 1) {
+            throw new IllegalStateException("hardware: the forks of one run reported different hardware: " + reported);
         }
-        return new Outcome(List.copyOf(results), List.copyOf(failed),
-                hardware.isEmpty() ? null : hardware.iterator().next());
+        return reported.isEmpty() ? null : reported.iterator().next();
     }
 
     /** JMH options for one benchmark method with these settings, every fork with {@link BenchJvm#FORK_FLAGS}. */

@@ -3,6 +3,7 @@ package dev.normkit.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.openjdk.jmh.runner.RunnerException;
 
 /** Runs a benchmark plan and prints the speed report: shared by {@code bench} and {@code compare}. */
@@ -31,9 +32,9 @@ final class BenchStep {
         out.print(report.table());
         long unstable = report.unstableCount();
         if (unstable > 0) {
-            out.println(unstable + " unstable result(s), marked " + BenchReport.UNSTABLE_MARK + ": JMH error above "
-                    + Numbers.fixed(BenchResult.UNSTABLE_PCT) + "% of the score, or forks that disagree by more;"
-                    + " an average over them may hide a collapse");
+            out.println(String.format(Locale.ROOT, "%d unstable result(s), marked %s: JMH error above %.0f%% of the"
+                    + " score, or forks that disagree by more; an average over them may hide a collapse", unstable,
+                    BenchReport.UNSTABLE_MARK, BenchResult.UNSTABLE_PCT));
         }
         String ratios = report.ratios();
         if (!ratios.isEmpty()) {

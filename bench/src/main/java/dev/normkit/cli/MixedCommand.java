@@ -148,19 +148,17 @@ final class MixedCommand implements Callable<Integer> {
                 failed += 2 - got;
             }
         }
-        if (hardware.size() > 1) {
-            throw new IllegalStateException("hardware: the forks of one run reported different hardware: " + hardware);
-        }
+        Hardware ranOn = BenchRunner.agreed(hardware);
 
         MixedReport report = new MixedReport(results);
         out.println();
-        if (!hardware.isEmpty()) out.println(hardware.iterator().next().describe());
+        if (ranOn != null) out.println(ranOn.describe());
         out.println("GB/s after calls on this kind only, and after calls on both (native segments and float[]);"
                 + " ratios of GB/s in this run (± = the two JMH errors combined; ! = a side is unstable)");
         out.print(report.table());
         for (String b : report.below()) out.println("mixed: " + b);
-        if (json != null && !hardware.isEmpty()) {
-            Json.write(json, Json.withHardware(report.json(), hardware.iterator().next()));
+        if (json != null && ranOn != null) {
+            Json.write(json, Json.withHardware(report.json(), ranOn));
             out.println("wrote " + results.size() + " records to " + json);
         }
         if (failed > 0) out.println("mixed: FAILED: " + failed + " benchmark(s) produced no result; see above");
