@@ -82,7 +82,7 @@ final class BenchRunner {
         return reported.isEmpty() ? null : reported.iterator().next();
     }
 
-    /** JMH options for one benchmark method with these settings, every fork with {@link BenchJvm#FORK_FLAGS}. */
+    /** JMH options for one benchmark method with these settings, every fork with {@link BenchJvm#forkFlags()}. */
     static ChainedOptionsBuilder options(Class<?> benchmark, String method, BenchSettings s) {
         return new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName() + "." + method) + "$")
@@ -93,7 +93,7 @@ final class BenchRunner {
                 .measurementTime(millis(s.measureSeconds()))
                 .threads(s.threads())
                 // Replaces the annotation's fork flags rather than adding to them, so it must name them all.
-                .jvmArgsAppend(BenchJvm.FORK_FLAGS.toArray(String[]::new))
+                .jvmArgsAppend(BenchJvm.forkFlags().toArray(String[]::new))
                 .shouldFailOnError(false);
     }
 
