@@ -1,5 +1,6 @@
 package dev.normkit.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The JVM flags every benchmark fork runs with. */
@@ -22,4 +23,19 @@ public final class BenchJvm {
     /** For {@code OptionsBuilder.jvmArgsAppend}, which replaces (does not add to) the annotations' fork arguments. */
     public static final List<String> FORK_FLAGS = List.of(ADD_MODULES, VECTOR_MODULE, NATIVE_ACCESS, ALLOW_UNSAFE,
             FOREGROUND_COMPILE, OneDnnThreads.FORK_FLAG);
+
+    /**
+     * {@link #FORK_FLAGS}, plus every {@code normkit.*} system property of this JVM but oneDNN's thread count (which
+     * {@link OneDnnThreads} decides), so a fork runs the configuration this JVM runs ({@code normkit.vector.bits},
+     * {@code normkit.backend}, ...). JMH forks inherit only the JVM's start-up arguments, which miss properties set
+     * after start, as Surefire sets a test's.
+     */
+    public static List<String> forkFlags() {
+        List<String> flags = new ArrayList<>(FORK_FLAGS);
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("normkit.") && !name.equals(OneDnnThreads.PROPERTY))
+                .sorted()
+                .forEach(name -> flags.add("-D" + name + "=" + System.getProperty(name)));
+        return List.copyOf(flags);
+    }
 }

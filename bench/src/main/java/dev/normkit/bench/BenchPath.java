@@ -3,12 +3,18 @@ package dev.normkit.bench;
 import java.util.Arrays;
 
 /**
- * A path as the benchmarks name it: the three library paths, plus {@code onednn-array}, which is the onednn path called
- * through its {@code float[]} overloads so the copies between the Java heap and native memory are part of the time.
+ * A path as the benchmarks name it: the three library paths on native segments, and each of them called through its
+ * {@code float[]} overloads ({@code scalar-array}, {@code vector-array}, {@code onednn-array}), so heap arguments are
+ * measured as well as native ones. For {@code onednn-array} the copies between the Java heap and native memory are
+ * part of the time; the Java paths read and write the arrays in place.
  */
 public enum BenchPath {
     SCALAR("scalar", "scalar", false),
+    /** {@code float[]} in and out. */
+    SCALAR_ARRAY("scalar-array", "scalar", true),
     VECTOR("vector", "vector", false),
+    /** {@code float[]} in and out: what a caller holding Java arrays gets. */
+    VECTOR_ARRAY("vector-array", "vector", true),
     /** Native segments in and out: zero-copy. */
     ONEDNN("onednn", "onednn", false),
     /** {@code float[]} in and out: what a caller holding Java arrays pays, copies included. */
@@ -37,6 +43,22 @@ public enum BenchPath {
     /** Whether tensors are {@code float[]} passed through the array overloads rather than native segments. */
     public boolean heapArrays() {
         return heapArrays;
+    }
+
+    /** The path on native segments that runs on the same backend: itself for a native path. */
+    public BenchPath nativePath() {
+        for (BenchPath p : values()) {
+            if (!p.heapArrays && p.backend.equals(backend)) return p;
+        }
+        throw new IllegalStateException(label + ": no native path on " + backend);
+    }
+
+    /** The {@code float[]} path that runs on the same backend: itself for a {@code float[]} path. */
+    public BenchPath arrayPath() {
+        for (BenchPath p : values()) {
+            if (p.heapArrays && p.backend.equals(backend)) return p;
+        }
+        throw new IllegalStateException(label + ": no float[] path on " + backend);
     }
 
     public static BenchPath byLabel(String label) {

@@ -45,7 +45,7 @@ public class KernelBench {
     public String direction;
 
     /** A {@link BenchPath} label. */
-    @Param({"scalar", "vector", "onednn", "onednn-array"})
+    @Param({"scalar", "scalar-array", "vector", "vector-array", "onednn", "onednn-array"})
     public String path;
 
     /** The data tensor's shape, rows x cols; the defaults are the L2, LLC and DRAM size classes. */

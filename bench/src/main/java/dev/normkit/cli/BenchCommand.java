@@ -66,8 +66,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the results as JSON records (kernel, direction, shape, path, threads, gbps,"
-                    + " ns_per_op, error_pct, bytes_per_op, vs_copy, vs_scalar, vs_onednn, and the hardware the forks"
-                    + " ran on: cpu, jdk, onednn_isa, vector_bits).")
+                    + " ns_per_op, error_pct, bytes_per_op, vs_copy, vs_scalar, vs_onednn, vs_native, unstable, and the"
+                    + " hardware the forks ran on: cpu, jdk, onednn_isa, vector_bits).")
     Path json;
 
     @Option(names = "--baseline", paramLabel = "OLD.json",

@@ -1,13 +1,22 @@
 package dev.normkit.cli;
 
 import dev.normkit.Shape;
+import dev.normkit.bench.BenchPath;
 import dev.normkit.bench.BytesModel;
+import dev.normkit.bench.MixedMemoryBench;
 import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
+import java.util.ArrayList;
+import java.util.List;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
 
-/** Turns JMH's results of {@code KernelBench} and {@code CopyRoofBench} into {@link BenchResult}s. */
+/**
+ * Turns JMH's results of {@code KernelBench}, {@code CopyRoofBench} and {@code MixedMemoryBench} into
+ * {@link BenchResult}s.
+ */
 final class BenchResults {
     private BenchResults() {}
 
@@ -17,8 +26,25 @@ final class BenchResults {
 
     static String label(BenchmarkParams p) {
         if (isCopy(p)) return "copy roof " + p.getParam("shape") + threads(p);
-        return p.getParam("kernel") + " " + p.getParam("direction") + " " + p.getParam("shape") + " on "
-                + p.getParam("path") + threads(p);
+        String seen = p.getParam("seen");
+        return p.getParam("kernel") + " " + p.getParam("direction") + " " + p.getParam("shape") + " on " + path(p)
+                + (seen == null ? "" : ", JVM has seen " + (seen.equals("both") ? "both kinds" : "this kind only"))
+                + threads(p);
+    }
+
+    /** The path measured: {@code MixedMemoryBench}'s heap method measures its path's {@code float[]} twin. */
+    private static String path(BenchmarkParams p) {
+        String path = p.getParam("path");
+        return MixedMemoryBench.measuresHeap(p.getBenchmark()) ? BenchPath.byLabel(path).arrayPath().label() : path;
+    }
+
+    /** The result of a whole run: every fork pooled, as JMH scores it, and each fork's own score. */
+    static BenchResult from(RunResult run) {
+        BenchResult pooled = from(run.getParams(), run.getPrimaryResult());
+        List<Double> forks = new ArrayList<>();
+        for (BenchmarkResult fork : run.getBenchmarkResults()) forks.add(fork.getPrimaryResult().getScore());
+        return new BenchResult(pooled.kernel(), pooled.direction(), pooled.shape(), pooled.path(), pooled.threads(),
+                pooled.nsPerOp(), pooled.errorNs(), pooled.bytesPerOp(), forks);
     }
 
     static BenchResult from(BenchmarkParams p, Result<?> primary) {
@@ -32,7 +58,7 @@ final class BenchResults {
         }
         KernelId kernel = KernelId.byLabel(p.getParam("kernel"));
         Direction direction = Direction.byLabel(p.getParam("direction"));
-        return new BenchResult(kernel.label(), direction.label(), shape, p.getParam("path"), p.getThreads(),
+        return new BenchResult(kernel.label(), direction.label(), shape, path(p), p.getThreads(),
                 primary.getScore(), primary.getScoreError(), BytesModel.bytes(kernel, direction, shape));
     }
 

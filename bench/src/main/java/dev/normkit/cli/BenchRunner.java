@@ -66,15 +66,24 @@ final class BenchRunner {
                 }
             }
         }
-        if (hardware.size() > 1) {
-            // Every fork runs with the same flags on the same machine: a difference means a result is mislabelled.
-            throw new IllegalStateException("hardware: the forks of one run reported different hardware: " + hardware);
-        }
-        return new Outcome(List.copyOf(results), List.copyOf(failed),
-                hardware.isEmpty() ? null : hardware.iterator().next());
+        return new Outcome(List.copyOf(results), List.copyOf(failed), agreed(hardware));
     }
 
-    private static ChainedOptionsBuilder options(Class<?> benchmark, String method, BenchSettings s) {
+    /**
+     * The one hardware all forks of a run reported, or null if none did.
+     *
+     * @throws IllegalStateException if they differ: every fork runs with the same flags on the same machine, so a
+     *     difference means a result would be mislabelled
+     */
+    static Hardware agreed(Set<Hardware> reported) {
+        if (reported.size() > 1) {
+            throw new IllegalStateException("hardware: the forks of one run reported different hardware: " + reported);
+        }
+        return reported.isEmpty() ? null : reported.iterator().next();
+    }
+
+    /** JMH options for one benchmark method with these settings, every fork with {@link BenchJvm#forkFlags()}. */
+    static ChainedOptionsBuilder options(Class<?> benchmark, String method, BenchSettings s) {
         return new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName() + "." + method) + "$")
                 .forks(s.forks())
@@ -84,7 +93,7 @@ final class BenchRunner {
                 .measurementTime(millis(s.measureSeconds()))
                 .threads(s.threads())
                 // Replaces the annotation's fork flags rather than adding to them, so it must name them all.
-                .jvmArgsAppend(BenchJvm.FORK_FLAGS.toArray(String[]::new))
+                .jvmArgsAppend(BenchJvm.forkFlags().toArray(String[]::new))
                 .shouldFailOnError(false);
     }
 
@@ -96,7 +105,7 @@ final class BenchRunner {
             Set<String> measured, Set<Hardware> hardware) {
         for (RunResult rr : runResults) {
             hardware.add(progress.reported(BenchResults.label(rr.getParams())));
-            BenchResult r = BenchResults.from(rr.getParams(), rr.getPrimaryResult());
+            BenchResult r = BenchResults.from(rr);
             results.add(r);
             measured.add(key(r.kernel(), r.direction(), r.shape(), r.path()));
         }

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.openjdk.jmh.runner.RunnerException;
 
 /** Runs a benchmark plan and prints the speed report: shared by {@code bench} and {@code compare}. */
@@ -40,10 +41,17 @@ final class BenchStep {
         out.println("GB/s = bytes moved per call (each input read once, each output written once, f32) x threads"
                 + " / ns per call; err % = JMH's 99.9% confidence half-width");
         out.print(report.table());
+        long unstable = report.unstableCount();
+        if (unstable > 0) {
+            out.println(String.format(Locale.ROOT, "%d unstable result(s), marked %s: JMH error above %.0f%% of the"
+                    + " score, or forks that disagree by more; an average over them may hide a collapse", unstable,
+                    BenchReport.UNSTABLE_MARK, BenchResult.UNSTABLE_PCT));
+        }
         String ratios = report.ratios();
         if (!ratios.isEmpty()) {
             out.println();
-            out.println("Ratios of GB/s on the same shape in this run (± = the two JMH errors combined):");
+            out.println("Ratios of GB/s on the same shape in this run (± = the two JMH errors combined; "
+                    + BenchReport.UNSTABLE_MARK + " = a side is unstable):");
             out.print(ratios);
         }
         if (json != null) {

@@ -32,6 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             CompareCommand.class,
             CheckCommand.class,
             BenchCommand.class,
+            MixedCommand.class,
             PathsCommand.class,
             RunCommand.class,
             ReportCommand.class,

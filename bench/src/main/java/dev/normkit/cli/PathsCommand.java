@@ -3,6 +3,7 @@ package dev.normkit.cli;
 import dev.normkit.BackendStatus;
 import dev.normkit.BackendUnavailableException;
 import dev.normkit.Backends;
+import dev.normkit.bench.BenchPath;
 import dev.normkit.bench.Hardware;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "paths", aliases = "info", mixinStandardHelpOptions = true,
         description = {
             "Print which paths can run here: scalar; vector with its vector width; onednn with its",
-            "version and ISA; or the exact reason a path is unavailable. onednn-array is the onednn",
-            "path called with float[] (benchmarks only): it runs wherever onednn does.",
+            "version and ISA; or the exact reason a path is unavailable. scalar-array, vector-array and",
+            "onednn-array are those paths called with float[] (benchmarks only): each runs wherever its",
+            "path does.",
         })
 final class PathsCommand implements Callable<Integer> {
 
@@ -31,14 +33,14 @@ final class PathsCommand implements Callable<Integer> {
     static void print(PrintWriter out) {
         out.println(Hardware.detect().describe());
         TextTable t = new TextTable("path", "status", "detail");
-        BackendStatus onednn = null;
         for (BackendStatus s : Backends.status()) {
             t.row(s.name(), s.available() ? "available" : "unavailable", s.detail());
-            if (s.name().equals("onednn")) onednn = s;
         }
-        if (onednn != null) {
-            t.row("onednn-array", onednn.available() ? "available" : "unavailable",
-                    "benchmarks only: onednn through the float[] overloads, copies included");
+        for (BenchPath p : BenchPath.values()) {
+            if (!p.heapArrays()) continue;
+            boolean available = Backends.status().stream().anyMatch(s -> s.name().equals(p.backend()) && s.available());
+            t.row(p.label(), available ? "available" : "unavailable", "benchmarks only: " + p.backend()
+                    + " through the float[] overloads" + (p.backend().equals("onednn") ? ", copies included" : ""));
         }
         out.print(t.render());
         try {

@@ -37,7 +37,8 @@ class BenchmarksMatchScalarTest {
         List<Arguments> cases = new ArrayList<>();
         for (KernelId k : KernelId.values()) {
             for (Direction d : k.directions()) {
-                for (BenchPath p : List.of(BenchPath.VECTOR, BenchPath.ONEDNN, BenchPath.ONEDNN_ARRAY)) {
+                for (BenchPath p : List.of(BenchPath.SCALAR_ARRAY, BenchPath.VECTOR, BenchPath.VECTOR_ARRAY,
+                        BenchPath.ONEDNN, BenchPath.ONEDNN_ARRAY)) {
                     cases.add(Arguments.of(k, d, p));
                 }
             }

@@ -39,7 +39,8 @@ class BenchPlanTest {
         assertEquals(List.of(BenchPath.ONEDNN, BenchPath.ONEDNN_ARRAY), List.copyOf(plan.unavailable().keySet()));
         assertEquals("libdnnl.so.3 not found", plan.unavailable().get(BenchPath.ONEDNN));
         assertEquals(List.of(new BenchPlan.Run(KernelId.RELU, Direction.FORWARD, A,
-                List.of(BenchPath.SCALAR, BenchPath.VECTOR))), plan.runs());
+                List.of(BenchPath.SCALAR, BenchPath.SCALAR_ARRAY, BenchPath.VECTOR, BenchPath.VECTOR_ARRAY))),
+                plan.runs());
         assertTrue(plan.skippedText().contains("skipped path onednn-array: unavailable here: libdnnl.so.3 not found"));
     }
 

@@ -56,6 +56,17 @@ class BenchReportTest {
     }
 
     @Test
+    void aFloatArrayPathIsComparedWithItsPathOnNativeSegments() {
+        BenchResult heap = new BenchResult("relu", "forward", S, "vector-array", 1, 125, 3, 1000); // 8 GB/s, 2.4%
+        BenchReport withHeap = new BenchReport(List.of(COPY, SCALAR, VECTOR, ONEDNN, heap));
+        assertEquals(0.8, withHeap.vsNative(heap).value(), 1e-12);
+        assertEquals(null, withHeap.vsNative(VECTOR));
+        assertEquals(0.8, withHeap.json().get(4).getAsJsonObject().get("vs_native").getAsDouble(), 1e-12);
+        assertTrue(withHeap.ratios().lines().skip(1).findFirst().orElseThrow().endsWith("0.80 ±3.8%"),
+                withHeap.ratios());
+    }
+
+    @Test
     void jsonHasOneRecordPerResultWithRatiosAsFields() {
         JsonArray a = report.json();
         assertEquals(4, a.size());
@@ -64,11 +75,49 @@ class BenchReportTest {
         assertTrue(copy.get("vs_copy").isJsonNull());
         JsonObject vector = a.get(2).getAsJsonObject();
         assertEquals(List.of("kernel", "direction", "shape", "path", "threads", "gbps", "ns_per_op", "error_pct",
-                "bytes_per_op", "vs_copy", "vs_scalar", "vs_onednn"), List.copyOf(vector.keySet()));
+                "bytes_per_op", "vs_copy", "vs_scalar", "vs_onednn", "vs_native", "unstable"),
+                List.copyOf(vector.keySet()));
+        assertTrue(vector.get("unstable").isJsonNull(), "3% error, one fork: stable");
+        assertTrue(vector.get("vs_native").isJsonNull(), "a native path has no vs_native");
         assertEquals("vector", vector.get("path").getAsString());
         assertEquals(10.0, vector.get("gbps").getAsDouble(), 1e-12);
         assertEquals(0.5, vector.get("vs_copy").getAsDouble(), 1e-12);
         assertEquals(10.0, vector.get("vs_scalar").getAsDouble(), 1e-12);
         assertEquals(2.0, vector.get("vs_onednn").getAsDouble(), 1e-12);
+    }
+
+    @Test
+    void anErrorAboveFifteenPercentIsUnstable() {
+        assertEquals(null, new BenchResult("relu", "forward", S, "vector", 1, 100, 15, 1000).instability());
+        BenchResult noisy = new BenchResult("relu", "forward", S, "vector", 1, 100, 38, 1000);
+        assertEquals("error 38% > 15%", noisy.instability());
+        assertEquals(null, new BenchResult("relu", "forward", S, "vector", 1, 100, Double.NaN, 1000).instability(),
+                "no error known: nothing to flag");
+    }
+
+    @Test
+    void forksThatDisagreeAreUnstableEvenWhenThePooledErrorIsSmall() {
+        BenchResult agree = new BenchResult("relu", "forward", S, "vector", 1, 105, 5, 1000, List.of(100.0, 110.0));
+        assertEquals(null, agree.instability());
+        BenchResult split = new BenchResult("relu", "forward", S, "vector", 1, 150, 5, 1000,
+                List.of(100.0, 200.0, 150.0));
+        assertEquals("forks disagree: 100.0 to 200.0 ns/op (+100%)", split.instability());
+        BenchResult both = new BenchResult("relu", "forward", S, "vector", 1, 150, 40, 1000, List.of(100.0, 200.0));
+        assertEquals("error 27% > 15%; forks disagree: 100.0 to 200.0 ns/op (+100%)", both.instability());
+    }
+
+    @Test
+    void anUnstableResultIsMarkedInTheTableTheRatiosAndTheJson() {
+        BenchResult noisy = new BenchResult("relu", "forward", S, "vector", 1, 100, 38, 1000);
+        BenchReport r = new BenchReport(List.of(COPY, SCALAR, noisy, ONEDNN));
+        assertEquals(1, r.unstableCount());
+        String vectorLine = r.table().lines().filter(l -> l.contains(" vector ") && l.startsWith("relu"))
+                .findFirst().orElseThrow();
+        assertTrue(vectorLine.endsWith("! error 38% > 15%"), vectorLine);
+        String onednnLine = r.table().lines().filter(l -> l.contains(" onednn ")).findFirst().orElseThrow();
+        assertTrue(onednnLine.endsWith("0.25"), "a stable result has no mark: " + onednnLine);
+        String ratioLine = r.ratios().lines().skip(1).findFirst().orElseThrow();
+        assertTrue(ratioLine.contains("2.00 ±38.2% !"), ratioLine);
+        assertEquals("error 38% > 15%", r.json().get(2).getAsJsonObject().get("unstable").getAsString());
     }
 }

@@ -97,7 +97,7 @@ class CommandLineUsageTest {
     void pathsListsEveryPathWithItsStatus() {
         Run r = run("paths");
         assertEquals(0, r.status());
-        for (String p : new String[] {"scalar", "vector", "onednn", "onednn-array"}) {
+        for (String p : new String[] {"scalar", "vector", "onednn", "scalar-array", "vector-array", "onednn-array"}) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(p + " ")
                     && (l.contains(" available ") || l.contains(" unavailable "))), p + " missing from: " + r.out());
         }

@@ -74,7 +74,7 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
         long n = desc.shape().elementCount();
         this.n = n;
         try {
-            MemorySegment data0 = floats(n), data1 = floats(n), data2 = floats(n);
+            StagingBuffer data0 = staging(n), data1 = staging(n), data2 = staging(n);
             forward = primitive(pds.forward());
             forward.stage(SRC, n, data0);
             forward.stage(DST, n, data1);

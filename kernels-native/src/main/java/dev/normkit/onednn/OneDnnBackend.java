@@ -25,8 +25,9 @@ import java.util.function.Supplier;
  * description says the count, e.g. {@code oneDNN 3.13.0, avx2, 1 OpenMP thread}.
  *
  * <p><b>Memory.</b> Native segments are used in place (zero-copy); heap segments are copied through native staging
- * buffers each kernel allocates once, at creation. Kernels are not thread-safe: each holds its own stream and the
- * arguments of its current run.
+ * buffers of the kernel, allocated the first time a heap argument needs one and kept until the kernel is closed, so
+ * a caller who passes only native segments never holds any. Kernels are not thread-safe: each holds its own stream,
+ * the arguments of its current run and its staging buffers, which its primitives share.
  *
  * <p><b>Support.</b> A descriptor is supported when oneDNN can make its primitive descriptors (inference and
  * training forward, backward); otherwise {@link #support} gives oneDNN's reason (e.g. {@code unimplemented}).

@@ -10,7 +10,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * What every onednn kernel has: its own stream, the primitives and native buffers it created (released together by
  * {@link #close()}), and the OpenMP thread count it applies before creating primitives and before each run. Not
- * thread-safe, as the {@link Kernel} contract allows: the primitives hold the arguments of the current run.
+ * thread-safe, as the {@link Kernel} contract allows: the primitives hold the arguments of the current run, and the
+ * staging buffers for heap arguments (allocated on the first heap argument, {@link StagingBuffer}) are shared by the
+ * kernel's primitives.
  */
 abstract class OneDnnKernel implements Kernel {
 
@@ -23,6 +25,7 @@ abstract class OneDnnKernel implements Kernel {
     /** The stream this kernel's primitives run on. */
     final DnnlStream stream;
     private boolean closed;
+    private long stagingBytes;
 
     OneDnnKernel(DnnlEngine engine, OneDnnThreads threads) {
         this.threads = threads;
@@ -38,6 +41,29 @@ abstract class OneDnnKernel implements Kernel {
     /** A kernel-owned native buffer of {@code count} floats, released by {@link #close()}. */
     final MemorySegment floats(long count) {
         return buffers.allocate(count * Float.BYTES, ALIGNMENT);
+    }
+
+    /**
+     * A staging buffer of {@code count} floats for heap arguments, allocated on the first heap argument that needs it
+     * ({@link StagingBuffer}).
+     */
+    final StagingBuffer staging(long count) {
+        return new StagingBuffer(this, count);
+    }
+
+    /** Allocates a staging buffer's memory, and counts it. */
+    final MemorySegment allocateStaging(long count) {
+        MemorySegment segment = floats(count);
+        stagingBytes += segment.byteSize();
+        return segment;
+    }
+
+    /**
+     * Bytes of native memory this kernel holds to stage heap arguments: zero until one arrives, then the buffers the
+     * heap arguments so far have needed. For tests and diagnostics.
+     */
+    final long stagingBytes() {
+        return stagingBytes;
     }
 
     /** Creates a primitive owned by this kernel. */

@@ -45,11 +45,11 @@ final class OneDnnLayerNorm extends OneDnnKernel implements LayerNormKernel {
         long n = desc.shape().elementCount();
         long cols = desc.cols();
         try {
-            // Staging for heap arguments, shared by the primitives (one runs at a time): three data tensors, three
-            // parameter vectors and the mean. The variance is always kernel-owned.
-            MemorySegment data0 = floats(n), data1 = floats(n), data2 = floats(n);
-            MemorySegment param0 = floats(cols), param1 = floats(cols), param2 = floats(cols);
-            MemorySegment mean = floats(rows);
+            // Staging for heap arguments, allocated on first need and shared by the primitives (one runs at a time):
+            // three data tensors, three parameter vectors and the mean. The variance is always kernel-owned.
+            StagingBuffer data0 = staging(n), data1 = staging(n), data2 = staging(n);
+            StagingBuffer param0 = staging(cols), param1 = staging(cols), param2 = staging(cols);
+            StagingBuffer mean = staging(rows);
             variance = floats(rows);
 
             inference = primitive(pds.inference());
@@ -82,7 +82,7 @@ final class OneDnnLayerNorm extends OneDnnKernel implements LayerNormKernel {
         }
     }
 
-    private void stageParameters(StagedPrimitive forward, long cols, MemorySegment scale, MemorySegment shift) {
+    private void stageParameters(StagedPrimitive forward, long cols, StagingBuffer scale, StagingBuffer shift) {
         if (desc.useScale()) {
             forward.stage(SCALE, cols, scale);
         }

@@ -53,9 +53,9 @@ final class OneDnnRmsNorm extends OneDnnKernel implements RmsNormKernel {
         long n = desc.shape().elementCount();
         this.cols = desc.cols();
         try {
-            // Staging for heap arguments, shared by the primitives (one runs at a time).
-            MemorySegment data0 = floats(n), data1 = floats(n), data2 = floats(n);
-            MemorySegment param0 = floats(cols), param1 = floats(cols);
+            // Staging for heap arguments, allocated on first need and shared by the primitives (one runs at a time).
+            StagingBuffer data0 = staging(n), data1 = staging(n), data2 = staging(n);
+            StagingBuffer param0 = staging(cols), param1 = staging(cols);
             meanOfSquares = floats(rows);
             gradientMeans = floats(rows);
 

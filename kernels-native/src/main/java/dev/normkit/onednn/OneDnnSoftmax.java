@@ -45,7 +45,7 @@ final class OneDnnSoftmax extends OneDnnKernel implements SoftmaxKernel {
         this.desc = desc;
         long n = desc.shape().elementCount();
         try {
-            MemorySegment data0 = floats(n), data1 = floats(n), data2 = floats(n);
+            StagingBuffer data0 = staging(n), data1 = staging(n), data2 = staging(n);
             forward = primitive(pds.forward());
             forward.stage(SRC, n, data0);
             forward.stage(DST, n, data1);

@@ -10,9 +10,10 @@ import java.lang.foreign.MemorySegment;
 /**
  * One oneDNN primitive of a kernel whose arguments take the caller's segments on each run. oneDNN keeps raw
  * addresses, which only native memory has: a native segment is used in place (zero-copy, its address becomes the data
- * handle), a heap segment goes through a native staging buffer the kernel allocated at creation (inputs are copied in
- * before execution, outputs copied out after). Running allocates nothing; re-using the same address costs no native
- * call, so heap arguments, which always use their staging buffer, cost only the copy.
+ * handle), a heap segment goes through a native staging buffer of the kernel (inputs are copied in before execution,
+ * outputs copied out after), allocated the first time a heap segment needs it ({@link StagingBuffer}). After that
+ * first heap call running allocates nothing; re-using the same address costs no native call, so heap arguments, which
+ * always use their staging buffer, cost only the copy.
  *
  * <p>The kernel chooses the staging buffers and may share one between primitives that never run together, but never
  * between two arguments of one primitive. Callers' sizes are checked (by {@code KernelArgs}) before any method here.
@@ -23,7 +24,7 @@ final class StagedPrimitive implements AutoCloseable {
 
     private final DnnlPrimitive primitive;
     private final DnnlMemory[] memories = new DnnlMemory[ARGS];
-    private final MemorySegment[] staging = new MemorySegment[ARGS];
+    private final StagingBuffer[] staging = new StagingBuffer[ARGS];
     /** Heap outputs of the current run, copied out of their staging buffer after execution. */
     private final MemorySegment[] copyOutFrom = new MemorySegment[ARGS];
     private final MemorySegment[] copyOutTo = new MemorySegment[ARGS];
@@ -46,22 +47,22 @@ final class StagedPrimitive implements AutoCloseable {
      * @throws IllegalStateException when oneDNN's descriptor for {@code arg} is not {@code floats} dense floats (the
      *     size callers are checked against) or the buffer is smaller
      */
-    void stage(ExecArg arg, long floats, MemorySegment buffer) {
+    void stage(ExecArg arg, long floats, StagingBuffer buffer) {
         staging[arg.ordinal()] = buffer;
-        memories[arg.ordinal()] = bind(arg, floats, buffer);
+        memories[arg.ordinal()] = bind(arg, floats, buffer.floats() * Float.BYTES);
     }
 
     /** Binds {@code arg} once and for all to {@code buffer}, a kernel-owned native buffer of {@code floats} floats. */
     void fix(ExecArg arg, long floats, MemorySegment buffer) {
-        bind(arg, floats, buffer).setData(buffer);
+        bind(arg, floats, buffer.byteSize()).setData(buffer);
     }
 
-    private DnnlMemory bind(ExecArg arg, long floats, MemorySegment buffer) {
+    private DnnlMemory bind(ExecArg arg, long floats, long bufferBytes) {
         DnnlMemory memory = primitive.bind(arg);
         long bytes = floats * Float.BYTES;
-        if (memory.byteSize() != bytes || buffer.byteSize() < bytes) {
+        if (memory.byteSize() != bytes || bufferBytes < bytes) {
             throw new IllegalStateException(arg + ": oneDNN expects " + memory.byteSize() + " bytes, the kernel "
-                    + bytes + " (buffer " + buffer.byteSize() + " bytes)");
+                    + bytes + " (buffer " + bufferBytes + " bytes)");
         }
         return memory;
     }
@@ -72,7 +73,7 @@ final class StagedPrimitive implements AutoCloseable {
         if (segment.isNative()) {
             memory.setData(segment);
         } else {
-            MemorySegment buffer = staging[arg.ordinal()];
+            MemorySegment buffer = staging[arg.ordinal()].segment();
             MemorySegment.copy(segment, 0, buffer, 0, memory.byteSize());
             memory.setData(buffer);
         }
@@ -84,7 +85,7 @@ final class StagedPrimitive implements AutoCloseable {
         if (segment.isNative()) {
             memory.setData(segment);
         } else {
-            MemorySegment buffer = staging[arg.ordinal()];
+            MemorySegment buffer = staging[arg.ordinal()].segment();
             memory.setData(buffer);
             copyOutFrom[copyOuts] = buffer;
             copyOutTo[copyOuts] = segment;
