@@ -74,11 +74,15 @@ final class LayerNormArrayLoops {
         }
     }
 
-    /** Mean of the row's first vector (its first element when shorter): a centre near the row's mean. */
+    /**
+     * Mean of the row's first {@code LANES} elements (its first element when shorter): a centre near the row's mean.
+     * Summed in index order, so every call gives the same centre.
+     */
     private static float rowCenter(float[] src, int row, int cols) {
-        return cols >= LANES
-                ? fromArray(F, src, row).reduceLanes(VectorOperators.ADD) / LANES
-                : src[row];
+        if (cols < LANES) return src[row];
+        float sum = 0f;
+        for (int l = 0; l < LANES; l++) sum += src[row + l];
+        return sum / LANES;
     }
 
     /*
@@ -113,8 +117,12 @@ final class LayerNormArrayLoops {
             q0 = d0.fma(d0, q0);
             q1 = d1.fma(d1, q1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float xhat = Math.fma(src[row + j] - m1, rstd, bias);
             dst[out + j] = Math.fma(xhat, scale[scaleAt + j], shift[shiftAt + j]);
@@ -148,8 +156,12 @@ final class LayerNormArrayLoops {
             q0 = d0.fma(d0, q0);
             q1 = d1.fma(d1, q1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float xhat = Math.fma(src[row + j] - m1, rstd, bias);
             dst[out + j] = xhat * scale[scaleAt + j];
@@ -183,8 +195,12 @@ final class LayerNormArrayLoops {
             q0 = d0.fma(d0, q0);
             q1 = d1.fma(d1, q1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float xhat = Math.fma(src[row + j] - m1, rstd, bias);
             dst[out + j] = xhat + shift[shiftAt + j];
@@ -216,8 +232,12 @@ final class LayerNormArrayLoops {
             q0 = d0.fma(d0, q0);
             q1 = d1.fma(d1, q1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             dst[out + j] = Math.fma(src[row + j] - m1, rstd, bias);
             float d = src[next + j] - center;
@@ -282,8 +302,12 @@ final class LayerNormArrayLoops {
             sgx0 = g0.fma(fromArray(F, src, x + j).sub(m).mul(rs), sgx0);
             sgx1 = g1.fma(fromArray(F, src, x + j1).sub(m).mul(rs), sgx1);
         }
-        float sumG = sg0.add(sg1).reduceLanes(VectorOperators.ADD);
-        float sumGXhat = sgx0.add(sgx1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumGLanes = sg0.add(sg1);
+        float sumG = sumGLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see RowLoops
+        FloatVector sumGXhatLanes = sgx0.add(sgx1);
+        float sumGXhat = sumGXhatLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float g = diffDst[dy + j] * scale[scaleAt + j];
             sumG += g;
@@ -308,8 +332,12 @@ final class LayerNormArrayLoops {
             sgx0 = g0.fma(fromArray(F, src, x + j).sub(m).mul(rs), sgx0);
             sgx1 = g1.fma(fromArray(F, src, x + j1).sub(m).mul(rs), sgx1);
         }
-        float sumG = sg0.add(sg1).reduceLanes(VectorOperators.ADD);
-        float sumGXhat = sgx0.add(sgx1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumGLanes = sg0.add(sg1);
+        float sumG = sumGLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see RowLoops
+        FloatVector sumGXhatLanes = sgx0.add(sgx1);
+        float sumGXhat = sumGXhatLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float g = diffDst[dy + j];
             sumG += g;

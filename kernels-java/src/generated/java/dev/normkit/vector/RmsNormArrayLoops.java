@@ -57,7 +57,9 @@ final class RmsNormArrayLoops {
             q0 = x0.fma(x0, q0);
             q1 = x1.fma(x1, q1);
         }
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             dst[out + j] = src[row + j] * rstd * scale[scaleAt + j];
             float x = src[next + j];
@@ -82,7 +84,9 @@ final class RmsNormArrayLoops {
             q0 = x0.fma(x0, q0);
             q1 = x1.fma(x1, q1);
         }
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             dst[out + j] = src[row + j] * rstd;
             float x = src[next + j];
@@ -135,7 +139,9 @@ final class RmsNormArrayLoops {
                     .mul(fromArray(F, scale, scaleAt + j));
             s0 = g.fma(fromArray(F, src, x + j), s0);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float g = diffDst[dy + j] * scale[scaleAt + j];
             sum = Math.fma(g, src[x + j], sum);

@@ -27,7 +27,9 @@ final class RowArrayLoops {
         for (int end = F.loopBound(count); j < end; j += LANES) {
             a0 = a0.add(fromArray(F, s, at + j));
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < count; j++) {
             sum += s[at + j];
         }
@@ -53,7 +55,9 @@ final class RowArrayLoops {
             FloatVector x = fromArray(F, s, at + j);
             a0 = x.fma(x, a0);
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < count; j++) {
             float x = s[at + j];
             sum = Math.fma(x, x, sum);
@@ -90,8 +94,12 @@ final class RowArrayLoops {
             s0 = s0.add(d);
             q0 = d.fma(d, q0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1).add(s2.add(s3));
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        FloatVector squaresLanes = q0.add(q1).add(q2.add(q3));
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < count; j++) {
             float d = s[at + j] - center;
             sum += d;
@@ -120,7 +128,9 @@ final class RowArrayLoops {
             a0 = fromArray(F, a, aAt + j)
                     .fma(fromArray(F, b, bAt + j), a0);
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < count; j++) {
             sum = Math.fma(a[aAt + j], b[bAt + j], sum);
         }

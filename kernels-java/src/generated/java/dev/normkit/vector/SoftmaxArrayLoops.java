@@ -90,7 +90,9 @@ final class SoftmaxArrayLoops {
             s0 = s0.add(e0);
             s1 = s1.add(e1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < length; j++) {
             float e = (float) Math.exp(src[row + j] - max);
             dst[out + j] = e;
@@ -108,7 +110,9 @@ final class SoftmaxArrayLoops {
             s0 = s0.add(fromArray(F, src, row + j).sub(m).lanewise(EXP));
             s1 = s1.add(fromArray(F, src, row + j + LANES).sub(m).lanewise(EXP));
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < length; j++) {
             sum += (float) Math.exp(src[row + j] - max);
         }

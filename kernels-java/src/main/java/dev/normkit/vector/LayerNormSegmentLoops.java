@@ -78,11 +78,15 @@ final class LayerNormSegmentLoops {
         }
     }
 
-    /** Mean of the row's first vector (its first element when shorter): a centre near the row's mean. */
+    /**
+     * Mean of the row's first {@code LANES} elements (its first element when shorter): a centre near the row's mean.
+     * Summed in index order, so every call gives the same centre.
+     */
     private static float rowCenter(MemorySegment src, long row, long cols) {
-        return cols >= LANES
-                ? fromMemorySegment(F, src, Float.BYTES * row, BYTE_ORDER).reduceLanes(VectorOperators.ADD) / LANES
-                : src.getAtIndex(JAVA_FLOAT, row);
+        if (cols < LANES) return src.getAtIndex(JAVA_FLOAT, row);
+        float sum = 0f;
+        for (int l = 0; l < LANES; l++) sum += src.getAtIndex(JAVA_FLOAT, row + l);
+        return sum / LANES;
     }
 
     /*
@@ -117,8 +121,12 @@ final class LayerNormSegmentLoops {
             q0 = d0.fma(d0, q0);
             q1 = d1.fma(d1, q1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float xhat = Math.fma(src.getAtIndex(JAVA_FLOAT, row + j) - m1, rstd, bias);
             dst.setAtIndex(JAVA_FLOAT, out + j,
@@ -153,8 +161,12 @@ final class LayerNormSegmentLoops {
             q0 = d0.fma(d0, q0);
             q1 = d1.fma(d1, q1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float xhat = Math.fma(src.getAtIndex(JAVA_FLOAT, row + j) - m1, rstd, bias);
             dst.setAtIndex(JAVA_FLOAT, out + j, xhat * scale.getAtIndex(JAVA_FLOAT, scaleAt + j));
@@ -188,8 +200,12 @@ final class LayerNormSegmentLoops {
             q0 = d0.fma(d0, q0);
             q1 = d1.fma(d1, q1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float xhat = Math.fma(src.getAtIndex(JAVA_FLOAT, row + j) - m1, rstd, bias);
             dst.setAtIndex(JAVA_FLOAT, out + j, xhat + shift.getAtIndex(JAVA_FLOAT, shiftAt + j));
@@ -221,8 +237,12 @@ final class LayerNormSegmentLoops {
             q0 = d0.fma(d0, q0);
             q1 = d1.fma(d1, q1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             dst.setAtIndex(JAVA_FLOAT, out + j, Math.fma(src.getAtIndex(JAVA_FLOAT, row + j) - m1, rstd, bias));
             float d = src.getAtIndex(JAVA_FLOAT, next + j) - center;
@@ -287,8 +307,12 @@ final class LayerNormSegmentLoops {
             sgx0 = g0.fma(fromMemorySegment(F, src, Float.BYTES * (x + j), BYTE_ORDER).sub(m).mul(rs), sgx0);
             sgx1 = g1.fma(fromMemorySegment(F, src, Float.BYTES * (x + j1), BYTE_ORDER).sub(m).mul(rs), sgx1);
         }
-        float sumG = sg0.add(sg1).reduceLanes(VectorOperators.ADD);
-        float sumGXhat = sgx0.add(sgx1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumGLanes = sg0.add(sg1);
+        float sumG = sumGLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see RowLoops
+        FloatVector sumGXhatLanes = sgx0.add(sgx1);
+        float sumGXhat = sumGXhatLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float g = diffDst.getAtIndex(JAVA_FLOAT, dy + j) * scale.getAtIndex(JAVA_FLOAT, scaleAt + j);
             sumG += g;
@@ -313,8 +337,12 @@ final class LayerNormSegmentLoops {
             sgx0 = g0.fma(fromMemorySegment(F, src, Float.BYTES * (x + j), BYTE_ORDER).sub(m).mul(rs), sgx0);
             sgx1 = g1.fma(fromMemorySegment(F, src, Float.BYTES * (x + j1), BYTE_ORDER).sub(m).mul(rs), sgx1);
         }
-        float sumG = sg0.add(sg1).reduceLanes(VectorOperators.ADD);
-        float sumGXhat = sgx0.add(sgx1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumGLanes = sg0.add(sg1);
+        float sumG = sumGLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see RowLoops
+        FloatVector sumGXhatLanes = sgx0.add(sgx1);
+        float sumGXhat = sumGXhatLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float g = diffDst.getAtIndex(JAVA_FLOAT, dy + j);
             sumG += g;

@@ -61,7 +61,9 @@ final class RmsNormSegmentLoops {
             q0 = x0.fma(x0, q0);
             q1 = x1.fma(x1, q1);
         }
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             dst.setAtIndex(JAVA_FLOAT, out + j,
                     src.getAtIndex(JAVA_FLOAT, row + j) * rstd * scale.getAtIndex(JAVA_FLOAT, scaleAt + j));
@@ -87,7 +89,9 @@ final class RmsNormSegmentLoops {
             q0 = x0.fma(x0, q0);
             q1 = x1.fma(x1, q1);
         }
-        float squares = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        FloatVector squaresLanes = q0.add(q1);
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             dst.setAtIndex(JAVA_FLOAT, out + j, src.getAtIndex(JAVA_FLOAT, row + j) * rstd);
             float x = src.getAtIndex(JAVA_FLOAT, next + j);
@@ -140,7 +144,9 @@ final class RmsNormSegmentLoops {
                     .mul(fromMemorySegment(F, scale, Float.BYTES * (scaleAt + j), BYTE_ORDER));
             s0 = g.fma(fromMemorySegment(F, src, Float.BYTES * (x + j), BYTE_ORDER), s0);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float g = diffDst.getAtIndex(JAVA_FLOAT, dy + j) * scale.getAtIndex(JAVA_FLOAT, scaleAt + j);
             sum = Math.fma(g, src.getAtIndex(JAVA_FLOAT, x + j), sum);

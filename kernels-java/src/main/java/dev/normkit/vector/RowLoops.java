@@ -26,6 +26,10 @@ import java.nio.ByteOrder;
  *   <li><b>Unrolling.</b> Reductions run a 4x-unrolled body with independent accumulators (to hide the add latency),
  *       a one-vector loop, then a scalar tail; passes that also gather the next row's statistics take two vectors a
  *       step; elementwise passes take one. Loop bounds are locals computed before the loop.</li>
+ *   <li><b>Fixed-order sums.</b> A vector of partial sums is added up lane by lane in index order
+ *       ({@code lane(0) + lane(1) + ...}), never with {@code reduceLanes(ADD)}: its order differs between the Java
+ *       fallback and C2's code, so the same input gave different bits before and after compilation. It costs a few
+ *       cycles per row.</li>
  *   <li><b>Tails.</b> A scalar tail computes exactly what a lane would (same operations, {@link Math#fma} for fma).
  *       No masks: AMD's masked stores are microcoded, masked segment accesses carry the mixed-access barriers, and
  *       masked accesses are the bulkiest Vector API code for the JIT.</li>

@@ -31,7 +31,9 @@ final class RowSegmentLoops {
         for (long end = F.loopBound(count); j < end; j += LANES) {
             a0 = a0.add(fromMemorySegment(F, s, Float.BYTES * (at + j), BYTE_ORDER));
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < count; j++) {
             sum += s.getAtIndex(JAVA_FLOAT, at + j);
         }
@@ -57,7 +59,9 @@ final class RowSegmentLoops {
             FloatVector x = fromMemorySegment(F, s, Float.BYTES * (at + j), BYTE_ORDER);
             a0 = x.fma(x, a0);
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < count; j++) {
             float x = s.getAtIndex(JAVA_FLOAT, at + j);
             sum = Math.fma(x, x, sum);
@@ -94,8 +98,12 @@ final class RowSegmentLoops {
             s0 = s0.add(d);
             q0 = d.fma(d, q0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1).add(s2.add(s3));
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        FloatVector squaresLanes = q0.add(q1).add(q2.add(q3));
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < count; j++) {
             float d = s.getAtIndex(JAVA_FLOAT, at + j) - center;
             sum += d;
@@ -124,7 +132,9 @@ final class RowSegmentLoops {
             a0 = fromMemorySegment(F, a, Float.BYTES * (aAt + j), BYTE_ORDER)
                     .fma(fromMemorySegment(F, b, Float.BYTES * (bAt + j), BYTE_ORDER), a0);
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < count; j++) {
             sum = Math.fma(a.getAtIndex(JAVA_FLOAT, aAt + j), b.getAtIndex(JAVA_FLOAT, bAt + j), sum);
         }

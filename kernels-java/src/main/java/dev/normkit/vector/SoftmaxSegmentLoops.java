@@ -95,7 +95,9 @@ final class SoftmaxSegmentLoops {
             s0 = s0.add(e0);
             s1 = s1.add(e1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < length; j++) {
             float e = (float) Math.exp(src.getAtIndex(JAVA_FLOAT, row + j) - max);
             dst.setAtIndex(JAVA_FLOAT, out + j, e);
@@ -113,7 +115,9 @@ final class SoftmaxSegmentLoops {
             s0 = s0.add(fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).sub(m).lanewise(EXP));
             s1 = s1.add(fromMemorySegment(F, src, Float.BYTES * (row + j + LANES), BYTE_ORDER).sub(m).lanewise(EXP));
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
         for (; j < length; j++) {
             sum += (float) Math.exp(src.getAtIndex(JAVA_FLOAT, row + j) - max);
         }
