@@ -2,6 +2,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,6 +14,9 @@ import java.util.stream.Stream;
  * Run by hand from the repository root after editing a template, and commit both:
  *
  * <pre>java kernels-java/src/build/java/GenerateArrayLoops.java</pre>
+ *
+ * <p>With {@code --check} it writes nothing and exits 1 if a committed file differs from what it would write
+ * ({@code GeneratedLoopsTest} runs that, so a template edited without regenerating fails the build).
  *
  * <p>It rewrites the few forms the templates are written in (the rules are in {@code RowLoops}' javadoc) and fails,
  * naming the file and line, on anything else that touches a segment:
@@ -37,18 +41,27 @@ public final class GenerateArrayLoops {
             "AtIndex", "java.lang.foreign");
 
     public static void main(String[] args) throws IOException {
-        Files.createDirectories(OUTPUT);
+        boolean check = Arrays.asList(args).contains("--check");
+        if (!check) Files.createDirectories(OUTPUT);
         List<Path> templates;
         try (Stream<Path> files = Files.list(TEMPLATES)) {
             templates = files.filter(p -> p.getFileName().toString().endsWith("SegmentLoops.java")).sorted().toList();
         }
         if (templates.isEmpty()) throw new IllegalStateException("no *SegmentLoops.java in " + TEMPLATES);
+        int stale = 0;
         for (Path template : templates) {
             String name = template.getFileName().toString();
-            String out = name.replace("SegmentLoops", "ArrayLoops");
-            Files.writeString(OUTPUT.resolve(out), generate(name, Files.readString(template)));
-            System.out.println(OUTPUT.resolve(out));
+            Path out = OUTPUT.resolve(name.replace("SegmentLoops", "ArrayLoops"));
+            String generated = generate(name, Files.readString(template));
+            if (!check) {
+                Files.writeString(out, generated);
+                System.out.println(out);
+            } else if (!Files.exists(out) || !Files.readString(out).equals(generated)) {
+                System.out.println(out + " is not what " + template + " generates: rerun the generator");
+                stale++;
+            }
         }
+        if (stale > 0) System.exit(1);
     }
 
     static String generate(String name, String source) {
