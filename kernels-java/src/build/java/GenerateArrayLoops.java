@@ -107,7 +107,9 @@ public final class GenerateArrayLoops {
             boolean comment = trimmed.startsWith("*") || trimmed.startsWith("/*") || trimmed.startsWith("//");
             if (!comment) {
                 line = LONG_NOT_RETURN_TYPE.matcher(line).replaceAll("int");
-                if (line.matches(".*\\b\\d+L\\b.*")) fail(name, "long literal at generated line " + number + ": " + line);
+                if (line.matches(".*\\b\\d+L\\b.*")) {
+                    fail(name, "long literal at generated line " + number + ": " + line.trim());
+                }
                 for (String leftover : LEFTOVERS) {
                     if (line.contains(leftover)) {
                         fail(name, "'" + leftover + "' left at generated line " + number + ": " + line.trim());

@@ -129,8 +129,8 @@ final class LayerNormSegmentLoops {
         for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
         for (; j < cols; j++) {
             float xhat = Math.fma(src.getAtIndex(JAVA_FLOAT, row + j) - m1, rstd, bias);
-            dst.setAtIndex(JAVA_FLOAT, out + j,
-                    Math.fma(xhat, scale.getAtIndex(JAVA_FLOAT, scaleAt + j), shift.getAtIndex(JAVA_FLOAT, shiftAt + j)));
+            dst.setAtIndex(JAVA_FLOAT, out + j, Math.fma(xhat, scale.getAtIndex(JAVA_FLOAT, scaleAt + j),
+                    shift.getAtIndex(JAVA_FLOAT, shiftAt + j)));
             float d = src.getAtIndex(JAVA_FLOAT, next + j) - center;
             sum += d;
             squares = Math.fma(d, d, squares);

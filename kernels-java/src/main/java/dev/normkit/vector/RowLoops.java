@@ -17,9 +17,10 @@ import java.nio.ByteOrder;
  *       both kinds C2 fences every access and every kernel runs several times slower.</li>
  *   <li><b>Each loop is written once.</b> The segment loops ({@code *SegmentLoops}) are the source; the array loops
  *       ({@code *ArrayLoops}, in {@code src/generated/java}) are generated from them by
- *       {@code kernels-java/src/build/java/GenerateArrayLoops.java}, run by hand after editing a template. Templates
- *       index in floats, each tensor with its own base index ({@code srcAt}, {@code dstAt}...), and address a segment
- *       only as {@code fromMemorySegment(F, s, Float.BYTES * i, BYTE_ORDER)},
+ *       {@code kernels-java/src/build/java/GenerateArrayLoops.java}, run by hand after editing a template
+ *       ({@code GeneratedLoopsTest} fails while they differ). Templates index in floats, each tensor with its own
+ *       base index ({@code srcAt}, {@code dstAt}...), and address a segment only as
+ *       {@code fromMemorySegment(F, s, Float.BYTES * i, BYTE_ORDER)},
  *       {@code v.intoMemorySegment(s, Float.BYTES * i, BYTE_ORDER)}, {@code s.getAtIndex(JAVA_FLOAT, i)} and
  *       {@code s.setAtIndex(JAVA_FLOAT, i, x)}; {@code long} is an index or count (it becomes {@code int}), except a
  *       method's return type, which is a {@link FloatPair} (held in {@code var}).</li>

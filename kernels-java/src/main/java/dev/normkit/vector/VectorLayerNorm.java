@@ -26,6 +26,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Each call picks its loops once by {@link Placement}: {@link LayerNormArrayLoops} on {@code float[]}, the
  * template {@link LayerNormSegmentLoops} on native memory, the latter after {@link HeapStaging} otherwise.
+ * Not thread-safe (as {@link dev.normkit.Kernel} allows): calls on mixed memory share the kernel's staging buffer.
  */
 final class VectorLayerNorm implements LayerNormKernel {
 

@@ -34,6 +34,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Each call picks its loops once by {@link Placement}: {@link SoftmaxArrayLoops} on {@code float[]}, the template
  * {@link SoftmaxSegmentLoops} on native memory, the latter after {@link HeapStaging} otherwise.
+ * Not thread-safe (as {@link dev.normkit.Kernel} allows): calls on mixed memory share the kernel's staging buffer.
  */
 final class VectorSoftmax implements SoftmaxKernel {
 
