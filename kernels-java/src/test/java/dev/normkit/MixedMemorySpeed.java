@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <pre>
  * mvn -B -q -pl kernels-java test-compile
- * java --add-modules jdk.incubator.vector -cp kernels-java/target/classes:kernels-java/target/test-classes \
+ * java -Xbatch --add-modules jdk.incubator.vector -cp kernels-java/target/classes:kernels-java/target/test-classes \
  *     dev.normkit.MixedMemorySpeed both [rows cols]
  * </pre>
  */
