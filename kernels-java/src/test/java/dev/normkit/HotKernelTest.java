@@ -2,14 +2,18 @@ package dev.normkit;
 
 import static dev.normkit.Close.assertClose;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The other tests run mostly interpreted or C1-compiled; the vector path's fast code (C2 intrinsics, SVML exp) only
  * appears once a kernel is hot. These run each vector kernel many times on a small awkward shape, checking the result
- * against the double reference along the way, so code that goes wrong only when compiled is caught. (The scalar path
- * is plain Java, which compiles to the same results.)
+ * against the double reference along the way, so code that goes wrong only when compiled is caught. Every call runs
+ * on {@code float[]}, native and mixed arguments in turn, so each of the kernel's loop variants gets hot, in one JVM
+ * that has seen every kind of memory. (The scalar path is plain Java, which compiles to the same results.)
  */
 class HotKernelTest {
 
@@ -18,6 +22,11 @@ class HotKernelTest {
     private static final int CHECK_EVERY = 4_000;
     private static final int ROWS = 3;
     private static final int COLS = 37;
+
+    /** One layout each for the vector path's float[] loops, its segment loops and its staging. */
+    private static final List<Memory.Layout> LAYOUTS = List.of(new Memory.Layout("float[]", Memory.FLOAT_ARRAY),
+            new Memory.Layout("native", Memory.NATIVE),
+            new Memory.Layout("native and float[] slices", Memory.NATIVE, Memory.FLOAT_ARRAY_SLICE));
 
     @ParameterizedTest
     @ValueSource(strings = {"vector"})
@@ -31,17 +40,28 @@ class HotKernelTest {
         float[] mean = Close.toFloat(ref.mean());
         float[] rstd = Close.toFloat(ref.rstd());
         DoubleReference.Gradients grads = DoubleReference.layerNormBackward(x, dy, ROWS, COLS, gamma, mean, rstd);
-        float[] y = new float[x.length];
-        float[] dx = new float[x.length];
-        float[] dGamma = new float[COLS];
-        float[] dBeta = new float[COLS];
-        for (int call = 1; call <= CALLS; call++) {
-            k.forward(x, y, gamma, beta);
-            k.backward(x, dy, gamma, mean, rstd, dx, dGamma, dBeta);
-            if (call % CHECK_EVERY == 0) {
-                assertClose(path + " call " + call + " dst", ref.y(), y, 2e-6, 1);
-                assertClose(path + " call " + call + " diffSrc", grads.diffSrc(), dx, 2e-6, 1);
-                assertClose(path + " call " + call + " diffScale", grads.diffScale(), dGamma, 2e-6, 1);
+        try (Arena arena = Arena.ofConfined()) {
+            int layouts = LAYOUTS.size();
+            MemorySegment[][] args = new MemorySegment[layouts][];
+            for (int l = 0; l < layouts; l++) {
+                Memory.Layout m = LAYOUTS.get(l);
+                args[l] = new MemorySegment[] {m.of(0).holding(arena, x), m.of(1).output(arena, x.length),
+                        m.of(2).holding(arena, gamma), m.of(3).holding(arena, beta), m.of(4).holding(arena, dy),
+                        m.of(5).holding(arena, mean), m.of(6).holding(arena, rstd), m.of(7).output(arena, x.length),
+                        m.of(8).output(arena, COLS), m.of(9).output(arena, COLS)};
+            }
+            for (int call = 1; call <= CALLS; call++) {
+                for (int l = 0; l < layouts; l++) {
+                    MemorySegment[] a = args[l];
+                    k.forward(a[0], a[1], a[2], a[3]);
+                    k.backward(a[0], a[4], a[2], a[5], a[6], a[7], a[8], a[9]);
+                    if (call % CHECK_EVERY == 0) {
+                        String what = path + " " + LAYOUTS.get(l) + " call " + call;
+                        assertClose(what + " dst", ref.y(), Memory.read(a[1]), 2e-6, 1);
+                        assertClose(what + " diffSrc", grads.diffSrc(), Memory.read(a[7]), 2e-6, 1);
+                        assertClose(what + " diffScale", grads.diffScale(), Memory.read(a[8]), 2e-6, 1);
+                    }
+                }
             }
         }
     }
@@ -56,15 +76,26 @@ class HotKernelTest {
         DoubleReference.Normalized ref = DoubleReference.rmsNorm(x, ROWS, COLS, gamma, RmsNormDesc.DEFAULT_EPS);
         float[] rstd = Close.toFloat(ref.rstd());
         DoubleReference.Gradients grads = DoubleReference.rmsNormBackward(x, dy, ROWS, COLS, gamma, rstd);
-        float[] y = new float[x.length];
-        float[] dx = new float[x.length];
-        float[] dGamma = new float[COLS];
-        for (int call = 1; call <= CALLS; call++) {
-            k.forward(x, y, gamma);
-            k.backward(x, dy, gamma, rstd, dx, dGamma);
-            if (call % CHECK_EVERY == 0) {
-                assertClose(path + " call " + call + " dst", ref.y(), y, 2e-6, 1);
-                assertClose(path + " call " + call + " diffSrc", grads.diffSrc(), dx, 2e-6, 1);
+        try (Arena arena = Arena.ofConfined()) {
+            int layouts = LAYOUTS.size();
+            MemorySegment[][] args = new MemorySegment[layouts][];
+            for (int l = 0; l < layouts; l++) {
+                Memory.Layout m = LAYOUTS.get(l);
+                args[l] = new MemorySegment[] {m.of(0).holding(arena, x), m.of(1).output(arena, x.length),
+                        m.of(2).holding(arena, gamma), m.of(3).holding(arena, dy), m.of(4).holding(arena, rstd),
+                        m.of(5).output(arena, x.length), m.of(6).output(arena, COLS)};
+            }
+            for (int call = 1; call <= CALLS; call++) {
+                for (int l = 0; l < layouts; l++) {
+                    MemorySegment[] a = args[l];
+                    k.forward(a[0], a[1], a[2]);
+                    k.backward(a[0], a[3], a[2], a[4], a[5], a[6]);
+                    if (call % CHECK_EVERY == 0) {
+                        String what = path + " " + LAYOUTS.get(l) + " call " + call;
+                        assertClose(what + " dst", ref.y(), Memory.read(a[1]), 2e-6, 1);
+                        assertClose(what + " diffSrc", grads.diffSrc(), Memory.read(a[5]), 2e-6, 1);
+                    }
+                }
             }
         }
     }
@@ -79,18 +110,31 @@ class HotKernelTest {
         float[] dy = TestData.normal(10, ROWS * COLS);
         double[] ref = DoubleReference.softmax(x, ROWS, COLS, 1, false);
         double[] refInner = DoubleReference.softmax(xInner, ROWS, 5, 11, true);
-        float[] y = new float[x.length];
-        float[] yInner = new float[xInner.length];
-        float[] dx = new float[x.length];
-        for (int call = 1; call <= CALLS; call++) {
-            last.forward(x, y);
-            last.backward(y, dy, dx);
-            logInner.forward(xInner, yInner);
-            if (call % CHECK_EVERY == 0) {
-                assertClose(path + " call " + call + " softmax", ref, y, 5e-6, 1e-6);
-                assertClose(path + " call " + call + " softmax diffSrc",
-                        DoubleReference.softmaxBackward(y, dy, ROWS, COLS, 1, false), dx, 5e-6, 1);
-                assertClose(path + " call " + call + " inner log-softmax", refInner, yInner, 5e-6, 1);
+        try (Arena arena = Arena.ofConfined()) {
+            int layouts = LAYOUTS.size();
+            MemorySegment[][] args = new MemorySegment[layouts][];
+            for (int l = 0; l < layouts; l++) {
+                Memory.Layout m = LAYOUTS.get(l);
+                args[l] = new MemorySegment[] {m.of(0).holding(arena, x), m.of(1).output(arena, x.length),
+                        m.of(2).holding(arena, dy), m.of(3).output(arena, x.length), m.of(4).holding(arena, xInner),
+                        m.of(5).output(arena, xInner.length)};
+            }
+            for (int call = 1; call <= CALLS; call++) {
+                for (int l = 0; l < layouts; l++) {
+                    MemorySegment[] a = args[l];
+                    last.forward(a[0], a[1]);
+                    last.backward(a[1], a[2], a[3]);
+                    logInner.forward(a[4], a[5]);
+                    if (call % CHECK_EVERY == 0) {
+                        String what = path + " " + LAYOUTS.get(l) + " call " + call;
+                        float[] y = Memory.read(a[1]);
+                        assertClose(what + " softmax", ref, y, 5e-6, 1e-6);
+                        assertClose(what + " softmax diffSrc",
+                                DoubleReference.softmaxBackward(y, dy, ROWS, COLS, 1, false), Memory.read(a[3]),
+                                5e-6, 1);
+                        assertClose(what + " inner log-softmax", refInner, Memory.read(a[5]), 5e-6, 1);
+                    }
+                }
             }
         }
     }

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Both Java paths against a double computation of layer norm. */
@@ -268,5 +269,47 @@ class LayerNormKernelTest {
         kernel(path, desc(2, cols, false, false)).forward(src, dst, null, null);
         assertClose(path, DoubleReference.layerNorm(x, 2, cols, null, null, 1e-5).y(),
                 dst.toArray(ValueLayout.JAVA_FLOAT), FORWARD_TOL, 1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.normkit.Memory#pathsAndLayouts")
+    void everyMemoryLayoutMatchesDoubleReference(String path, Memory.Layout layout) {
+        int cols = 1023;
+        float[] x = TestData.normal(91, ROWS * cols, 0.5, 2);
+        float[] gamma = TestData.normal(92, cols, 1, 0.5);
+        float[] beta = TestData.normal(93, cols);
+        float[] dy = TestData.normal(94, ROWS * cols);
+        LayerNormKernel k = kernel(path, desc(ROWS, cols, true, true));
+        String what = path + " " + layout;
+        DoubleReference.Normalized ref = DoubleReference.layerNorm(x, ROWS, cols, gamma, beta, 1e-5);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = layout.of(0).holding(arena, x);
+            MemorySegment dst = layout.of(1).output(arena, x.length);
+            MemorySegment g = layout.of(2).holding(arena, gamma);
+            MemorySegment b = layout.of(3).holding(arena, beta);
+            MemorySegment mean = layout.of(4).output(arena, ROWS);
+            MemorySegment rstd = layout.of(5).output(arena, ROWS);
+            k.forwardTraining(src, dst, g, b, mean, rstd);
+            assertClose(what + " dst", ref.y(), Memory.read(dst), FORWARD_TOL, 1);
+            assertClose(what + " mean", ref.mean(), Memory.read(mean), FORWARD_TOL, 1);
+            assertClose(what + " rstd", ref.rstd(), Memory.read(rstd), FORWARD_TOL, 0);
+
+            MemorySegment diffDst = layout.of(6).holding(arena, dy);
+            MemorySegment diffSrc = layout.of(7).output(arena, x.length);
+            MemorySegment diffScale = layout.of(8).output(arena, cols);
+            MemorySegment diffShift = layout.of(9).output(arena, cols);
+            k.backward(src, diffDst, g, mean, rstd, diffSrc, diffScale, diffShift);
+            DoubleReference.Gradients grads = DoubleReference.layerNormBackward(x, dy, ROWS, cols, gamma,
+                    Memory.read(mean), Memory.read(rstd));
+            assertClose(what + " diffSrc", grads.diffSrc(), Memory.read(diffSrc), BACKWARD_TOL, 1);
+            assertClose(what + " diffScale", grads.diffScale(), Memory.read(diffScale), BACKWARD_TOL, 1);
+            assertClose(what + " diffShift", grads.diffShift(), Memory.read(diffShift), BACKWARD_TOL, 1);
+
+            // In place: dst is src, diffSrc is diffDst.
+            k.backward(src, diffDst, g, mean, rstd, diffDst, diffScale, diffShift);
+            assertClose(what + " in-place diffSrc", grads.diffSrc(), Memory.read(diffDst), BACKWARD_TOL, 1);
+            k.forward(src, src, g, b);
+            assertClose(what + " in-place dst", ref.y(), Memory.read(src), FORWARD_TOL, 1);
+        }
     }
 }

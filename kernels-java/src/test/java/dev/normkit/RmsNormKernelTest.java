@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Both Java paths against a double computation of RMS norm. */
@@ -152,5 +155,43 @@ class RmsNormKernelTest {
         assertClose(path + " row 0", ref, y, cols, TOL, 1);
         assertClose(path + " row 2", Arrays.copyOfRange(ref, 2 * cols, 3 * cols),
                 Arrays.copyOfRange(y, 2 * cols, 3 * cols), TOL, 1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.normkit.Memory#pathsAndLayouts")
+    void everyMemoryLayoutMatchesDoubleReference(String path, Memory.Layout layout) {
+        int cols = 1023;
+        float[] x = TestData.normal(91, ROWS * cols, 0.5, 2);
+        float[] dy = TestData.normal(94, ROWS * cols);
+        for (boolean useScale : new boolean[] {true, false}) {
+            float[] gamma = useScale ? TestData.normal(92, cols, 1, 0.5) : null;
+            RmsNormKernel k = kernel(path, RmsNormDesc.of(Shape.of(ROWS, cols)).withScale(useScale));
+            String what = path + " " + layout + " scale=" + useScale;
+            DoubleReference.Normalized ref = DoubleReference.rmsNorm(x, ROWS, cols, gamma, RmsNormDesc.DEFAULT_EPS);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment src = layout.of(0).holding(arena, x);
+                MemorySegment dst = layout.of(1).output(arena, x.length);
+                MemorySegment g = useScale ? layout.of(2).holding(arena, gamma) : null;
+                MemorySegment rstd = layout.of(3).output(arena, ROWS);
+                k.forwardTraining(src, dst, g, rstd);
+                assertClose(what + " dst", ref.y(), Memory.read(dst), TOL, 1);
+                assertClose(what + " rstd", ref.rstd(), Memory.read(rstd), TOL, 0);
+
+                MemorySegment diffDst = layout.of(4).holding(arena, dy);
+                MemorySegment diffSrc = layout.of(5).output(arena, x.length);
+                MemorySegment diffScale = useScale ? layout.of(6).output(arena, cols) : null;
+                k.backward(src, diffDst, g, rstd, diffSrc, diffScale);
+                DoubleReference.Gradients grads =
+                        DoubleReference.rmsNormBackward(x, dy, ROWS, cols, gamma, Memory.read(rstd));
+                assertClose(what + " diffSrc", grads.diffSrc(), Memory.read(diffSrc), TOL, 1);
+                if (useScale) assertClose(what + " diffScale", grads.diffScale(), Memory.read(diffScale), TOL, 1);
+
+                // In place: dst is src, diffSrc is diffDst.
+                k.backward(src, diffDst, g, rstd, diffDst, diffScale);
+                assertClose(what + " in-place diffSrc", grads.diffSrc(), Memory.read(diffDst), TOL, 1);
+                k.forward(src, src, g);
+                assertClose(what + " in-place dst", ref.y(), Memory.read(src), TOL, 1);
+            }
+        }
     }
 }

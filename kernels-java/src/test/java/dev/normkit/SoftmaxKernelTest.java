@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Both Java paths against a double computation of softmax and log-softmax, along the last and inner axes. */
@@ -153,6 +156,45 @@ class SoftmaxKernelTest {
             assertClose(path + " row 0 log=" + log, ref, y, length, TOL, log ? 1 : FLOOR);
             for (int j = length; j < 3 * length; j++) {
                 assertTrue(Float.isNaN(y[j]), "log=" + log + " element " + j + " is " + y[j]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.normkit.Memory#pathsAndLayouts")
+    void everyMemoryLayoutMatchesDoubleReference(String path, Memory.Layout layout) {
+        // The last axis, and an inner axis with whole vector blocks and a remainder at every width.
+        for (SoftmaxDesc d : new SoftmaxDesc[] {SoftmaxDesc.of(Shape.of(ROWS, 1023)),
+                SoftmaxDesc.logOf(Shape.of(ROWS, 1023)), new SoftmaxDesc(Shape.of(2, 7, 37), 1, false),
+                new SoftmaxDesc(Shape.of(2, 7, 37), 1, true)}) {
+            int outer = (int) d.outer();
+            int length = (int) d.axisLength();
+            int inner = (int) d.inner();
+            int n = (int) d.shape().elementCount();
+            float[] x = TestData.normal(95, n, 0, 3);
+            float[] dy = TestData.normal(96, n);
+            SoftmaxKernel k = kernel(path, d);
+            String what = path + " " + layout + " " + d;
+            double[] ref = DoubleReference.softmax(x, outer, length, inner, d.log());
+            double floor = d.log() ? 1 : FLOOR;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment src = layout.of(0).holding(arena, x);
+                MemorySegment dst = layout.of(1).output(arena, n);
+                k.forward(src, dst);
+                float[] y = Memory.read(dst);
+                assertClose(what + " dst", ref, y, TOL, floor);
+
+                MemorySegment diffDst = layout.of(2).holding(arena, dy);
+                MemorySegment diffSrc = layout.of(3).output(arena, n);
+                k.backward(dst, diffDst, diffSrc);
+                double[] grads = DoubleReference.softmaxBackward(y, dy, outer, length, inner, d.log());
+                assertClose(what + " diffSrc", grads, Memory.read(diffSrc), TOL, 1);
+
+                // In place: dst is src, diffSrc is diffDst.
+                k.backward(dst, diffDst, diffDst);
+                assertClose(what + " in-place diffSrc", grads, Memory.read(diffDst), TOL, 1);
+                k.forward(src, src);
+                assertClose(what + " in-place dst", ref, Memory.read(src), TOL, floor);
             }
         }
     }

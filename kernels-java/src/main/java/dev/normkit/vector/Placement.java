@@ -27,35 +27,47 @@ enum Placement {
     MIXED;
 
     static Placement of(MemorySegment a) {
-        return kind(a);
+        return orNative(kind(a));
     }
 
     static Placement of(MemorySegment a, MemorySegment b) {
-        return join(kind(a), kind(b));
+        return orNative(join(kind(a), kind(b)));
     }
 
     static Placement of(MemorySegment a, MemorySegment b, MemorySegment c) {
-        return join(join(kind(a), kind(b)), kind(c));
+        return orNative(join(join(kind(a), kind(b)), kind(c)));
     }
 
     static Placement of(MemorySegment a, MemorySegment b, MemorySegment c, MemorySegment d) {
-        return join(join(kind(a), kind(b)), join(kind(c), kind(d)));
+        return orNative(join(join(kind(a), kind(b)), join(kind(c), kind(d))));
+    }
+
+    static Placement of(MemorySegment a, MemorySegment b, MemorySegment c, MemorySegment d, MemorySegment e,
+            MemorySegment f) {
+        return orNative(join(join(join(kind(a), kind(b)), join(kind(c), kind(d))), join(kind(e), kind(f))));
+    }
+
+    static Placement of(MemorySegment a, MemorySegment b, MemorySegment c, MemorySegment d, MemorySegment e,
+            MemorySegment f, MemorySegment g, MemorySegment h) {
+        return orNative(join(join(join(kind(a), kind(b)), join(kind(c), kind(d))),
+                join(join(kind(e), kind(f)), join(kind(g), kind(h)))));
     }
 
     static Placement of(MemorySegment... segments) {
         Placement p = null;
         for (MemorySegment s : segments) p = join(p, kind(s));
-        return p == null ? NATIVE : p;
+        return orNative(p);
     }
 
-    /** The {@code float[]} behind a segment of kind {@link #ARRAYS}. */
+    /** The {@code float[]} behind a segment of kind {@link #ARRAYS}; {@code null} for an absent argument. */
     static float[] array(MemorySegment s) {
-        return (float[]) s.heapBase().orElseThrow();
+        return s == null ? null : (float[]) s.heapBase().orElseThrow();
     }
 
-    /** The index in {@link #array} of the segment's first float. */
+    /** The index in {@link #array} of the segment's first float; 0 for an absent argument. */
     static int index(MemorySegment s) {
-        return (int) (s.address() >>> 2); // a heap segment's address is its byte offset into the array
+        // A heap segment's address is its byte offset into the array's elements, below 2^33 for a float[].
+        return s == null ? 0 : (int) (s.address() >>> 2);
     }
 
     private static Placement kind(MemorySegment s) {
@@ -64,6 +76,11 @@ enum Placement {
             return s.heapBase().orElse(null) instanceof float[] && (s.address() & 3) == 0 ? ARRAYS : MIXED;
         }
         return NATIVE;
+    }
+
+    /** Every argument absent: nothing to read, any loop will do. */
+    private static Placement orNative(Placement p) {
+        return p == null ? NATIVE : p;
     }
 
     private static Placement join(Placement p, Placement q) {
