@@ -113,9 +113,11 @@ public class GenerateActivationLoops {
         for (String f : forward) {
             b.append("""
 
-                        private static void %1$sArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p, float q) {
+                        private static void %1$sArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+                                float q) {
                             for (int i = 0; i < n; i += L) {
-                                VectorActivationFunctions.%1$s(FloatVector.fromArray(F, src, srcAt + i), p, q).intoArray(dst, dstAt + i);
+                                VectorActivationFunctions.%1$s(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                                        .intoArray(dst, dstAt + i);
                             }
                         }
 
@@ -130,19 +132,20 @@ public class GenerateActivationLoops {
         for (String f : backward) {
             b.append("""
 
-                        private static void %1$sArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt, int n,
-                                float p, float q) {
+                        private static void %1$sArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+                                int n, float p, float q) {
                             for (int i = 0; i < n; i += L) {
                                 VectorActivationFunctions.%1$s(FloatVector.fromArray(F, src, srcAt + i),
                                         FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
                             }
                         }
 
-                        private static void %1$sNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes, float p,
-                                float q) {
+                        private static void %1$sNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+                                float p, float q) {
                             for (long at = 0; at < bytes; at += VECTOR_BYTES) {
                                 VectorActivationFunctions.%1$s(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                                        FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q).intoMemorySegment(dx, at, ORDER);
+                                        FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                                        .intoMemorySegment(dx, at, ORDER);
                             }
                         }
                     """.formatted(f));

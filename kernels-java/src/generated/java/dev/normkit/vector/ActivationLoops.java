@@ -84,9 +84,11 @@ final class ActivationLoops {
         }
     }
 
-    private static void reluArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p, float q) {
+    private static void reluArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
         for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.relu(FloatVector.fromArray(F, src, srcAt + i), p, q).intoArray(dst, dstAt + i);
+            VectorActivationFunctions.relu(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
         }
     }
 
@@ -97,9 +99,11 @@ final class ActivationLoops {
         }
     }
 
-    private static void leakyReluArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p, float q) {
+    private static void leakyReluArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
         for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.leakyRelu(FloatVector.fromArray(F, src, srcAt + i), p, q).intoArray(dst, dstAt + i);
+            VectorActivationFunctions.leakyRelu(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
         }
     }
 
@@ -110,9 +114,11 @@ final class ActivationLoops {
         }
     }
 
-    private static void scaleArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p, float q) {
+    private static void scaleArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
         for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.scale(FloatVector.fromArray(F, src, srcAt + i), p, q).intoArray(dst, dstAt + i);
+            VectorActivationFunctions.scale(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
         }
     }
 
@@ -123,9 +129,11 @@ final class ActivationLoops {
         }
     }
 
-    private static void geluErfArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p, float q) {
+    private static void geluErfArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
         for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.geluErf(FloatVector.fromArray(F, src, srcAt + i), p, q).intoArray(dst, dstAt + i);
+            VectorActivationFunctions.geluErf(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
         }
     }
 
@@ -136,9 +144,11 @@ final class ActivationLoops {
         }
     }
 
-    private static void geluTanhArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p, float q) {
+    private static void geluTanhArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
         for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.geluTanh(FloatVector.fromArray(F, src, srcAt + i), p, q).intoArray(dst, dstAt + i);
+            VectorActivationFunctions.geluTanh(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
         }
     }
 
@@ -149,9 +159,11 @@ final class ActivationLoops {
         }
     }
 
-    private static void siluArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p, float q) {
+    private static void siluArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
         for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.silu(FloatVector.fromArray(F, src, srcAt + i), p, q).intoArray(dst, dstAt + i);
+            VectorActivationFunctions.silu(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
         }
     }
 
@@ -162,83 +174,88 @@ final class ActivationLoops {
         }
     }
 
-    private static void reluGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt, int n,
-            float p, float q) {
+    private static void reluGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
         for (int i = 0; i < n; i += L) {
             VectorActivationFunctions.reluGradient(FloatVector.fromArray(F, src, srcAt + i),
                     FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
         }
     }
 
-    private static void reluGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes, float p,
-            float q) {
+    private static void reluGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
         for (long at = 0; at < bytes; at += VECTOR_BYTES) {
             VectorActivationFunctions.reluGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q).intoMemorySegment(dx, at, ORDER);
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
         }
     }
 
-    private static void scaleGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt, int n,
-            float p, float q) {
+    private static void scaleGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
         for (int i = 0; i < n; i += L) {
             VectorActivationFunctions.scaleGradient(FloatVector.fromArray(F, src, srcAt + i),
                     FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
         }
     }
 
-    private static void scaleGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes, float p,
-            float q) {
+    private static void scaleGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
         for (long at = 0; at < bytes; at += VECTOR_BYTES) {
             VectorActivationFunctions.scaleGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q).intoMemorySegment(dx, at, ORDER);
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
         }
     }
 
-    private static void geluErfGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt, int n,
-            float p, float q) {
+    private static void geluErfGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
         for (int i = 0; i < n; i += L) {
             VectorActivationFunctions.geluErfGradient(FloatVector.fromArray(F, src, srcAt + i),
                     FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
         }
     }
 
-    private static void geluErfGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes, float p,
-            float q) {
+    private static void geluErfGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
         for (long at = 0; at < bytes; at += VECTOR_BYTES) {
             VectorActivationFunctions.geluErfGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q).intoMemorySegment(dx, at, ORDER);
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
         }
     }
 
-    private static void geluTanhGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt, int n,
-            float p, float q) {
+    private static void geluTanhGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
         for (int i = 0; i < n; i += L) {
             VectorActivationFunctions.geluTanhGradient(FloatVector.fromArray(F, src, srcAt + i),
                     FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
         }
     }
 
-    private static void geluTanhGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes, float p,
-            float q) {
+    private static void geluTanhGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
         for (long at = 0; at < bytes; at += VECTOR_BYTES) {
             VectorActivationFunctions.geluTanhGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q).intoMemorySegment(dx, at, ORDER);
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
         }
     }
 
-    private static void siluGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt, int n,
-            float p, float q) {
+    private static void siluGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
         for (int i = 0; i < n; i += L) {
             VectorActivationFunctions.siluGradient(FloatVector.fromArray(F, src, srcAt + i),
                     FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
         }
     }
 
-    private static void siluGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes, float p,
-            float q) {
+    private static void siluGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
         for (long at = 0; at < bytes; at += VECTOR_BYTES) {
             VectorActivationFunctions.siluGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q).intoMemorySegment(dx, at, ORDER);
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
         }
     }
 }

@@ -91,7 +91,7 @@ final class VectorActivationFunctions {
 
     // ---- backward --------------------------------------------------------------------------------------------------
 
-    /** dy * (s &gt; 0 ? 1 : alpha), alpha = p; NaN where s is NaN: the slope starts as s so a NaN survives both blends. */
+    /** dy * (s &gt; 0 ? 1 : alpha), alpha = p; NaN where s is NaN (the slope starts as s: NaN survives the blends). */
     static FloatVector reluGradient(FloatVector s, FloatVector dy, float p, float q) {
         FloatVector slope = s.blend(1f, s.compare(GT, 0f)).blend(p, s.compare(LE, 0f));
         return dy.mul(slope);

@@ -27,7 +27,8 @@ class VectorMathAccuracyTest {
         EXP(Math::exp, 1, new float[][] {
             {0f, 1f}, {-0f, 1f}, {INF, INF}, {-INF, 0f}, {88.73f, INF}, {-104f, 0f}}),
         EXPM1(Math::expm1, 1, new float[][] {
-            {0f, 0f}, {-0f, -0f}, {INF, INF}, {-INF, -1f}, {-20f, -1f}, {88.73f, INF}, {Float.MIN_VALUE, Float.MIN_VALUE}}),
+            {0f, 0f}, {-0f, -0f}, {INF, INF}, {-INF, -1f}, {-20f, -1f}, {88.73f, INF},
+            {Float.MIN_VALUE, Float.MIN_VALUE}}),
         LOG(Math::log, 1, new float[][] {
             {1f, 0f}, {0f, -INF}, {-0f, -INF}, {INF, INF}, {-1f, Float.NaN}, {-INF, Float.NaN}}),
         LOG1P(Math::log1p, 1, new float[][] {
@@ -125,15 +126,27 @@ class VectorMathAccuracyTest {
 
     private static void run(Function f, float[] x, float[] y, int n) {
         switch (f) {
-            case EXP -> { for (int i = 0; i < n; i += L) VectorMath.exp(FloatVector.fromArray(F, x, i)).intoArray(y, i); }
-            case EXPM1 -> { for (int i = 0; i < n; i += L) VectorMath.expm1(FloatVector.fromArray(F, x, i)).intoArray(y, i); }
-            case LOG -> { for (int i = 0; i < n; i += L) VectorMath.log(FloatVector.fromArray(F, x, i)).intoArray(y, i); }
-            case LOG1P -> { for (int i = 0; i < n; i += L) VectorMath.log1p(FloatVector.fromArray(F, x, i)).intoArray(y, i); }
-            case TANH -> { for (int i = 0; i < n; i += L) VectorMath.tanh(FloatVector.fromArray(F, x, i)).intoArray(y, i); }
+            case EXP -> {
+                for (int i = 0; i < n; i += L) VectorMath.exp(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+            }
+            case EXPM1 -> {
+                for (int i = 0; i < n; i += L) VectorMath.expm1(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+            }
+            case LOG -> {
+                for (int i = 0; i < n; i += L) VectorMath.log(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+            }
+            case LOG1P -> {
+                for (int i = 0; i < n; i += L) VectorMath.log1p(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i += L) VectorMath.tanh(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+            }
             case SIGMOID -> {
                 for (int i = 0; i < n; i += L) VectorMath.sigmoid(FloatVector.fromArray(F, x, i)).intoArray(y, i);
             }
-            case ERF -> { for (int i = 0; i < n; i += L) VectorMath.erf(FloatVector.fromArray(F, x, i)).intoArray(y, i); }
+            case ERF -> {
+                for (int i = 0; i < n; i += L) VectorMath.erf(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+            }
             case NORMAL_TAIL -> {
                 for (int i = 0; i < n; i += L) {
                     FloatVector v = FloatVector.fromArray(F, x, i);
