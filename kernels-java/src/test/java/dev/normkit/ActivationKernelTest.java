@@ -219,7 +219,7 @@ class ActivationKernelTest {
         for (int k = 0; k < edge.length; k++) {
             for (int i : new int[] {k, n - edge.length + k}) {
                 if (Float.isNaN(expected[k])) {
-                    assertTrue(Float.isNaN(d[i]), path + " relu(" + edge[k] + ") at " + i + " must be NaN, got " + d[i]);
+                    assertTrue(Float.isNaN(d[i]), path + " relu(" + edge[k] + ") at " + i + ": not NaN but " + d[i]);
                 } else {
                     assertSameFloat(expected[k], d[i], path + " relu(" + edge[k] + ") at " + i);
                 }
@@ -324,6 +324,38 @@ class ActivationKernelTest {
             k.backward(src, up, out);
             assertSameResults(c, c.backward(), dx, out.toArray(ValueLayout.JAVA_FLOAT),
                     c + " backward on native memory");
+        }
+    }
+
+    /**
+     * One call mixing heap and native tensors, or passing heap memory over an int[] (the vector path stages such calls
+     * through native copies), gives what float[] tensors give.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void mixedHeapAndNativeArgumentsGiveTheSameResultsAsArrays(Case c) {
+        int n = 1023;
+        ActivationKernel k = c.kernel(n);
+        float[] s = inputs(n);
+        float[] dy = upstream(n);
+        float[] d = new float[n];
+        float[] dx = new float[n];
+        k.forward(s, d);
+        k.backward(s, dy, dx);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocate(n * 4L).copyFrom(MemorySegment.ofArray(s));
+            MemorySegment out = arena.allocate(n * 4L);
+            float[] heapOut = new float[n];
+            k.forward(src, MemorySegment.ofArray(heapOut));
+            assertSameResults(c, c.forward(), d, heapOut, c + " forward(native, heap)");
+            k.forward(MemorySegment.ofArray(s), out);
+            assertSameResults(c, c.forward(), d, out.toArray(ValueLayout.JAVA_FLOAT), c + " forward(heap, native)");
+            MemorySegment intHeap = MemorySegment.ofArray(new int[n]).copyFrom(MemorySegment.ofArray(s));
+            k.forward(intHeap, intHeap);
+            assertSameResults(c, c.forward(), d, intHeap.toArray(ValueLayout.JAVA_FLOAT), c + " forward on int[]");
+            float[] heapGrad = new float[n];
+            k.backward(src, MemorySegment.ofArray(dy), MemorySegment.ofArray(heapGrad));
+            assertSameResults(c, c.backward(), dx, heapGrad, c + " backward(native, heap, heap)");
         }
     }
 
