@@ -12,6 +12,10 @@ import jdk.incubator.vector.FloatVector;
  * One loop per activation function and memory placement, over whole vectors only ({@code n} a multiple of the
  * lane count; callers stage the tail). Each loop is a small method of scalars, arrays and segments: see
  * {@link VectorActivationFunctions} for the functions and {@link VectorActivation} for the dispatch.
+ *
+ * <p>A function of e^x runs in two passes per chunk of 512 floats: the first computes e^x (an SVML call)
+ * into a scratch array, the second the rest. A call inside a loop body makes C2 spill and reload every
+ * vector live across it, which cost GELU erf a third of its speed; the chunk stays in L1 between passes.
  */
 final class ActivationLoops {
     private ActivationLoops() {}
@@ -19,6 +23,7 @@ final class ActivationLoops {
     private static final int L = F.length();
     private static final long VECTOR_BYTES = F.vectorByteSize();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final int CHUNK = 512;
 
     /** The forward functions of {@link VectorActivationFunctions}. */
     enum Forward {
@@ -131,46 +136,100 @@ final class ActivationLoops {
 
     private static void geluErfArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
             float q) {
-        for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.geluErf(FloatVector.fromArray(F, src, srcAt + i), p, q)
-                    .intoArray(dst, dstAt + i);
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            for (int i = 0; i < m; i += L) {
+                VectorMath.exp(VectorActivationFunctions.geluErfExponent(
+                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
+            }
+            for (int i = 0; i < m; i += L) {
+                VectorActivationFunctions.geluErf(FloatVector.fromArray(F, src, srcAt + c + i),
+                        FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + c + i);
+            }
         }
     }
 
     private static void geluErfNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
-        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
-            VectorActivationFunctions.geluErf(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
-                    .intoMemorySegment(dst, at, ORDER);
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorMath.exp(VectorActivationFunctions.geluErfExponent(
+                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
+                        .intoArray(e, (int) (at - c) / Float.BYTES);
+            }
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorActivationFunctions.geluErf(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
+                        .intoMemorySegment(dst, at, ORDER);
+            }
         }
     }
 
     private static void geluTanhArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
             float q) {
-        for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.geluTanh(FloatVector.fromArray(F, src, srcAt + i), p, q)
-                    .intoArray(dst, dstAt + i);
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            for (int i = 0; i < m; i += L) {
+                VectorMath.exp(VectorActivationFunctions.geluTanhExponent(
+                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
+            }
+            for (int i = 0; i < m; i += L) {
+                VectorActivationFunctions.geluTanh(FloatVector.fromArray(F, src, srcAt + c + i),
+                        FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + c + i);
+            }
         }
     }
 
     private static void geluTanhNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
-        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
-            VectorActivationFunctions.geluTanh(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
-                    .intoMemorySegment(dst, at, ORDER);
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorMath.exp(VectorActivationFunctions.geluTanhExponent(
+                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
+                        .intoArray(e, (int) (at - c) / Float.BYTES);
+            }
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorActivationFunctions.geluTanh(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
+                        .intoMemorySegment(dst, at, ORDER);
+            }
         }
     }
 
     private static void siluArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
             float q) {
-        for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.silu(FloatVector.fromArray(F, src, srcAt + i), p, q)
-                    .intoArray(dst, dstAt + i);
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            for (int i = 0; i < m; i += L) {
+                VectorMath.exp(VectorActivationFunctions.siluExponent(
+                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
+            }
+            for (int i = 0; i < m; i += L) {
+                VectorActivationFunctions.silu(FloatVector.fromArray(F, src, srcAt + c + i),
+                        FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + c + i);
+            }
         }
     }
 
     private static void siluNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
-        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
-            VectorActivationFunctions.silu(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
-                    .intoMemorySegment(dst, at, ORDER);
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorMath.exp(VectorActivationFunctions.siluExponent(
+                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
+                        .intoArray(e, (int) (at - c) / Float.BYTES);
+            }
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorActivationFunctions.silu(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
+                        .intoMemorySegment(dst, at, ORDER);
+            }
         }
     }
 
@@ -210,52 +269,109 @@ final class ActivationLoops {
 
     private static void geluErfGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
             int n, float p, float q) {
-        for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.geluErfGradient(FloatVector.fromArray(F, src, srcAt + i),
-                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            for (int i = 0; i < m; i += L) {
+                VectorMath.exp(VectorActivationFunctions.geluErfGradientExponent(
+                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
+            }
+            for (int i = 0; i < m; i += L) {
+                VectorActivationFunctions.geluErfGradient(FloatVector.fromArray(F, src, srcAt + c + i),
+                        FloatVector.fromArray(F, dy, dyAt + c + i), FloatVector.fromArray(F, e, i), p, q)
+                        .intoArray(dx, dxAt + c + i);
+            }
         }
     }
 
     private static void geluErfGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
             float p, float q) {
-        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
-            VectorActivationFunctions.geluErfGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
-                    .intoMemorySegment(dx, at, ORDER);
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorMath.exp(VectorActivationFunctions.geluErfGradientExponent(
+                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
+                        .intoArray(e, (int) (at - c) / Float.BYTES);
+            }
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorActivationFunctions.geluErfGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                        FloatVector.fromMemorySegment(F, dy, at, ORDER),
+                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
+                        .intoMemorySegment(dx, at, ORDER);
+            }
         }
     }
 
     private static void geluTanhGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
             int n, float p, float q) {
-        for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.geluTanhGradient(FloatVector.fromArray(F, src, srcAt + i),
-                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            for (int i = 0; i < m; i += L) {
+                VectorMath.exp(VectorActivationFunctions.geluTanhGradientExponent(
+                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
+            }
+            for (int i = 0; i < m; i += L) {
+                VectorActivationFunctions.geluTanhGradient(FloatVector.fromArray(F, src, srcAt + c + i),
+                        FloatVector.fromArray(F, dy, dyAt + c + i), FloatVector.fromArray(F, e, i), p, q)
+                        .intoArray(dx, dxAt + c + i);
+            }
         }
     }
 
     private static void geluTanhGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
             float p, float q) {
-        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
-            VectorActivationFunctions.geluTanhGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
-                    .intoMemorySegment(dx, at, ORDER);
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorMath.exp(VectorActivationFunctions.geluTanhGradientExponent(
+                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
+                        .intoArray(e, (int) (at - c) / Float.BYTES);
+            }
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorActivationFunctions.geluTanhGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                        FloatVector.fromMemorySegment(F, dy, at, ORDER),
+                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
+                        .intoMemorySegment(dx, at, ORDER);
+            }
         }
     }
 
     private static void siluGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
             int n, float p, float q) {
-        for (int i = 0; i < n; i += L) {
-            VectorActivationFunctions.siluGradient(FloatVector.fromArray(F, src, srcAt + i),
-                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            for (int i = 0; i < m; i += L) {
+                VectorMath.exp(VectorActivationFunctions.siluGradientExponent(
+                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
+            }
+            for (int i = 0; i < m; i += L) {
+                VectorActivationFunctions.siluGradient(FloatVector.fromArray(F, src, srcAt + c + i),
+                        FloatVector.fromArray(F, dy, dyAt + c + i), FloatVector.fromArray(F, e, i), p, q)
+                        .intoArray(dx, dxAt + c + i);
+            }
         }
     }
 
     private static void siluGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
             float p, float q) {
-        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
-            VectorActivationFunctions.siluGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
-                    .intoMemorySegment(dx, at, ORDER);
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorMath.exp(VectorActivationFunctions.siluGradientExponent(
+                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
+                        .intoArray(e, (int) (at - c) / Float.BYTES);
+            }
+            for (long at = c; at < end; at += VECTOR_BYTES) {
+                VectorActivationFunctions.siluGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                        FloatVector.fromMemorySegment(F, dy, at, ORDER),
+                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
+                        .intoMemorySegment(dx, at, ORDER);
+            }
         }
     }
 }

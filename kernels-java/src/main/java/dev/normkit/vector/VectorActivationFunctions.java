@@ -18,7 +18,11 @@ import jdk.incubator.vector.VectorMask;
  * <p>Signatures the generator recognises (exactly these, {@code static}, package-private):
  * <ul>
  *   <li>forward: {@code FloatVector name(FloatVector s, float p, float q)};</li>
- *   <li>backward: {@code FloatVector name(FloatVector s, FloatVector dy, float p, float q)}, returning diffSrc.</li>
+ *   <li>backward: {@code FloatVector name(FloatVector s, FloatVector dy, float p, float q)}, returning diffSrc;</li>
+ *   <li>a forward or backward that needs one e^x takes it as {@code FloatVector e} after its vector arguments, and
+ *       comes with {@code FloatVector nameExponent(FloatVector s, float p, float q)} giving x: the generated loop
+ *       computes e = {@link VectorMath#exp}(x) in a pass of its own, so no loop body holds a call (see
+ *       {@link ActivationLoops}).</li>
  * </ul>
  * {@code p} and {@code q} are per-kernel constants (alpha and the like); a function ignores those it does not need.
  * Lanes are independent: a function never looks across lanes, so the loops may pad a short tail with zeros.
@@ -65,18 +69,31 @@ final class VectorActivationFunctions {
      * either side, which 0.5 s (1 + erf(s / sqrt 2)) would suffer for negative s. Negative s start from -0 so that
      * gelu(-inf) = -0.
      */
-    static FloatVector geluErf(FloatVector s, float p, float q) {
-        FloatVector y = s.abs();
-        y = y.blend(GELU_ERF_FLAT, y.compare(GT, GELU_ERF_FLAT));
-        FloatVector tail = VectorMath.normalTail(y, VectorMath.halfGaussian(y));
+    static FloatVector geluErf(FloatVector s, FloatVector e, float p, float q) {
+        FloatVector y = geluErfClampedAbs(s);
+        FloatVector tail = VectorMath.normalTail(y, VectorMath.halfGaussian(y, e));
         return s.blend(-0f, s.compare(LT, 0f)).sub(y.mul(tail));
     }
 
+    /** -y^2/2 rounded to float, y = min(|s|, 15): the exponent of e^(-y^2/2). */
+    static FloatVector geluErfExponent(FloatVector s, float p, float q) {
+        return VectorMath.halfGaussianExponent(geluErfClampedAbs(s));
+    }
+
+    private static FloatVector geluErfClampedAbs(FloatVector s) {
+        FloatVector y = s.abs();
+        return y.blend(GELU_ERF_FLAT, y.compare(GT, GELU_ERF_FLAT));
+    }
+
     /** s sigmoid(g(s)) = s / (1 + e^-g(s)); -inf is replaced by -MAX_VALUE so that the quotient is -0, not NaN. */
-    static FloatVector geluTanh(FloatVector s, float p, float q) {
-        FloatVector minusG = s.mul(s).fma(-G3, -G1).mul(s);
+    static FloatVector geluTanh(FloatVector s, FloatVector e, float p, float q) {
         FloatVector finiteS = s.blend(-Float.MAX_VALUE, s.compare(EQ, Float.NEGATIVE_INFINITY));
-        return finiteS.div(VectorMath.exp(minusG).add(1f));
+        return finiteS.div(e.add(1f));
+    }
+
+    /** -g(s). */
+    static FloatVector geluTanhExponent(FloatVector s, float p, float q) {
+        return s.mul(s).fma(-G3, -G1).mul(s);
     }
 
     /**
@@ -84,9 +101,14 @@ final class VectorActivationFunctions {
      * and the quotient would be inf/inf: it is replaced by the largest finite float of its sign, which gives the
      * limit (a signed zero).
      */
-    static FloatVector silu(FloatVector s, float p, float q) {
+    static FloatVector silu(FloatVector s, FloatVector e, float p, float q) {
         FloatVector finiteS = s.blend(Math.copySign(Float.MAX_VALUE, q), s.compare(EQ, q));
-        return finiteS.div(VectorMath.exp(s.mul(-p)).add(1f));
+        return finiteS.div(e.add(1f));
+    }
+
+    /** -alpha s. */
+    static FloatVector siluExponent(FloatVector s, float p, float q) {
+        return s.mul(-p);
     }
 
     // ---- backward --------------------------------------------------------------------------------------------------
@@ -103,10 +125,9 @@ final class VectorActivationFunctions {
     }
 
     /** dy * (Phi(s) + s phi(s)), with s clamped to +-15, where phi is 0 anyway. */
-    static FloatVector geluErfGradient(FloatVector s, FloatVector dy, float p, float q) {
-        FloatVector y = s.abs();
-        y = y.blend(GELU_ERF_FLAT, y.compare(GT, GELU_ERF_FLAT));
-        FloatVector g = VectorMath.halfGaussian(y);
+    static FloatVector geluErfGradient(FloatVector s, FloatVector dy, FloatVector e, float p, float q) {
+        FloatVector y = geluErfClampedAbs(s);
+        FloatVector g = VectorMath.halfGaussian(y, e);
         FloatVector tail = VectorMath.normalTail(y, g);
         VectorMask<Float> negative = s.compare(LT, 0f);
         FloatVector phi = tail.neg().add(1f).blend(tail, negative);
@@ -114,31 +135,51 @@ final class VectorActivationFunctions {
         return dy.mul(clampedS.mul(g).fma(g.broadcast(ONE_OVER_SQRT_2PI), phi));
     }
 
+    /** As {@link #geluErfExponent}. */
+    static FloatVector geluErfGradientExponent(FloatVector s, float p, float q) {
+        return geluErfExponent(s, p, q);
+    }
+
     /** dy * (sigmoid(g) + s g'(s) sigmoid(g) sigmoid(-g)), g'(s) = G1 + 3 G3 s^2. */
-    static FloatVector geluTanhGradient(FloatVector s, FloatVector dy, float p, float q) {
+    static FloatVector geluTanhGradient(FloatVector s, FloatVector dy, FloatVector e, float p, float q) {
+        FloatVector a = geluTanhClampedAbs(s);
+        FloatVector sgPrimeAbs = a.mul(a).fma(3f * G3, G1).mul(a);
+        return dy.mul(gatedSlope(e, sgPrimeAbs, s.compare(LT, 0f)));
+    }
+
+    /** -|g(s)|, with |s| clamped (see {@link #GELU_TANH_FLAT}). */
+    static FloatVector geluTanhGradientExponent(FloatVector s, float p, float q) {
+        FloatVector a = geluTanhClampedAbs(s);
+        return a.mul(a).fma(-G3, -G1).mul(a);
+    }
+
+    private static FloatVector geluTanhClampedAbs(FloatVector s) {
         FloatVector a = s.abs();
-        a = a.blend(GELU_TANH_FLAT, a.compare(GT, GELU_TANH_FLAT));
-        FloatVector a2 = a.mul(a);
-        FloatVector gAbs = a2.fma(G3, G1).mul(a);
-        FloatVector sgPrimeAbs = a2.fma(3f * G3, G1).mul(a);
-        return dy.mul(gatedSlope(gAbs, sgPrimeAbs, s.compare(LT, 0f)));
+        return a.blend(GELU_TANH_FLAT, a.compare(GT, GELU_TANH_FLAT));
     }
 
     /** dy * (sigmoid(x) + x sigmoid(x) sigmoid(-x)), x = alpha s, alpha = p. */
-    static FloatVector siluGradient(FloatVector s, FloatVector dy, float p, float q) {
+    static FloatVector siluGradient(FloatVector s, FloatVector dy, FloatVector e, float p, float q) {
         FloatVector x = s.mul(p);
+        return dy.mul(gatedSlope(e, siluClampedAbs(x), x.compare(LT, 0f)));
+    }
+
+    /** -|alpha s|, clamped (see {@link #SIGMOID_FLAT}). */
+    static FloatVector siluGradientExponent(FloatVector s, float p, float q) {
+        return siluClampedAbs(s.mul(p)).neg();
+    }
+
+    private static FloatVector siluClampedAbs(FloatVector x) {
         FloatVector xAbs = x.abs();
-        xAbs = xAbs.blend(SIGMOID_FLAT, xAbs.compare(GT, SIGMOID_FLAT));
-        return dy.mul(gatedSlope(xAbs, xAbs, x.compare(LT, 0f)));
+        return xAbs.blend(SIGMOID_FLAT, xAbs.compare(GT, SIGMOID_FLAT));
     }
 
     /**
-     * The derivative of s sigmoid(g(s)) for an odd g, from |g| and |s g'(s)|: sigmoid(g) + s g' sigmoid(g) sigmoid(-g).
-     * With e = e^-|g| (never overflows) and r = 1/(1+e): sigmoid(|g|) = r, sigmoid(-|g|) = e r, and the product of the
-     * two sigmoids is e r^2 whatever the sign. Both arguments must be finite (callers clamp them where e is 0).
+     * The derivative of s sigmoid(g(s)) for an odd g, from e = e^-|g| (never overflows) and |s g'(s)|: sigmoid(g) +
+     * s g' sigmoid(g) sigmoid(-g). With r = 1/(1+e): sigmoid(|g|) = r, sigmoid(-|g|) = e r, and the product of the two
+     * sigmoids is e r^2 whatever the sign. |s g'| must be finite (callers clamp |g| where e is 0).
      */
-    private static FloatVector gatedSlope(FloatVector gAbs, FloatVector sgPrimeAbs, VectorMask<Float> negative) {
-        FloatVector e = VectorMath.exp(gAbs.neg());
+    private static FloatVector gatedSlope(FloatVector e, FloatVector sgPrimeAbs, VectorMask<Float> negative) {
         FloatVector r = e.add(1f);
         r = r.broadcast(1f).div(r);
         FloatVector er = e.mul(r);

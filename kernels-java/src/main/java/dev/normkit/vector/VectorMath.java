@@ -119,15 +119,24 @@ final class VectorMath {
     }
 
     /**
-     * e^(-y^2/2), at most 1 ulp (measured 0.69). y^2/2 is split exactly
-     * into hi + lo (an fma gives hi's rounding error), and e^(hi + lo) = e^hi (1 + lo) to first order since |lo| is
-     * under an ulp of hi: rounding y^2/2 alone would cost up to 2e-6 relative at y = 8. +-inf gives +0.
+     * e^(-y^2/2), at most 1 ulp (measured 0.69). y^2/2 is split exactly into hi + lo (an fma gives hi's rounding
+     * error), and e^(hi + lo) = e^hi (1 + lo) to first order since |lo| is under an ulp of hi: rounding y^2/2 alone
+     * would cost up to 2e-6 relative at y = 8. +-inf gives +0.
      */
     static FloatVector halfGaussian(FloatVector y) {
+        return halfGaussian(y, exp(halfGaussianExponent(y)));
+    }
+
+    /** hi, the float nearest -y^2/2: a loop that computes its exps in a separate pass takes e^hi of this. */
+    static FloatVector halfGaussianExponent(FloatVector y) {
+        return y.mul(-0.5f).mul(y);
+    }
+
+    /** e^(-y^2/2) from {@code e} = e^hi, hi = {@link #halfGaussianExponent}(y): e^hi (1 + lo). */
+    static FloatVector halfGaussian(FloatVector y, FloatVector e) {
         FloatVector minusHalfY = y.mul(-0.5f);
         FloatVector hi = minusHalfY.mul(y);
         FloatVector lo = minusHalfY.fma(y, hi.neg());
-        FloatVector e = hi.lanewise(EXP);
         return e.fma(lo.blend(0f, hi.compare(LT, -104f)), e); // lo is NaN where y is infinite, and e is 0 there
     }
 
