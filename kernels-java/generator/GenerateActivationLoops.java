@@ -94,9 +94,10 @@ public class GenerateActivationLoops {
                  * lane count; callers stage the tail). Each loop is a small method of scalars, arrays and segments: see
                  * {@link VectorActivationFunctions} for the functions and {@link VectorActivation} for the dispatch.
                  *
-                 * <p>A function of e^x runs in two passes per chunk of %d floats: the first computes e^x (an SVML call)
-                 * into a scratch array, the second the rest. A call inside a loop body makes C2 spill and reload every
-                 * vector live across it, which cost GELU erf a third of its speed; the chunk stays in L1 between passes.
+                 * <p>A function of e^x runs in two passes per chunk of %d floats, each pass its own method: the first
+                 * computes e^x (an SVML call) into a scratch array, the second the rest. A call inside a loop body makes
+                 * C2 spill and reload every vector live across it, which cost GELU erf a third of its speed; the chunk
+                 * stays in L1 between passes.
                  */
                 final class ActivationLoops {
                     private ActivationLoops() {}
@@ -191,6 +192,10 @@ public class GenerateActivationLoops {
         return b.toString();
     }
 
+    /**
+     * A chunk loop calling two pass methods, each its own compilation unit: an OSR compilation of a method holding both
+     * loops parsed the second first and ran out of C2's node budget before the exp pass (at 256 and 128 bits).
+     */
     private static String forwardOfExpLoops(String f) {
         return """
 
@@ -199,31 +204,49 @@ public class GenerateActivationLoops {
                         float[] e = new float[Math.min(n, CHUNK)];
                         for (int c = 0; c < n; c += CHUNK) {
                             int m = Math.min(CHUNK, n - c);
-                            for (int i = 0; i < m; i += L) {
-                                VectorMath.exp(VectorActivationFunctions.%1$sExponent(
-                                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
-                            }
-                            for (int i = 0; i < m; i += L) {
-                                VectorActivationFunctions.%1$s(FloatVector.fromArray(F, src, srcAt + c + i),
-                                        FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + c + i);
-                            }
+                            %1$sExpArrays(src, srcAt + c, e, m, p, q);
+                            %1$sRestArrays(src, srcAt + c, e, dst, dstAt + c, m, p, q);
+                        }
+                    }
+
+                    private static void %1$sExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+                        for (int i = 0; i < m; i += L) {
+                            VectorMath.exp(VectorActivationFunctions.%1$sExponent(
+                                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+                        }
+                    }
+
+                    private static void %1$sRestArrays(float[] src, int srcAt, float[] e, float[] dst, int dstAt, int m,
+                            float p, float q) {
+                        for (int i = 0; i < m; i += L) {
+                            VectorActivationFunctions.%1$s(FloatVector.fromArray(F, src, srcAt + i),
+                                    FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + i);
                         }
                     }
 
                     private static void %1$sNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
                         float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
                         for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
-                            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
-                            for (long at = c; at < end; at += VECTOR_BYTES) {
-                                VectorMath.exp(VectorActivationFunctions.%1$sExponent(
-                                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
-                                        .intoArray(e, (int) (at - c) / Float.BYTES);
-                            }
-                            for (long at = c; at < end; at += VECTOR_BYTES) {
-                                VectorActivationFunctions.%1$s(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
-                                        .intoMemorySegment(dst, at, ORDER);
-                            }
+                            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+                            %1$sExpNative(src, c, e, m, p, q);
+                            %1$sRestNative(src, c, e, dst, m, p, q);
+                        }
+                    }
+
+                    private static void %1$sExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+                        for (int i = 0; i < m; i += L) {
+                            VectorMath.exp(VectorActivationFunctions.%1$sExponent(
+                                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                                    .intoArray(e, i);
+                        }
+                    }
+
+                    private static void %1$sRestNative(MemorySegment src, long at, float[] e, MemorySegment dst, int m,
+                            float p, float q) {
+                        for (int i = 0; i < m; i += L) {
+                            long b = at + (long) i * Float.BYTES;
+                            VectorActivationFunctions.%1$s(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                                    FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
                         }
                     }
                 """.formatted(f);
@@ -237,15 +260,24 @@ public class GenerateActivationLoops {
                         float[] e = new float[Math.min(n, CHUNK)];
                         for (int c = 0; c < n; c += CHUNK) {
                             int m = Math.min(CHUNK, n - c);
-                            for (int i = 0; i < m; i += L) {
-                                VectorMath.exp(VectorActivationFunctions.%1$sExponent(
-                                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
-                            }
-                            for (int i = 0; i < m; i += L) {
-                                VectorActivationFunctions.%1$s(FloatVector.fromArray(F, src, srcAt + c + i),
-                                        FloatVector.fromArray(F, dy, dyAt + c + i), FloatVector.fromArray(F, e, i), p, q)
-                                        .intoArray(dx, dxAt + c + i);
-                            }
+                            %1$sExpArrays(src, srcAt + c, e, m, p, q);
+                            %1$sRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+                        }
+                    }
+
+                    private static void %1$sExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+                        for (int i = 0; i < m; i += L) {
+                            VectorMath.exp(VectorActivationFunctions.%1$sExponent(
+                                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+                        }
+                    }
+
+                    private static void %1$sRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+                            float[] dx, int dxAt, int m, float p, float q) {
+                        for (int i = 0; i < m; i += L) {
+                            VectorActivationFunctions.%1$s(FloatVector.fromArray(F, src, srcAt + i),
+                                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                                    .intoArray(dx, dxAt + i);
                         }
                     }
 
@@ -253,18 +285,27 @@ public class GenerateActivationLoops {
                             float p, float q) {
                         float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
                         for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
-                            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
-                            for (long at = c; at < end; at += VECTOR_BYTES) {
-                                VectorMath.exp(VectorActivationFunctions.%1$sExponent(
-                                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
-                                        .intoArray(e, (int) (at - c) / Float.BYTES);
-                            }
-                            for (long at = c; at < end; at += VECTOR_BYTES) {
-                                VectorActivationFunctions.%1$s(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                                        FloatVector.fromMemorySegment(F, dy, at, ORDER),
-                                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
-                                        .intoMemorySegment(dx, at, ORDER);
-                            }
+                            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+                            %1$sExpNative(src, c, e, m, p, q);
+                            %1$sRestNative(src, dy, c, e, dx, m, p, q);
+                        }
+                    }
+
+                    private static void %1$sExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+                        for (int i = 0; i < m; i += L) {
+                            VectorMath.exp(VectorActivationFunctions.%1$sExponent(
+                                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                                    .intoArray(e, i);
+                        }
+                    }
+
+                    private static void %1$sRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+                            MemorySegment dx, int m, float p, float q) {
+                        for (int i = 0; i < m; i += L) {
+                            long b = at + (long) i * Float.BYTES;
+                            VectorActivationFunctions.%1$s(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                                    .intoMemorySegment(dx, b, ORDER);
                         }
                     }
                 """.formatted(f);

@@ -13,9 +13,10 @@ import jdk.incubator.vector.FloatVector;
  * lane count; callers stage the tail). Each loop is a small method of scalars, arrays and segments: see
  * {@link VectorActivationFunctions} for the functions and {@link VectorActivation} for the dispatch.
  *
- * <p>A function of e^x runs in two passes per chunk of 512 floats: the first computes e^x (an SVML call)
- * into a scratch array, the second the rest. A call inside a loop body makes C2 spill and reload every
- * vector live across it, which cost GELU erf a third of its speed; the chunk stays in L1 between passes.
+ * <p>A function of e^x runs in two passes per chunk of 512 floats, each pass its own method: the first
+ * computes e^x (an SVML call) into a scratch array, the second the rest. A call inside a loop body makes
+ * C2 spill and reload every vector live across it, which cost GELU erf a third of its speed; the chunk
+ * stays in L1 between passes.
  */
 final class ActivationLoops {
     private ActivationLoops() {}
@@ -139,31 +140,49 @@ final class ActivationLoops {
         float[] e = new float[Math.min(n, CHUNK)];
         for (int c = 0; c < n; c += CHUNK) {
             int m = Math.min(CHUNK, n - c);
-            for (int i = 0; i < m; i += L) {
-                VectorMath.exp(VectorActivationFunctions.geluErfExponent(
-                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
-            }
-            for (int i = 0; i < m; i += L) {
-                VectorActivationFunctions.geluErf(FloatVector.fromArray(F, src, srcAt + c + i),
-                        FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + c + i);
-            }
+            geluErfExpArrays(src, srcAt + c, e, m, p, q);
+            geluErfRestArrays(src, srcAt + c, e, dst, dstAt + c, m, p, q);
+        }
+    }
+
+    private static void geluErfExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.geluErfExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void geluErfRestArrays(float[] src, int srcAt, float[] e, float[] dst, int dstAt, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorActivationFunctions.geluErf(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + i);
         }
     }
 
     private static void geluErfNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
         float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
         for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
-            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorMath.exp(VectorActivationFunctions.geluErfExponent(
-                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
-                        .intoArray(e, (int) (at - c) / Float.BYTES);
-            }
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorActivationFunctions.geluErf(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
-                        .intoMemorySegment(dst, at, ORDER);
-            }
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            geluErfExpNative(src, c, e, m, p, q);
+            geluErfRestNative(src, c, e, dst, m, p, q);
+        }
+    }
+
+    private static void geluErfExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.geluErfExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void geluErfRestNative(MemorySegment src, long at, float[] e, MemorySegment dst, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            VectorActivationFunctions.geluErf(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
         }
     }
 
@@ -172,31 +191,49 @@ final class ActivationLoops {
         float[] e = new float[Math.min(n, CHUNK)];
         for (int c = 0; c < n; c += CHUNK) {
             int m = Math.min(CHUNK, n - c);
-            for (int i = 0; i < m; i += L) {
-                VectorMath.exp(VectorActivationFunctions.geluTanhExponent(
-                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
-            }
-            for (int i = 0; i < m; i += L) {
-                VectorActivationFunctions.geluTanh(FloatVector.fromArray(F, src, srcAt + c + i),
-                        FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + c + i);
-            }
+            geluTanhExpArrays(src, srcAt + c, e, m, p, q);
+            geluTanhRestArrays(src, srcAt + c, e, dst, dstAt + c, m, p, q);
+        }
+    }
+
+    private static void geluTanhExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.geluTanhExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void geluTanhRestArrays(float[] src, int srcAt, float[] e, float[] dst, int dstAt, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorActivationFunctions.geluTanh(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + i);
         }
     }
 
     private static void geluTanhNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
         float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
         for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
-            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorMath.exp(VectorActivationFunctions.geluTanhExponent(
-                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
-                        .intoArray(e, (int) (at - c) / Float.BYTES);
-            }
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorActivationFunctions.geluTanh(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
-                        .intoMemorySegment(dst, at, ORDER);
-            }
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            geluTanhExpNative(src, c, e, m, p, q);
+            geluTanhRestNative(src, c, e, dst, m, p, q);
+        }
+    }
+
+    private static void geluTanhExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.geluTanhExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void geluTanhRestNative(MemorySegment src, long at, float[] e, MemorySegment dst, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            VectorActivationFunctions.geluTanh(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
         }
     }
 
@@ -205,31 +242,49 @@ final class ActivationLoops {
         float[] e = new float[Math.min(n, CHUNK)];
         for (int c = 0; c < n; c += CHUNK) {
             int m = Math.min(CHUNK, n - c);
-            for (int i = 0; i < m; i += L) {
-                VectorMath.exp(VectorActivationFunctions.siluExponent(
-                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
-            }
-            for (int i = 0; i < m; i += L) {
-                VectorActivationFunctions.silu(FloatVector.fromArray(F, src, srcAt + c + i),
-                        FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + c + i);
-            }
+            siluExpArrays(src, srcAt + c, e, m, p, q);
+            siluRestArrays(src, srcAt + c, e, dst, dstAt + c, m, p, q);
+        }
+    }
+
+    private static void siluExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.siluExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void siluRestArrays(float[] src, int srcAt, float[] e, float[] dst, int dstAt, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorActivationFunctions.silu(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + i);
         }
     }
 
     private static void siluNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
         float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
         for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
-            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorMath.exp(VectorActivationFunctions.siluExponent(
-                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
-                        .intoArray(e, (int) (at - c) / Float.BYTES);
-            }
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorActivationFunctions.silu(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
-                        .intoMemorySegment(dst, at, ORDER);
-            }
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            siluExpNative(src, c, e, m, p, q);
+            siluRestNative(src, c, e, dst, m, p, q);
+        }
+    }
+
+    private static void siluExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.siluExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void siluRestNative(MemorySegment src, long at, float[] e, MemorySegment dst, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            VectorActivationFunctions.silu(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
         }
     }
 
@@ -272,15 +327,24 @@ final class ActivationLoops {
         float[] e = new float[Math.min(n, CHUNK)];
         for (int c = 0; c < n; c += CHUNK) {
             int m = Math.min(CHUNK, n - c);
-            for (int i = 0; i < m; i += L) {
-                VectorMath.exp(VectorActivationFunctions.geluErfGradientExponent(
-                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
-            }
-            for (int i = 0; i < m; i += L) {
-                VectorActivationFunctions.geluErfGradient(FloatVector.fromArray(F, src, srcAt + c + i),
-                        FloatVector.fromArray(F, dy, dyAt + c + i), FloatVector.fromArray(F, e, i), p, q)
-                        .intoArray(dx, dxAt + c + i);
-            }
+            geluErfGradientExpArrays(src, srcAt + c, e, m, p, q);
+            geluErfGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void geluErfGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.geluErfGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void geluErfGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorActivationFunctions.geluErfGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
         }
     }
 
@@ -288,18 +352,27 @@ final class ActivationLoops {
             float p, float q) {
         float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
         for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
-            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorMath.exp(VectorActivationFunctions.geluErfGradientExponent(
-                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
-                        .intoArray(e, (int) (at - c) / Float.BYTES);
-            }
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorActivationFunctions.geluErfGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                        FloatVector.fromMemorySegment(F, dy, at, ORDER),
-                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
-                        .intoMemorySegment(dx, at, ORDER);
-            }
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            geluErfGradientExpNative(src, c, e, m, p, q);
+            geluErfGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void geluErfGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.geluErfGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void geluErfGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            VectorActivationFunctions.geluErfGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
         }
     }
 
@@ -308,15 +381,24 @@ final class ActivationLoops {
         float[] e = new float[Math.min(n, CHUNK)];
         for (int c = 0; c < n; c += CHUNK) {
             int m = Math.min(CHUNK, n - c);
-            for (int i = 0; i < m; i += L) {
-                VectorMath.exp(VectorActivationFunctions.geluTanhGradientExponent(
-                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
-            }
-            for (int i = 0; i < m; i += L) {
-                VectorActivationFunctions.geluTanhGradient(FloatVector.fromArray(F, src, srcAt + c + i),
-                        FloatVector.fromArray(F, dy, dyAt + c + i), FloatVector.fromArray(F, e, i), p, q)
-                        .intoArray(dx, dxAt + c + i);
-            }
+            geluTanhGradientExpArrays(src, srcAt + c, e, m, p, q);
+            geluTanhGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void geluTanhGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.geluTanhGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void geluTanhGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorActivationFunctions.geluTanhGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
         }
     }
 
@@ -324,18 +406,27 @@ final class ActivationLoops {
             float p, float q) {
         float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
         for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
-            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorMath.exp(VectorActivationFunctions.geluTanhGradientExponent(
-                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
-                        .intoArray(e, (int) (at - c) / Float.BYTES);
-            }
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorActivationFunctions.geluTanhGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                        FloatVector.fromMemorySegment(F, dy, at, ORDER),
-                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
-                        .intoMemorySegment(dx, at, ORDER);
-            }
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            geluTanhGradientExpNative(src, c, e, m, p, q);
+            geluTanhGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void geluTanhGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.geluTanhGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void geluTanhGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            VectorActivationFunctions.geluTanhGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
         }
     }
 
@@ -344,15 +435,24 @@ final class ActivationLoops {
         float[] e = new float[Math.min(n, CHUNK)];
         for (int c = 0; c < n; c += CHUNK) {
             int m = Math.min(CHUNK, n - c);
-            for (int i = 0; i < m; i += L) {
-                VectorMath.exp(VectorActivationFunctions.siluGradientExponent(
-                        FloatVector.fromArray(F, src, srcAt + c + i), p, q)).intoArray(e, i);
-            }
-            for (int i = 0; i < m; i += L) {
-                VectorActivationFunctions.siluGradient(FloatVector.fromArray(F, src, srcAt + c + i),
-                        FloatVector.fromArray(F, dy, dyAt + c + i), FloatVector.fromArray(F, e, i), p, q)
-                        .intoArray(dx, dxAt + c + i);
-            }
+            siluGradientExpArrays(src, srcAt + c, e, m, p, q);
+            siluGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void siluGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.siluGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void siluGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorActivationFunctions.siluGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
         }
     }
 
@@ -360,18 +460,27 @@ final class ActivationLoops {
             float p, float q) {
         float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
         for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
-            long end = Math.min(bytes, c + CHUNK * Float.BYTES);
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorMath.exp(VectorActivationFunctions.siluGradientExponent(
-                        FloatVector.fromMemorySegment(F, src, at, ORDER), p, q))
-                        .intoArray(e, (int) (at - c) / Float.BYTES);
-            }
-            for (long at = c; at < end; at += VECTOR_BYTES) {
-                VectorActivationFunctions.siluGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
-                        FloatVector.fromMemorySegment(F, dy, at, ORDER),
-                        FloatVector.fromArray(F, e, (int) (at - c) / Float.BYTES), p, q)
-                        .intoMemorySegment(dx, at, ORDER);
-            }
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            siluGradientExpNative(src, c, e, m, p, q);
+            siluGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void siluGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(VectorActivationFunctions.siluGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void siluGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            VectorActivationFunctions.siluGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
         }
     }
 }
