@@ -4,6 +4,7 @@ import static dev.normkit.Close.assertClose;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -133,6 +134,54 @@ class HotKernelTest {
                                 DoubleReference.softmaxBackward(y, dy, ROWS, COLS, 1, false), Memory.read(a[3]),
                                 5e-6, 1);
                         assertClose(what + " inner log-softmax", refInner, Memory.read(a[5]), 5e-6, 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Every activation, forward and backward, hot on float[] and on native memory (the two loop families). Loose bounds
+     * (3e-5 relative: GELU tanh and SiLU lose |x| ulps in e^x at x = g(s) up to about 70 here; gradients against a
+     * floor of 1 where they cross zero): code that goes wrong when compiled is far off, not an ulp off.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"vector"})
+    void activationsStayCorrectWhenHotOnArraysAndNativeMemory(String path) {
+        int n = ROWS * COLS;
+        float[] s = TestData.normal(11, n, 0, 3);
+        float[] dy = TestData.normal(12, n);
+        for (ActivationDesc desc : new ActivationDesc[] {
+                new ActivationDesc(Activation.RELU, Shape.of(n), 0f, 0f),
+                new ActivationDesc(Activation.RELU, Shape.of(n), 0.01f, 0f),
+                ActivationDesc.of(Activation.GELU_ERF, Shape.of(n)),
+                ActivationDesc.of(Activation.GELU_TANH, Shape.of(n)),
+                new ActivationDesc(Activation.SILU, Shape.of(n), 1.702f, 0f)}) {
+            double[] ref = new double[n];
+            double[] refGrad = new double[n];
+            for (int i = 0; i < n; i++) {
+                ref[i] = ActivationReference.forward(desc, s[i]);
+                refGrad[i] = dy[i] * ActivationReference.derivative(desc, s[i]);
+            }
+            ActivationKernel k = Backends.get(path).create(desc);
+            float[] y = new float[n];
+            float[] dx = new float[n];
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment src = arena.allocate(n * 4L).copyFrom(MemorySegment.ofArray(s));
+                MemorySegment up = arena.allocate(n * 4L).copyFrom(MemorySegment.ofArray(dy));
+                MemorySegment out = arena.allocate(n * 4L);
+                MemorySegment grad = arena.allocate(n * 4L);
+                for (int call = 1; call <= CALLS; call++) {
+                    k.forward(s, y);
+                    k.backward(s, dy, dx);
+                    k.forward(src, out);
+                    k.backward(src, up, grad);
+                    if (call % CHECK_EVERY == 0) {
+                        String what = path + " " + desc.kernelName() + " alpha=" + desc.alpha() + " call " + call;
+                        assertClose(what + " dst", ref, y, 3e-5, 1e-6);
+                        assertClose(what + " diffSrc", refGrad, dx, 3e-5, 1);
+                        assertClose(what + " dst (native)", ref, out.toArray(ValueLayout.JAVA_FLOAT), 3e-5, 1e-6);
+                        assertClose(what + " diffSrc (native)", refGrad, grad.toArray(ValueLayout.JAVA_FLOAT), 3e-5, 1);
                     }
                 }
             }

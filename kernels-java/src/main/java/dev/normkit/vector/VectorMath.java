@@ -1,0 +1,171 @@
+package dev.normkit.vector;
+
+import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.EXPM1;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LOG;
+import static jdk.incubator.vector.VectorOperators.LOG1P;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.TANH;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Transcendental functions on float vectors, written so that a loop calling them stays compiled by C2
+ * (docs/vector-jit.md):
+ *
+ * <ul>
+ *   <li>exp, expm1, log, log1p and tanh are the Vector API's lanewise operators: on x86 each is one call into the
+ *       JDK's SVML stubs, which C2 never refuses (they are intrinsics, not Java code counted against the 18,000-node
+ *       inlining budget). The operator is a constant at the call site, as the intrinsic requires.</li>
+ *   <li>erf is a rational function of x with no exp; sigmoid and the normal tail take one exp each.</li>
+ *   <li>No lane reinterpretation (float bits as ints): it has cost allocations and megamorphic calls in some JDK
+ *       builds.</li>
+ *   <li>Every method is a few dozen nodes. Loops call them directly; a loop method takes and returns only scalars
+ *       and arrays or segments, so if a caller leaves the loop un-inlined it costs one call, never a boxed vector.</li>
+ * </ul>
+ *
+ * <p>Accuracy is in ulps of the correctly rounded float result, measured against double ({@code Math.*}, a reference
+ * erf) on every 2^12-th float bit pattern of both signs, every 2^8-th subnormal and the special values, with the code
+ * compiled by C2, at 256 and 512 bits (VectorMathAccuracyTest holds each bound). The lanewise operators must be as
+ * accurate as the matching {@code Math} method (their specification); SVML's are within 1 ulp. Where the Vector API
+ * falls back to {@code Math} per lane (the interpreter, or a CPU without SVML), the results can differ from the
+ * compiled ones in the last bit, within the same bounds.
+ */
+final class VectorMath {
+    private VectorMath() {}
+
+    /** e^x, at most 1 ulp (measured 0.74). e^-inf = +0, e^+inf = +inf, NaN gives NaN; subnormal results kept. */
+    static FloatVector exp(FloatVector x) {
+        return x.lanewise(EXP);
+    }
+
+    /** e^x - 1, at most 1 ulp (measured 0.57); exact near 0 where e^x - 1 would cancel. -inf gives -1. */
+    static FloatVector expm1(FloatVector x) {
+        return x.lanewise(EXPM1);
+    }
+
+    /**
+     * ln x, at most 1 ulp (measured 0.85 at 256 bits, 0.50 at 512). ln 0 = -inf, ln of a negative number = NaN,
+     * ln +inf = +inf.
+     */
+    static FloatVector log(FloatVector x) {
+        return x.lanewise(LOG);
+    }
+
+    /** ln(1 + x), at most 1 ulp (measured 0.57); exact near 0. log1p(-1) = -inf, below -1 NaN. */
+    static FloatVector log1p(FloatVector x) {
+        return x.lanewise(LOG1P);
+    }
+
+    /** tanh x, at most 1 ulp (measured 0.55). tanh(+-inf) = +-1, tanh(-0) = -0. */
+    static FloatVector tanh(FloatVector x) {
+        return x.lanewise(TANH);
+    }
+
+    /**
+     * 1 / (1 + e^-x), at most 3 ulp (measured 2.28). With e = e^-|x| (never
+     * overflows) and r = 1/(1+e): sigmoid(|x|) = r and sigmoid(-|x|) = e r, so the tiny results of negative x keep
+     * their relative accuracy down to the subnormals. sigmoid(+inf) = 1, sigmoid(-inf) = +0, NaN gives NaN.
+     */
+    static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = x.abs().neg().lanewise(EXP);
+        FloatVector r = e.add(1f);
+        r = r.broadcast(1f).div(r);
+        return r.blend(e.mul(r), x.compare(LT, 0f));
+    }
+
+    /**
+     * erf x, at most 4 ulp (measured 3.70 near x = 2.8), by the odd 9/12 rational interpolant of Eigen's
+     * {@code generic_fast_erf_float} (also XLA's): x P(x^2) / Q(x^2), no exp. From |x| &gt;= 3.8325 (erf x within half
+     * an ulp of 1) it returns +-1 exactly. erf(+-0) = +-0, erf(+-inf) = +-1, NaN gives NaN.
+     */
+    static FloatVector erf(FloatVector x) {
+        FloatVector x2 = x.mul(x);
+        FloatVector p = x2.fma(ERF_A9, ERF_A7);
+        p = p.fma(x2, x2.broadcast(ERF_A5));
+        p = p.fma(x2, x2.broadcast(ERF_A3));
+        p = p.fma(x2, x2.broadcast(ERF_A1));
+        FloatVector q = x2.fma(ERF_B12, ERF_B10);
+        q = q.fma(x2, x2.broadcast(ERF_B8));
+        q = q.fma(x2, x2.broadcast(ERF_B6));
+        q = q.fma(x2, x2.broadcast(ERF_B4));
+        q = q.fma(x2, x2.broadcast(ERF_B2));
+        q = q.fma(x2, x2.broadcast(1f));
+        FloatVector one = x.broadcast(1f).blend(-1f, x.compare(LT, 0f));
+        return x.mul(p).div(q).blend(one, x.abs().compare(GE, ERF_SATURATES));
+    }
+
+    /**
+     * Q(y) = P(Z &gt; y) = erfc(y / sqrt 2) / 2, the upper tail of the standard normal, for y &gt;= 0 (NaN gives
+     * NaN), with relative accuracy all the way down: Q(y) = e^(-y^2/2) R(y), R a 4/5 rational. Written with
+     * {@link #halfGaussian}: it returns {@code g R(y)} given g = e^(-y^2/2), so a caller that needs the density too
+     * computes the exp once. At most 5 ulp (measured 4.48 near y = 9.6);
+     * 0 from about y = 14.3 on.
+     */
+    static FloatVector normalTail(FloatVector y, FloatVector halfGaussian) {
+        FloatVector yc = y.blend(TAIL_END, y.compare(GT, TAIL_END)); // keeps the rational finite; g is 0 there
+        FloatVector num = yc.fma(TN4, TN3);
+        num = num.fma(yc, yc.broadcast(TN2));
+        num = num.fma(yc, yc.broadcast(TN1));
+        num = num.fma(yc, yc.broadcast(TN0));
+        FloatVector den = yc.fma(TD5, TD4);
+        den = den.fma(yc, yc.broadcast(TD3));
+        den = den.fma(yc, yc.broadcast(TD2));
+        den = den.fma(yc, yc.broadcast(TD1));
+        den = den.fma(yc, yc.broadcast(1f));
+        return halfGaussian.mul(num).div(den);
+    }
+
+    /**
+     * e^(-y^2/2), at most 1 ulp (measured 0.69). y^2/2 is split exactly into hi + lo (an fma gives hi's rounding
+     * error), and e^(hi + lo) = e^hi (1 + lo) to first order since |lo| is under an ulp of hi: rounding y^2/2 alone
+     * would cost up to 2e-6 relative at y = 8. +-inf gives +0.
+     */
+    static FloatVector halfGaussian(FloatVector y) {
+        return halfGaussian(y, exp(halfGaussianExponent(y)));
+    }
+
+    /** hi, the float nearest -y^2/2: a loop that computes its exps in a separate pass takes e^hi of this. */
+    static FloatVector halfGaussianExponent(FloatVector y) {
+        return y.mul(-0.5f).mul(y);
+    }
+
+    /** e^(-y^2/2) from {@code e} = e^hi, hi = {@link #halfGaussianExponent}(y): e^hi (1 + lo). */
+    static FloatVector halfGaussian(FloatVector y, FloatVector e) {
+        FloatVector minusHalfY = y.mul(-0.5f);
+        FloatVector hi = minusHalfY.mul(y);
+        FloatVector lo = minusHalfY.fma(y, hi.neg());
+        return e.fma(lo.blend(0f, hi.compare(LT, -104f)), e); // lo is NaN where y is infinite, and e is 0 there
+    }
+
+    /** erf saturates to +-1 in float beyond erfinv(1 - 2^-24) (Eigen rounds this down so as never to exceed 1). */
+    private static final float ERF_SATURATES = 3.832506856900711f;
+    private static final float ERF_A1 = 1.128379143519084f;
+    private static final float ERF_A3 = 0.18520832239976145f;
+    private static final float ERF_A5 = 0.050955695062380861f;
+    private static final float ERF_A7 = 0.0034082910107109506f;
+    private static final float ERF_A9 = 0.00022905065861350646f;
+    private static final float ERF_B2 = 0.49746925110067538f;
+    private static final float ERF_B4 = 0.11098505178285362f;
+    private static final float ERF_B6 = 0.014070470171167667f;
+    private static final float ERF_B8 = 0.0010179625278914885f;
+    private static final float ERF_B10 = 0.000023547966471313185f;
+    private static final float ERF_B12 = -1.1791602954361697e-7f;
+
+    /**
+     * R(y) = Q(y) e^(y^2/2) = N(y)/D(y): a relative-minimax fit on [0, 13.5], fit error 5.1e-9.
+     */
+    private static final float TAIL_END = 15f;
+    private static final float TN0 = 0.5000000025635901f;
+    private static final float TN1 = 0.43614621718178925f;
+    private static final float TN2 = 0.18164581887725417f;
+    private static final float TN3 = 0.04009805896735111f;
+    private static final float TN4 = 0.004036998943674819f;
+    private static final float TD1 = 1.67017736381029f;
+    private static final float TD2 = 1.1958961239991954f;
+    private static final float TD3 = 0.46527519552690705f;
+    private static final float TD4 = 0.10051813819564936f;
+    private static final float TD5 = 0.01011911685488133f;
+}

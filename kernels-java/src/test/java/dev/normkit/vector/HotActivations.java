@@ -1,0 +1,59 @@
+package dev.normkit.vector;
+
+import dev.normkit.Activation;
+import dev.normkit.ActivationDesc;
+import dev.normkit.ActivationKernel;
+import dev.normkit.Backends;
+import dev.normkit.Shape;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Runs every vector activation, forward and backward, hot on float[] and on native segments in one JVM, for
+ * {@link CompiledPathTest} to read the JIT log of; arguments, if any, name the activations to run. Prints "done" last.
+ */
+public final class HotActivations {
+    private HotActivations() {}
+
+    static final int CALLS = 3_000;
+    /** A length that is no multiple of any vector width, so the staged tail runs too. */
+    static final int N = 1_027;
+
+    public static void main(String[] args) {
+        ActivationDesc[] descs = {
+            new ActivationDesc(Activation.RELU, Shape.of(N), 0f, 0f),
+            new ActivationDesc(Activation.RELU, Shape.of(N), 0.01f, 0f),
+            ActivationDesc.of(Activation.GELU_ERF, Shape.of(N)),
+            ActivationDesc.of(Activation.GELU_TANH, Shape.of(N)),
+            new ActivationDesc(Activation.SILU, Shape.of(N), 1f, 0f),
+            new ActivationDesc(Activation.SILU, Shape.of(N), 0f, 0f),
+        };
+        float[] s = new float[N];
+        float[] dy = new float[N];
+        for (int i = 0; i < N; i++) {
+            s[i] = -8f + 16f * i / N;
+            dy[i] = 1f - 0.001f * i;
+        }
+        float[] d = new float[N];
+        float[] dx = new float[N];
+        float sink = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocate(N * 4L, 64).copyFrom(MemorySegment.ofArray(s));
+            MemorySegment up = arena.allocate(N * 4L, 64).copyFrom(MemorySegment.ofArray(dy));
+            MemorySegment out = arena.allocate(N * 4L, 64);
+            for (ActivationDesc desc : descs) {
+                if (args.length > 0 && !java.util.List.of(args).contains(desc.kernelName())) continue;
+                ActivationKernel k = Backends.get("vector").create(desc);
+                for (int call = 0; call < CALLS; call++) {
+                    k.forward(s, d);
+                    k.backward(s, dy, dx);
+                    k.forward(src, out);
+                    k.backward(src, up, out);
+                }
+                sink += d[N - 1] + dx[N - 1] + out.get(ValueLayout.JAVA_FLOAT, 0);
+            }
+        }
+        System.out.println("done " + sink);
+    }
+}
