@@ -53,8 +53,16 @@ public class GenerateActivationLoops {
         if (forward.isEmpty() || backward.isEmpty()) {
             throw new IllegalStateException("no functions found in " + FUNCTIONS);
         }
+        String generated = generate(forward, backward, forwardOfExp, backwardOfExp);
+        if (args.length > 0 && args[0].equals("--check")) { // GeneratedLoopsTest: is the committed output current?
+            if (!Files.exists(OUTPUT) || !Files.readString(OUTPUT).equals(generated)) {
+                System.err.println(OUTPUT + " is not what " + FUNCTIONS + " generates: rerun this program");
+                System.exit(1);
+            }
+            return;
+        }
         Files.createDirectories(OUTPUT.getParent());
-        Files.writeString(OUTPUT, generate(forward, backward, forwardOfExp, backwardOfExp));
+        Files.writeString(OUTPUT, generated);
         System.out.println("wrote " + OUTPUT + ": " + forward.size() + " forward, " + backward.size() + " backward");
     }
 
