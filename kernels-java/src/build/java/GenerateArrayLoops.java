@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * <p>With {@code --check} it writes nothing and exits 1 if a committed file differs from what it would write
  * ({@code GeneratedLoopsTest} runs that, so a template edited without regenerating fails the build).
  *
- * <p>It rewrites the few forms the templates are written in (the rules are in {@code RowLoops}' javadoc) and fails,
+ * <p>It rewrites the few forms the templates are written in (the rules are in the package's package-info.java) and fails,
  * naming the file and line, on anything else that touches a segment:
  * <ul>
  *   <li>{@code fromMemorySegment(F, s, Float.BYTES * i, BYTE_ORDER)} becomes {@code fromArray(F, s, i)};</li>
@@ -76,7 +76,7 @@ public final class GenerateArrayLoops {
         Matcher doc = CLASS_DOC.matcher(s);
         if (!doc.find()) throw new IllegalStateException(name + ": no class javadoc before 'final class'");
         s = s.substring(0, doc.start()) + "/** The {@code float[]} variant of {@link " + templateClass
-                + "}, generated from it (see {@link RowLoops}). */\n" + s.substring(doc.end());
+                + "}, generated from it (see package-info.java). */\n" + s.substring(doc.end());
         s = rewriteCalls(name, s, "fromMemorySegment(", call -> {
             List<String> a = arguments(name, call, 4);
             expect(name, "F", a.get(0));

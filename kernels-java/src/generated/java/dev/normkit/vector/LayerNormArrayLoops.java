@@ -9,7 +9,7 @@ import static jdk.incubator.vector.FloatVector.fromArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
-/** The {@code float[]} variant of {@link LayerNormSegmentLoops}, generated from it (see {@link RowLoops}). */
+/** The {@code float[]} variant of {@link LayerNormSegmentLoops}, generated from it (see package-info.java). */
 final class LayerNormArrayLoops {
     private LayerNormArrayLoops() {}
 
@@ -119,10 +119,10 @@ final class LayerNormArrayLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float xhat = Math.fma(src[row + j] - m1, rstd, bias);
             dst[out + j] = Math.fma(xhat, scale[scaleAt + j], shift[shiftAt + j]);
@@ -158,10 +158,10 @@ final class LayerNormArrayLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float xhat = Math.fma(src[row + j] - m1, rstd, bias);
             dst[out + j] = xhat * scale[scaleAt + j];
@@ -197,10 +197,10 @@ final class LayerNormArrayLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float xhat = Math.fma(src[row + j] - m1, rstd, bias);
             dst[out + j] = xhat + shift[shiftAt + j];
@@ -234,10 +234,10 @@ final class LayerNormArrayLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             dst[out + j] = Math.fma(src[row + j] - m1, rstd, bias);
             float d = src[next + j] - center;
@@ -304,10 +304,10 @@ final class LayerNormArrayLoops {
         }
         FloatVector sumGLanes = sg0.add(sg1);
         float sumG = sumGLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see package-info
         FloatVector sumGXhatLanes = sgx0.add(sgx1);
         float sumGXhat = sumGXhatLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float g = diffDst[dy + j] * scale[scaleAt + j];
             sumG += g;
@@ -334,10 +334,10 @@ final class LayerNormArrayLoops {
         }
         FloatVector sumGLanes = sg0.add(sg1);
         float sumG = sumGLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see package-info
         FloatVector sumGXhatLanes = sgx0.add(sgx1);
         float sumGXhat = sumGXhatLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float g = diffDst[dy + j];
             sumG += g;

@@ -9,7 +9,7 @@ import static jdk.incubator.vector.FloatVector.fromArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
-/** The {@code float[]} variant of {@link RmsNormSegmentLoops}, generated from it (see {@link RowLoops}). */
+/** The {@code float[]} variant of {@link RmsNormSegmentLoops}, generated from it (see package-info.java). */
 final class RmsNormArrayLoops {
     private RmsNormArrayLoops() {}
 
@@ -59,7 +59,7 @@ final class RmsNormArrayLoops {
         }
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             dst[out + j] = src[row + j] * rstd * scale[scaleAt + j];
             float x = src[next + j];
@@ -86,7 +86,7 @@ final class RmsNormArrayLoops {
         }
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             dst[out + j] = src[row + j] * rstd;
             float x = src[next + j];
@@ -141,7 +141,7 @@ final class RmsNormArrayLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float g = diffDst[dy + j] * scale[scaleAt + j];
             sum = Math.fma(g, src[x + j], sum);

@@ -9,7 +9,7 @@ import static jdk.incubator.vector.FloatVector.fromArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
-/** The {@code float[]} variant of {@link RowSegmentLoops}, generated from it (see {@link RowLoops}). */
+/** The {@code float[]} variant of {@link RowSegmentLoops}, generated from it (see package-info.java). */
 final class RowArrayLoops {
     private RowArrayLoops() {}
 
@@ -29,7 +29,7 @@ final class RowArrayLoops {
         }
         FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < count; j++) {
             sum += s[at + j];
         }
@@ -57,7 +57,7 @@ final class RowArrayLoops {
         }
         FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < count; j++) {
             float x = s[at + j];
             sum = Math.fma(x, x, sum);
@@ -96,10 +96,10 @@ final class RowArrayLoops {
         }
         FloatVector sumLanes = s0.add(s1).add(s2.add(s3));
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         FloatVector squaresLanes = q0.add(q1).add(q2.add(q3));
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < count; j++) {
             float d = s[at + j] - center;
             sum += d;
@@ -130,7 +130,7 @@ final class RowArrayLoops {
         }
         FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < count; j++) {
             sum = Math.fma(a[aAt + j], b[bAt + j], sum);
         }

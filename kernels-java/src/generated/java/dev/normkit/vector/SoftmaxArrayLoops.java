@@ -10,7 +10,7 @@ import static jdk.incubator.vector.VectorOperators.EXP;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
-/** The {@code float[]} variant of {@link SoftmaxSegmentLoops}, generated from it (see {@link RowLoops}). */
+/** The {@code float[]} variant of {@link SoftmaxSegmentLoops}, generated from it (see package-info.java). */
 final class SoftmaxArrayLoops {
     private SoftmaxArrayLoops() {}
 
@@ -92,7 +92,7 @@ final class SoftmaxArrayLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < length; j++) {
             float e = (float) Math.exp(src[row + j] - max);
             dst[out + j] = e;
@@ -112,7 +112,7 @@ final class SoftmaxArrayLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < length; j++) {
             sum += (float) Math.exp(src[row + j] - max);
         }

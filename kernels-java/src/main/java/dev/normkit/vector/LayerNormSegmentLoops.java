@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Layer norm's rows on native segments (see {@link VectorLayerNorm} for the method). Template of the generated
- * {@code LayerNormArrayLoops}; written to {@link RowLoops}' rules. Each tensor comes with its base index in floats.
+ * {@code LayerNormArrayLoops}; written to the rules in package-info.java. Each tensor comes with its base index in floats.
  */
 final class LayerNormSegmentLoops {
     private LayerNormSegmentLoops() {}
@@ -123,10 +123,10 @@ final class LayerNormSegmentLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float xhat = Math.fma(src.getAtIndex(JAVA_FLOAT, row + j) - m1, rstd, bias);
             dst.setAtIndex(JAVA_FLOAT, out + j, Math.fma(xhat, scale.getAtIndex(JAVA_FLOAT, scaleAt + j),
@@ -163,10 +163,10 @@ final class LayerNormSegmentLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float xhat = Math.fma(src.getAtIndex(JAVA_FLOAT, row + j) - m1, rstd, bias);
             dst.setAtIndex(JAVA_FLOAT, out + j, xhat * scale.getAtIndex(JAVA_FLOAT, scaleAt + j));
@@ -202,10 +202,10 @@ final class LayerNormSegmentLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float xhat = Math.fma(src.getAtIndex(JAVA_FLOAT, row + j) - m1, rstd, bias);
             dst.setAtIndex(JAVA_FLOAT, out + j, xhat + shift.getAtIndex(JAVA_FLOAT, shiftAt + j));
@@ -239,10 +239,10 @@ final class LayerNormSegmentLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             dst.setAtIndex(JAVA_FLOAT, out + j, Math.fma(src.getAtIndex(JAVA_FLOAT, row + j) - m1, rstd, bias));
             float d = src.getAtIndex(JAVA_FLOAT, next + j) - center;
@@ -309,10 +309,10 @@ final class LayerNormSegmentLoops {
         }
         FloatVector sumGLanes = sg0.add(sg1);
         float sumG = sumGLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see package-info
         FloatVector sumGXhatLanes = sgx0.add(sgx1);
         float sumGXhat = sumGXhatLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float g = diffDst.getAtIndex(JAVA_FLOAT, dy + j) * scale.getAtIndex(JAVA_FLOAT, scaleAt + j);
             sumG += g;
@@ -339,10 +339,10 @@ final class LayerNormSegmentLoops {
         }
         FloatVector sumGLanes = sg0.add(sg1);
         float sumG = sumGLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sumG += sumGLanes.lane(l); // in lane order: see package-info
         FloatVector sumGXhatLanes = sgx0.add(sgx1);
         float sumGXhat = sumGXhatLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sumGXhat += sumGXhatLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float g = diffDst.getAtIndex(JAVA_FLOAT, dy + j);
             sumG += g;

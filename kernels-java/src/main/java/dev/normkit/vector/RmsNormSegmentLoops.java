@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * RMS norm's rows on native segments (see {@link VectorRmsNorm} for the method). Template of the generated
- * {@code RmsNormArrayLoops}; written to {@link RowLoops}' rules. Each tensor comes with its base index in floats.
+ * {@code RmsNormArrayLoops}; written to the rules in package-info.java. Each tensor comes with its base index in floats.
  */
 final class RmsNormSegmentLoops {
     private RmsNormSegmentLoops() {}
@@ -63,7 +63,7 @@ final class RmsNormSegmentLoops {
         }
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             dst.setAtIndex(JAVA_FLOAT, out + j,
                     src.getAtIndex(JAVA_FLOAT, row + j) * rstd * scale.getAtIndex(JAVA_FLOAT, scaleAt + j));
@@ -91,7 +91,7 @@ final class RmsNormSegmentLoops {
         }
         FloatVector squaresLanes = q0.add(q1);
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             dst.setAtIndex(JAVA_FLOAT, out + j, src.getAtIndex(JAVA_FLOAT, row + j) * rstd);
             float x = src.getAtIndex(JAVA_FLOAT, next + j);
@@ -146,7 +146,7 @@ final class RmsNormSegmentLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < cols; j++) {
             float g = diffDst.getAtIndex(JAVA_FLOAT, dy + j) * scale.getAtIndex(JAVA_FLOAT, scaleAt + j);
             sum = Math.fma(g, src.getAtIndex(JAVA_FLOAT, x + j), sum);

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The reductions over one contiguous row that several kernels share, on native segments. Template of the generated
- * {@code RowArrayLoops}; written to {@link RowLoops}' rules. Indices and counts are in floats.
+ * {@code RowArrayLoops}; written to the rules in package-info.java. Indices and counts are in floats.
  */
 final class RowSegmentLoops {
     private RowSegmentLoops() {}
@@ -33,7 +33,7 @@ final class RowSegmentLoops {
         }
         FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < count; j++) {
             sum += s.getAtIndex(JAVA_FLOAT, at + j);
         }
@@ -61,7 +61,7 @@ final class RowSegmentLoops {
         }
         FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < count; j++) {
             float x = s.getAtIndex(JAVA_FLOAT, at + j);
             sum = Math.fma(x, x, sum);
@@ -100,10 +100,10 @@ final class RowSegmentLoops {
         }
         FloatVector sumLanes = s0.add(s1).add(s2.add(s3));
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         FloatVector squaresLanes = q0.add(q1).add(q2.add(q3));
         float squares = squaresLanes.lane(0);
-        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
         for (; j < count; j++) {
             float d = s.getAtIndex(JAVA_FLOAT, at + j) - center;
             sum += d;
@@ -134,7 +134,7 @@ final class RowSegmentLoops {
         }
         FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < count; j++) {
             sum = Math.fma(a.getAtIndex(JAVA_FLOAT, aAt + j), b.getAtIndex(JAVA_FLOAT, bAt + j), sum);
         }

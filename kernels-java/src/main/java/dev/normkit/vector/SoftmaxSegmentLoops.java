@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Softmax's and log-softmax's rows on native segments (see {@link VectorSoftmax} for the method). Template of the
- * generated {@code SoftmaxArrayLoops}; written to {@link RowLoops}' rules. Each tensor comes with its base index in
+ * generated {@code SoftmaxArrayLoops}; written to the rules in package-info.java. Each tensor comes with its base index in
  * floats.
  */
 final class SoftmaxSegmentLoops {
@@ -97,7 +97,7 @@ final class SoftmaxSegmentLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < length; j++) {
             float e = (float) Math.exp(src.getAtIndex(JAVA_FLOAT, row + j) - max);
             dst.setAtIndex(JAVA_FLOAT, out + j, e);
@@ -117,7 +117,7 @@ final class SoftmaxSegmentLoops {
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see RowLoops
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
         for (; j < length; j++) {
             sum += (float) Math.exp(src.getAtIndex(JAVA_FLOAT, row + j) - max);
         }
