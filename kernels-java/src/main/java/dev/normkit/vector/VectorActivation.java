@@ -1,6 +1,8 @@
 package dev.normkit.vector;
 
 import static dev.normkit.vector.FloatSpecies.F;
+import static dev.normkit.vector.HeapStaging.bytes;
+import static dev.normkit.vector.HeapStaging.copyBack;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.normkit.ActivationDesc;
@@ -8,7 +10,6 @@ import dev.normkit.ActivationKernel;
 import dev.normkit.spi.KernelArgs;
 import dev.normkit.vector.ActivationLoops.Backward;
 import dev.normkit.vector.ActivationLoops.Forward;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -25,6 +26,8 @@ import java.lang.foreign.MemorySegment;
  * <p>Loops cover whole vectors; the last {@code n mod lanes} elements are copied into a zero-padded array of one
  * vector and run through the same array loop, so the tail computes exactly what a lane does, without masks (AMD's
  * masked stores are microcoded) and without a scalar copy of every function.
+ *
+ * <p>Not thread-safe (as {@link dev.normkit.Kernel} allows): calls on mixed memory share the kernel's staging buffer.
  */
 final class VectorActivation implements ActivationKernel {
 
@@ -36,6 +39,7 @@ final class VectorActivation implements ActivationKernel {
     private final Backward backward;
     private final float p;
     private final float q;
+    private final HeapStaging staging = new HeapStaging();
 
     VectorActivation(ActivationDesc desc) {
         this.desc = desc;
@@ -89,11 +93,10 @@ final class VectorActivation implements ActivationKernel {
                     Placement.index(dst));
             case NATIVE -> forwardNative(src, dst);
             case MIXED -> {
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment d = nativeOutput(arena, dst);
-                    forwardNative(nativeInput(arena, src), d);
-                    copyBack(d, dst);
-                }
+                staging.begin(bytes(src, n) + bytes(dst, n));
+                MemorySegment d = staging.output(dst, n);
+                forwardNative(staging.input(src, n), d);
+                copyBack(d, dst);
             }
         }
     }
@@ -117,11 +120,10 @@ final class VectorActivation implements ActivationKernel {
                     Placement.index(diffDst), Placement.array(diffSrc), Placement.index(diffSrc));
             case NATIVE -> backwardNative(src, diffDst, diffSrc);
             case MIXED -> {
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment dx = nativeOutput(arena, diffSrc);
-                    backwardNative(nativeInput(arena, src), nativeInput(arena, diffDst), dx);
-                    copyBack(dx, diffSrc);
-                }
+                staging.begin(bytes(src, n) + bytes(diffDst, n) + bytes(diffSrc, n));
+                MemorySegment dx = staging.output(diffSrc, n);
+                backwardNative(staging.input(src, n), staging.input(diffDst, n), dx);
+                copyBack(dx, diffSrc);
             }
         }
     }
@@ -177,22 +179,6 @@ final class VectorActivation implements ActivationKernel {
             MemorySegment.copy(dy, JAVA_FLOAT, bulk * Float.BYTES, t, 0, rest);
             ActivationLoops.backwardArrays(backward, s, 0, t, 0, t, 0, L, p, q);
             MemorySegment.copy(t, 0, dx, JAVA_FLOAT, bulk * Float.BYTES, rest);
-        }
-    }
-
-    // ---- MIXED: heap tensors staged through native copies -------------------------------------------------------
-
-    private MemorySegment nativeInput(Arena arena, MemorySegment s) {
-        return s.isNative() ? s : arena.allocate(n * Float.BYTES, 64).copyFrom(s.asSlice(0, n * Float.BYTES));
-    }
-
-    private MemorySegment nativeOutput(Arena arena, MemorySegment s) {
-        return s.isNative() ? s : arena.allocate(n * Float.BYTES, 64);
-    }
-
-    private void copyBack(MemorySegment staged, MemorySegment out) {
-        if (staged != out) {
-            MemorySegment.copy(staged, 0, out, 0, n * Float.BYTES);
         }
     }
 }
