@@ -20,7 +20,7 @@ public record Parallelism(int threads, Executor executor) {
      * Calls on fewer floats than this (per tensor) run on the caller alone, whatever the thread count: below it,
      * handing work to another thread costs more than the work (measured: README, "Parallelism").
      */
-    public static final long MIN_PARALLEL_FLOATS = 32_768;
+    public static final long MIN_PARALLEL_FLOATS = 131_072;
 
     /** One thread: every call runs on its caller, as a path's plain kernels do. */
     public static final Parallelism SINGLE = new Parallelism(1, null);

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The vector path gives the same bits interpreted and compiled (issue 10): a forked JVM with {@code -Xint} and one
- * whose loops C2 has compiled ({@code -Xbatch}, many rounds) hash every output of {@link KernelOutputs}, on 2 threads
- * per call, and the hashes must agree. Left out, with the reason in {@link ParallelKernelTest#tierDependent}: the
+ * whose loops C2 has compiled ({@code -Xbatch}, many rounds) hash every output of {@link KernelOutputs} (plain kernels
+ * on small shapes: a parallel kernel runs the same loops on slices), and the hashes must agree. Left out, with the reason in {@link ParallelKernelTest#tierDependent}: the
  * outputs that take exp through {@code lanewise(EXP)} (softmax forward, log-softmax both ways).
  */
 class JitTierTest {
@@ -44,7 +44,7 @@ class JitTierTest {
                 flag, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path")));
         String bits = System.getProperty("normkit.vector.bits");
         if (bits != null) cmd.add("-Dnormkit.vector.bits=" + bits);
-        cmd.addAll(List.of(KernelOutputs.class.getName(), rounds, "parallel"));
+        cmd.addAll(List.of(KernelOutputs.class.getName(), rounds));
         Path out = dir.resolve(flag + ".txt");
         Path err = dir.resolve(flag + ".err");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();

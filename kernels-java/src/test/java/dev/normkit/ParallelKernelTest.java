@@ -74,7 +74,8 @@ class ParallelKernelTest {
             boolean rowStarts = name.equals("vector") && (k.startsWith("layer_norm") || k.startsWith("rms_norm"));
             if (k.contains("diffScale")) {
                 for (int i = 0; i < v.length; i++) {
-                    assertEquals(v[i], p[i], 1e-6f * (1 + Math.abs(v[i])) * KernelOutputs.ROWS, k + " [" + i + "]");
+                    // A sum over 600 rows, as one running sum or as 10 chunk partials: a few roundings apart.
+                    assertEquals(v[i], p[i], 1e-6f * (1 + Math.abs(v[i])) * 600, k + " [" + i + "]");
                 }
             } else if (rowStarts) {
                 for (int i = 0; i < v.length; i++) {

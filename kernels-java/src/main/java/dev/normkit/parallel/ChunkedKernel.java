@@ -34,7 +34,7 @@ abstract class ChunkedKernel<K extends Kernel> implements Kernel {
         return perChunk.length == 0;
     }
 
-    /** Chunk {@code c}'s part of a tensor of {@code floatsPerUnit} floats per unit ({@code null} stays {@code null}). */
+    /** Chunk {@code c}'s part of a tensor of {@code floatsPerUnit} floats per unit (absent stays absent). */
     final MemorySegment part(MemorySegment s, int c, long floatsPerUnit) {
         if (s == null) return null;
         return s.asSlice(chunks.start(c) * floatsPerUnit * Float.BYTES, chunks.size(c) * floatsPerUnit * Float.BYTES);

@@ -26,7 +26,7 @@ final class ParallelSoftmax extends ChunkedKernel<SoftmaxKernel> implements Soft
         this.slab = d.axisLength() * d.inner();
     }
 
-    /** The same softmax on {@code outer} positions: a last-axis softmax stays one (its kernels differ from inner > 1). */
+    /** The same softmax on {@code outer} positions; last-axis stays last-axis (its loops differ from inner > 1). */
     private static SoftmaxDesc chunkDesc(SoftmaxDesc d, long outer) {
         Shape shape = d.inner() == 1 ? Shape.of(outer, d.axisLength()) : Shape.of(outer, d.axisLength(), d.inner());
         return new SoftmaxDesc(shape, 1, d.log());

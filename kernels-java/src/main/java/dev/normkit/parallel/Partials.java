@@ -23,7 +23,7 @@ final class Partials {
         this.cols = cols;
     }
 
-    /** A buffer of {@code chunks x cols} floats, native when {@code nativeMemory}; give it back with {@link #release}. */
+    /** A buffer of {@code chunks x cols} floats, native when {@code nativeMemory}; give it back to {@link #release}. */
     MemorySegment take(boolean nativeMemory) {
         MemorySegment s = (nativeMemory ? offHeap : heap).poll();
         if (s != null) return s;
@@ -53,7 +53,8 @@ final class Partials {
         for (int c = 1; c < chunks; c++) {
             long base = c * cols + from;
             for (long j = 0; j < count; j++) {
-                float s = out.getAtIndex(ValueLayout.JAVA_FLOAT, j) + buffer.getAtIndex(ValueLayout.JAVA_FLOAT, base + j);
+                float s = out.getAtIndex(ValueLayout.JAVA_FLOAT, j)
+                        + buffer.getAtIndex(ValueLayout.JAVA_FLOAT, base + j);
                 out.setAtIndex(ValueLayout.JAVA_FLOAT, j, s);
             }
         }
