@@ -54,7 +54,7 @@ public class KernelBench {
 
     /** Threads one call runs on ({@code Backend.parallel}; OpenMP threads on onednn); 1 is the plain path. */
     @Param({"1"})
-    public int threads;
+    public int threads = 1;
 
     private Workload workload;
 
