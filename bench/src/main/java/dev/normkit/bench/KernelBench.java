@@ -52,13 +52,17 @@ public class KernelBench {
     @Param({"64x1024", "4096x1024", "16384x4096"})
     public String shape;
 
+    /** Threads one call runs on ({@code Backend.parallel}; OpenMP threads on onednn); 1 is the plain path. */
+    @Param({"1"})
+    public int threads = 1;
+
     private Workload workload;
 
     @Setup(Level.Trial)
     public void setUp() {
         LibraryLog.quiet();
         workload = Workload.open(KernelId.byLabel(kernel), Direction.byLabel(direction), Shape.parse(shape),
-                BenchPath.byLabel(path));
+                BenchPath.byLabel(path), threads);
         // Goes to the JMH host's output: the record of which path this fork actually measured, and on what hardware.
         System.out.println("normkit-bench: measuring " + workload.describe());
         Hardware.reportFromFork();

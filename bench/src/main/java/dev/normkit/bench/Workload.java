@@ -4,6 +4,7 @@ import dev.normkit.Backend;
 import dev.normkit.BackendUnavailableException;
 import dev.normkit.Backends;
 import dev.normkit.Kernel;
+import dev.normkit.Parallelism;
 import dev.normkit.KernelDesc;
 import dev.normkit.Shape;
 import dev.normkit.Support;
@@ -30,9 +31,11 @@ public final class Workload implements AutoCloseable {
     private final Tensors tensors;
     private final Kernel instance;
     private final Runnable call;
+    private final Backend backend;
 
     private Workload(KernelId kernel, Direction direction, Shape shape, BenchPath path, Arena arena, Tensors tensors,
-            Kernel instance) {
+            Kernel instance, Backend backend) {
+        this.backend = backend;
         this.kernel = kernel;
         this.direction = direction;
         this.shape = shape;
@@ -51,7 +54,18 @@ public final class Workload implements AutoCloseable {
      * @throws IllegalStateException if the kernel the path handed out runs on another path
      */
     public static Workload open(KernelId kernel, Direction direction, Shape shape, BenchPath path) {
-        Backend backend = Backends.get(path.backend());
+        return open(kernel, direction, shape, path, 1);
+    }
+
+    /**
+     * Prepares the workload with one call on {@code threads} threads ({@link Backend#parallel}; onednn: OpenMP
+     * threads); 1 is the plain path.
+     *
+     * @throws IllegalStateException also when the onednn path would not run the OpenMP count asked for
+     */
+    public static Workload open(KernelId kernel, Direction direction, Shape shape, BenchPath path, int threads) {
+        Backend plain = Backends.get(path.backend());
+        Backend backend = threads == 1 ? plain : plain.parallel(Parallelism.threads(threads));
         KernelDesc<?> desc = kernel.desc(shape);
         Support support = backend.support(desc);
         if (!support.supported()) {
@@ -64,11 +78,16 @@ public final class Workload implements AutoCloseable {
             Tensors tensors = arena == null ? Tensors.allocateHeap(specs) : Tensors.allocateNative(specs, arena);
             BenchInputs.fill(kernel, direction, shape, tensors);
             if (path.backend().equals("onednn")) {
-                OneDnnThreads.requireRunsWith(backend, OneDnnThreads.PER_CALL);
+                OneDnnThreads.requireRunsWith(backend, threads);
             }
             instance = backend.create(desc);
             PathGuard.requireRanOn(path, instance);
-            return new Workload(kernel, direction, shape, path, arena, tensors, instance);
+            Workload w = new Workload(kernel, direction, shape, path, arena, tensors, instance, backend);
+            if (path.backend().equals("onednn")) {
+                w.run();
+                OneDnnThreads.requireRan(threads);
+            }
+            return w;
         } catch (RuntimeException | Error e) {
             if (instance != null) instance.close();
             if (arena != null) arena.close();
@@ -89,7 +108,7 @@ public final class Workload implements AutoCloseable {
     /** What ran, for logs: the path, the backend's description and the problem. */
     public String describe() {
         return kernel + " " + direction + " " + shape + " on " + path + " (kernel.path()=" + instance.path() + ", "
-                + Backends.get(path.backend()).description() + ")";
+                + backend.description() + ")";
     }
 
     /** Bytes one {@link #run()} moves, by {@link BytesModel}. */

@@ -141,7 +141,7 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
     }
 
     @Override
-    public void forward(MemorySegment src, MemorySegment dst) {
+    public synchronized void forward(MemorySegment src, MemorySegment dst) {
         KernelArgs.activationForward(desc, src, dst);
         begin();
         forward.input(SRC, src);
@@ -150,7 +150,7 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
     }
 
     @Override
-    public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
+    public synchronized void backward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
         KernelArgs.activationBackward(desc, src, diffDst, diffSrc);
         begin();
         if (clampSrc != null) {
@@ -170,7 +170,7 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
     }
 
     @Override
-    public void backwardFromDst(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc) {
+    public synchronized void backwardFromDst(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc) {
         KernelArgs.activationBackwardFromDst(desc, dst, diffDst, diffSrc);
         begin();
         backwardFromDst.input(DST, dst);

@@ -5,6 +5,7 @@ import dev.normkit.Backend;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.Parallelism;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.Support;
@@ -26,8 +27,10 @@ import java.util.function.Supplier;
  *
  * <p><b>Memory.</b> Native segments are used in place (zero-copy); heap segments are copied through native staging
  * buffers of the kernel, allocated the first time a heap argument needs one and kept until the kernel is closed, so
- * a caller who passes only native segments never holds any. Kernels are not thread-safe: each holds its own stream,
- * the arguments of its current run and its staging buffers, which its primitives share.
+ * a caller who passes only native segments never holds any. Concurrent calls on one kernel are safe and run one
+ * after another: each kernel holds its own stream, the arguments of its current run and its staging buffers, which
+ * its primitives share, so its run methods take the kernel's lock (one call already uses every OpenMP thread it was
+ * made for; state per calling thread would multiply primitives and scratchpads for no speed).
  *
  * <p><b>Support.</b> A descriptor is supported when oneDNN can make its primitive descriptors (inference and
  * training forward, backward); otherwise {@link #support} gives oneDNN's reason (e.g. {@code unimplemented}).
@@ -59,11 +62,33 @@ public final class OneDnnBackend implements Backend {
         OneDnnThreads threads = OneDnnThreads.fromSystemProperty();
         threads.apply();
         DnnlEngine engine = DnnlEngine.cpu();
-        int n = threads.count();
-        String isa = DnnlInfo.cpuIsa();
-        String description = "oneDNN " + DnnlInfo.version() + ", " + isa + ", " + n + " OpenMP thread"
-                + (n == 1 ? "" : "s");
-        return new OneDnnBackend(engine, threads, isa, description);
+        return new OneDnnBackend(engine, threads, DnnlInfo.cpuIsa(), describe(DnnlInfo.cpuIsa(), threads.count()));
+    }
+
+    private static String describe(String isa, int n) {
+        return "oneDNN " + DnnlInfo.version() + ", " + isa + ", " + n + " OpenMP thread" + (n == 1 ? "" : "s");
+    }
+
+    /**
+     * This path with {@code parallelism.threads()} OpenMP threads per call: kernels it creates apply that count when
+     * their primitives are made and before each run, on whichever thread calls them. libgomp keeps the count per
+     * calling thread, so kernels made for different counts coexist, even called alternately from one thread: each
+     * sets its own before it runs. oneDNN runs on its own OpenMP threads, so the executor must be {@code null}.
+     */
+    @Override
+    public Backend parallel(Parallelism parallelism) {
+        if (parallelism == null) {
+            throw new IllegalArgumentException("parallelism: must not be null");
+        }
+        if (parallelism.executor() != null) {
+            throw new IllegalArgumentException("parallelism.executor: must be null on the onednn path, which runs on"
+                    + " OpenMP threads (set the count with Parallelism.threads(n))");
+        }
+        if (parallelism.threads() == threads.count()) {
+            return this;
+        }
+        return new OneDnnBackend(engine, threads.withCount(parallelism.threads()), isa,
+                describe(isa, parallelism.threads()));
     }
 
     @Override
@@ -85,6 +110,7 @@ public final class OneDnnBackend implements Backend {
     }
 
     /** The OpenMP thread count every kernel of this path runs with. */
+    @Override
     public int threads() {
         return threads.count();
     }

@@ -9,10 +9,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What every onednn kernel has: its own stream, the primitives and native buffers it created (released together by
- * {@link #close()}), and the OpenMP thread count it applies before creating primitives and before each run. Not
- * thread-safe, as the {@link Kernel} contract allows: the primitives hold the arguments of the current run, and the
- * staging buffers for heap arguments (allocated on the first heap argument, {@link StagingBuffer}) are shared by the
- * kernel's primitives.
+ * {@link #close()}), and the OpenMP thread count it applies before creating primitives and before each run. The
+ * primitives hold the arguments of the current run, and the staging buffers for heap arguments (allocated on the
+ * first heap argument, {@link StagingBuffer}) are shared by the kernel's primitives, so subclasses' run methods and
+ * {@link #close()} hold the kernel's lock ({@code synchronized}): concurrent calls are safe and run one at a time.
  */
 abstract class OneDnnKernel implements Kernel {
 
@@ -99,7 +99,7 @@ abstract class OneDnnKernel implements Kernel {
 
     /** Releases the primitives, the stream and the buffers. Closing twice is harmless; running after is an error. */
     @Override
-    public final void close() {
+    public final synchronized void close() {
         if (!closed) {
             closed = true;
             resources.close();

@@ -110,7 +110,7 @@ final class OneDnnLayerNorm extends OneDnnKernel implements LayerNormKernel {
     }
 
     @Override
-    public void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift) {
+    public synchronized void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift) {
         KernelArgs.layerNormForward(desc, src, dst, scale, shift, false, null, null);
         begin();
         forwardArguments(inference, src, dst, scale, shift);
@@ -118,7 +118,8 @@ final class OneDnnLayerNorm extends OneDnnKernel implements LayerNormKernel {
     }
 
     @Override
-    public void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+    public synchronized void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale,
+            MemorySegment shift,
             MemorySegment mean, MemorySegment rstd) {
         KernelArgs.layerNormForward(desc, src, dst, scale, shift, true, mean, rstd);
         begin();
@@ -137,7 +138,7 @@ final class OneDnnLayerNorm extends OneDnnKernel implements LayerNormKernel {
     }
 
     @Override
-    public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment mean,
+    public synchronized void backward(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment mean,
             MemorySegment rstd, MemorySegment diffSrc, MemorySegment diffScale, MemorySegment diffShift) {
         KernelArgs.layerNormBackward(desc, src, diffDst, scale, mean, rstd, diffSrc, diffScale, diffShift);
         begin();

@@ -95,7 +95,7 @@ final class OneDnnRmsNorm extends OneDnnKernel implements RmsNormKernel {
     }
 
     @Override
-    public void forward(MemorySegment src, MemorySegment dst, MemorySegment scale) {
+    public synchronized void forward(MemorySegment src, MemorySegment dst, MemorySegment scale) {
         KernelArgs.rmsNormForward(desc, src, dst, scale, false, null);
         begin();
         forwardArguments(inference, src, dst, scale);
@@ -103,7 +103,8 @@ final class OneDnnRmsNorm extends OneDnnKernel implements RmsNormKernel {
     }
 
     @Override
-    public void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment rstd) {
+    public synchronized void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale,
+            MemorySegment rstd) {
         KernelArgs.rmsNormForward(desc, src, dst, scale, true, rstd);
         begin();
         forwardArguments(training, src, dst, scale);
@@ -119,7 +120,7 @@ final class OneDnnRmsNorm extends OneDnnKernel implements RmsNormKernel {
     }
 
     @Override
-    public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment rstd,
+    public synchronized void backward(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment rstd,
             MemorySegment diffSrc, MemorySegment diffScale) {
         KernelArgs.rmsNormBackward(desc, src, diffDst, scale, rstd, diffSrc, diffScale);
         begin();

@@ -85,7 +85,7 @@ final class OneDnnSoftmax extends OneDnnKernel implements SoftmaxKernel {
     }
 
     @Override
-    public void forward(MemorySegment src, MemorySegment dst) {
+    public synchronized void forward(MemorySegment src, MemorySegment dst) {
         KernelArgs.softmaxForward(desc, src, dst);
         begin();
         forward.input(SRC, src);
@@ -94,7 +94,7 @@ final class OneDnnSoftmax extends OneDnnKernel implements SoftmaxKernel {
     }
 
     @Override
-    public void backward(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc) {
+    public synchronized void backward(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc) {
         KernelArgs.softmaxBackward(desc, dst, diffDst, diffSrc);
         begin();
         backward.input(DST, dst);

@@ -57,6 +57,11 @@ final class OneDnnThreads {
                 PROPERTY + ": expected a positive integer (OpenMP threads), got '" + value + "'");
     }
 
+    /** The same OpenMP runtime at another count: a kernel made for it applies that count before each run. */
+    OneDnnThreads withCount(int threads) {
+        return new OneDnnThreads(openMp, threads);
+    }
+
     /** Sets the calling thread's OpenMP thread count to {@link #count()}. */
     void apply() {
         openMp.setNumThreads(count);

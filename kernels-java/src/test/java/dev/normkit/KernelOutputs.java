@@ -1,0 +1,138 @@
+package dev.normkit;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every kernel's outputs, every direction, on fixed inputs whose shapes a parallel kernel cuts into several chunks:
+ * what the thread-count, concurrency and JIT-tier tests compare, bit for bit. {@link #main} prints one hash per output
+ * for a forked JVM (JitTierTest).
+ */
+final class KernelOutputs {
+
+    static final int COLS = 257;
+    /** Softmax along the middle axis of outer x AXIS x INNER. */
+    static final int AXIS = 30;
+    static final int INNER = 50;
+
+    /** Rows of COLS: 600 are 154,200 floats, over Parallelism.MIN_PARALLEL_FLOATS, so 10 chunks. */
+    final int rows;
+    private final int outer;
+    private final int elements;
+
+    private final LayerNormKernel ln;
+    private final RmsNormKernel rms;
+    private final SoftmaxKernel[] softmaxes;
+    private final ActivationKernel[] activations;
+
+    /** Shapes a parallel kernel cuts into several chunks. */
+    KernelOutputs(Backend path) {
+        this(path, true);
+    }
+
+    /**
+     * The kernels, made once (concurrency tests share them between threads); {@code chunked}: shapes a parallel kernel
+     * cuts into several chunks, else a tenth of them (for the interpreter).
+     */
+    KernelOutputs(Backend path, boolean chunked) {
+        rows = chunked ? 600 : 60;
+        outer = chunked ? 110 : 11;
+        elements = chunked ? 200_001 : 20_001;
+        ln = path.create(LayerNormDesc.of(Shape.of(rows, COLS)));
+        rms = path.create(RmsNormDesc.of(Shape.of(rows, COLS)));
+        softmaxes = new SoftmaxKernel[] {path.create(SoftmaxDesc.of(Shape.of(rows, COLS))),
+                path.create(SoftmaxDesc.logOf(Shape.of(rows, COLS))),
+                path.create(new SoftmaxDesc(Shape.of(outer, AXIS, INNER), 1, false))};
+        activations = Arrays.stream(Activation.values())
+                .map(a -> path.create(ActivationDesc.of(a, Shape.of(elements))))
+                .toArray(ActivationKernel[]::new);
+    }
+
+    /** Each output by name ("layer_norm backward diffScale diffShift", ...); {@code seed} picks the inputs. */
+    Map<String, float[]> run(long seed) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        int n = rows * COLS;
+        float[] x = TestData.normal(seed, n, 3, 2);
+        float[] dy = TestData.normal(seed + 1, n);
+        float[] gamma = TestData.normal(seed + 2, COLS, 1, 0.5);
+        float[] beta = TestData.normal(seed + 3, COLS);
+
+        float[] y = new float[n], mean = new float[rows], rstd = new float[rows];
+        ln.forwardTraining(x, y, gamma, beta, mean, rstd);
+        float[] dx = new float[n], dg = new float[COLS], db = new float[COLS];
+        ln.backward(x, dy, gamma, mean, rstd, dx, dg, db);
+        put(out, "layer_norm forward", y, mean, rstd);
+        put(out, "layer_norm backward diffSrc", dx);
+        put(out, "layer_norm backward diffScale diffShift", dg, db);
+
+        y = new float[n];
+        rstd = new float[rows];
+        rms.forwardTraining(x, y, gamma, rstd);
+        dx = new float[n];
+        dg = new float[COLS];
+        rms.backward(x, dy, gamma, rstd, dx, dg);
+        put(out, "rms_norm forward", y, rstd);
+        put(out, "rms_norm backward diffSrc", dx);
+        put(out, "rms_norm backward diffScale", dg);
+
+        for (SoftmaxKernel sm : softmaxes) {
+            SoftmaxDesc d = sm.desc();
+            int size = (int) d.shape().elementCount();
+            float[] sy = new float[size], sdx = new float[size];
+            sm.forward(Arrays.copyOf(x, size), sy);
+            // Backward on a fixed dst, not forward's output: each direction's bits are checked on their own.
+            float[] dst = d.log() ? TestData.normal(seed + 6, size, -6, 1)
+                    : TestData.normal(seed + 6, size, 0.01, 0.005);
+            sm.backward(dst, Arrays.copyOf(dy, size), sdx);
+            String name = d.kernelName() + (d.axis() == d.shape().rank() - 1 ? "" : " axis " + d.axis());
+            put(out, name + " forward", sy);
+            put(out, name + " backward", sdx);
+        }
+
+        float[] a = TestData.normal(seed + 4, elements, 0, 3);
+        float[] da = TestData.normal(seed + 5, elements);
+        for (ActivationKernel k : activations) {
+            float[] ay = new float[elements], adx = new float[elements];
+            k.forward(a, ay);
+            k.backward(a, da, adx);
+            put(out, k.desc().kernelName() + " forward", ay);
+            put(out, k.desc().kernelName() + " backward", adx);
+        }
+        return out;
+    }
+
+    private static void put(Map<String, float[]> out, String name, float[]... parts) {
+        int length = 0;
+        for (float[] p : parts) length += p.length;
+        float[] all = new float[length];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        out.put(name, all);
+    }
+
+    /** A hash of the bits (NaN payloads included). */
+    static String hash(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) bits[i] = Float.floatToRawIntBits(values[i]);
+        return Integer.toHexString(Arrays.hashCode(bits)) + ":" + values.length;
+    }
+
+    /**
+     * Prints {@code name=hash} per output of the vector path on the small shapes (parallel on 2 threads when the second
+     * argument is {@code parallel}) after {@code args[0]} rounds of calls, so a JVM can be measured interpreted
+     * ({@code -Xint}, one round) or after C2 has compiled the loops (many rounds).
+     */
+    public static void main(String[] args) {
+        int rounds = Integer.parseInt(args[0]);
+        Backend vector = Backends.get("vector");
+        Backend path = args.length > 1 && args[1].equals("parallel") ? vector.parallel(Parallelism.threads(2)) : vector;
+        KernelOutputs kernels = new KernelOutputs(path, false);
+        Map<String, float[]> last = null;
+        for (int r = 0; r < rounds; r++) last = kernels.run(11);
+        last.forEach((name, values) -> System.out.println(name + "=" + hash(values)));
+    }
+}

@@ -1,0 +1,136 @@
+package dev.normkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * One call on several threads (issue 10): the same bits for every thread count, the plain kernel's bits wherever no
+ * reduction crosses chunks, and helpers that actually run.
+ */
+class ParallelKernelTest {
+
+    private static final int[] THREADS = {2, 3, 4, 7};
+
+    /**
+     * Outputs whose bits depend on the JIT tier, not on threads: on the vector path softmax's forward and log-softmax's
+     * backward take exp through {@code lanewise(EXP)}, Math.exp per lane until C2 compiles it to SVML, up to 1 ulp
+     * apart (as RepeatableResultsTest and JitTierTest say). Two runs in one JVM may straddle that compilation.
+     */
+    static boolean tierDependent(String path, String output) {
+        return path.equals("vector") && (output.startsWith("softmax") && output.endsWith("forward")
+                || output.startsWith("log_softmax"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void everyThreadCountGivesTheSameBits(String name) {
+        Backend path = Backends.get(name);
+        Map<String, float[]> one = new KernelOutputs(path.parallel(Parallelism.SINGLE)).run(5);
+        for (int t : THREADS) {
+            // Own threads, t - 1 of them: normkit's pool has one per processor but one, too few to reach 7 here.
+            ExecutorService helpers = Executors.newFixedThreadPool(t - 1);
+            try {
+                Map<String, float[]> many = new KernelOutputs(path.parallel(Parallelism.threads(t, helpers))).run(5);
+                one.forEach((k, v) -> {
+                    if (!tierDependent(name, k)) {
+                        assertArrayEquals(v, many.get(k), name + " " + k + " on " + t + " threads");
+                    }
+                });
+            } finally {
+                helpers.shutdown();
+            }
+        }
+        Map<String, float[]> pool = new KernelOutputs(path.parallel(Parallelism.threads(2))).run(5);
+        one.forEach((k, v) -> {
+            if (!tierDependent(name, k)) assertArrayEquals(v, pool.get(k), name + " " + k + " on normkit's pool");
+        });
+    }
+
+    /**
+     * Softmax, the activations and every scalar output are the plain kernel's bits. Sums across rows (diffScale,
+     * diffShift) become sums of chunk partials, a few roundings apart. The vector path's layer and RMS norm compute the
+     * first row of a call in another order than the rows after it (their loops pipeline one row's statistics with the
+     * previous row's output), so the first row of each chunk may differ from the plain call by a few ulps.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void parallelKernelsMatchThePlainOnes(String name) {
+        Backend path = Backends.get(name);
+        Map<String, float[]> plain = new KernelOutputs(path).run(6);
+        Map<String, float[]> parallel = new KernelOutputs(path.parallel(Parallelism.threads(3))).run(6);
+        assertEquals(plain.keySet(), parallel.keySet());
+        plain.forEach((k, v) -> {
+            float[] p = parallel.get(k);
+            boolean rowStarts = name.equals("vector") && (k.startsWith("layer_norm") || k.startsWith("rms_norm"));
+            if (k.contains("diffScale")) {
+                for (int i = 0; i < v.length; i++) {
+                    // A sum over 600 rows, as one running sum or as 10 chunk partials: a few roundings apart.
+                    assertEquals(v[i], p[i], 1e-6f * (1 + Math.abs(v[i])) * 600, k + " [" + i + "]");
+                }
+            } else if (rowStarts) {
+                for (int i = 0; i < v.length; i++) {
+                    assertEquals(v[i], p[i], 1e-6f * (1 + Math.abs(v[i])), name + " " + k + " [" + i + "]");
+                }
+            } else if (!tierDependent(name, k)) {
+                assertArrayEquals(v, p, name + " " + k);
+            }
+        });
+    }
+
+    @Test
+    void largeCallsUseTheHelpersAndSmallOnesDoNot() {
+        AtomicInteger tasks = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Backend path = Backends.get("scalar").parallel(Parallelism.threads(4, r -> {
+                tasks.incrementAndGet();
+                pool.execute(r);
+            }));
+            int big = (int) Parallelism.MIN_PARALLEL_FLOATS * 4;
+            try (ActivationKernel relu = path.create(ActivationDesc.of(Activation.RELU, Shape.of(big)))) {
+                relu.forward(new float[big], new float[big]);
+            }
+            assertEquals(3, tasks.getAndSet(0), "helper tasks for one call on 4 threads");
+            int small = (int) Parallelism.MIN_PARALLEL_FLOATS - 1;
+            try (ActivationKernel relu = path.create(ActivationDesc.of(Activation.RELU, Shape.of(small)))) {
+                relu.forward(new float[small], new float[small]);
+            }
+            assertEquals(0, tasks.get(), "helper tasks for a call under the cut-off");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void aFailingChunkFailsTheCallWithTheArgumentNamed() {
+        Backend path = Backends.get("vector").parallel(Parallelism.threads(2));
+        int n = (int) Parallelism.MIN_PARALLEL_FLOATS * 2;
+        try (ActivationKernel relu = path.create(ActivationDesc.of(Activation.RELU, Shape.of(n)))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> relu.forward(new float[n], new float[n - 1]));
+            assertTrue(e.getMessage().startsWith("dst:"), e.getMessage());
+        }
+    }
+
+    @Test
+    void parallelismIsValidated() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallelism.threads(0));
+        assertTrue(e.getMessage().startsWith("threads:"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Parallelism.threads(2, null));
+        assertTrue(e.getMessage().startsWith("executor:"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Backends.get("scalar").parallel(null));
+        assertTrue(e.getMessage().startsWith("parallelism:"), e.getMessage());
+        assertEquals(4, Backends.get("scalar").parallel(Parallelism.threads(4)).threads());
+        assertEquals(1, Backends.get("scalar").threads());
+    }
+}
