@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The vector path gives the same bits interpreted and compiled (issue 10): a forked JVM with {@code -Xint} and one
  * whose loops C2 has compiled ({@code -Xbatch}, many rounds) hash every output of {@link KernelOutputs} (plain kernels
  * on small shapes: a parallel kernel runs the same loops on slices), and the hashes must agree. Left out, with the reason in {@link ParallelKernelTest#tierDependent}: the
- * outputs that take exp through {@code lanewise(EXP)} (softmax forward, log-softmax both ways).
+ * outputs that take exp through {@code lanewise(EXP)} (softmax forward, log-softmax both ways, gelu erf, gelu tanh
+ * and silu both ways).
  */
 class JitTierTest {
 
@@ -36,7 +37,8 @@ class JitTierTest {
             assertEquals(interpreted.get(output), compiled.get(output), output + ": -Xint vs C2");
             compared++;
         }
-        assertEquals(interpreted.size() - 4, compared, "outputs compared");
+        // The tier-independent ones: layer norm, RMS norm, softmax backward, relu, leaky relu.
+        assertEquals(interpreted.size() - 10, compared, "outputs compared");
     }
 
     private static Map<String, String> hashes(String flag, String rounds) throws Exception {
