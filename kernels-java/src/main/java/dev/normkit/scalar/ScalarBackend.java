@@ -2,6 +2,7 @@ package dev.normkit.scalar;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
+import dev.normkit.BatchNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
@@ -35,6 +36,7 @@ public final class ScalarBackend implements Backend {
             case RmsNormDesc d -> new ScalarRmsNorm(d);
             case SoftmaxDesc d -> new ScalarSoftmax(d);
             case ActivationDesc d -> new ScalarActivation(d);
+            case BatchNormDesc d -> new ScalarBatchNorm(d);
         };
         return (K) k;
     }
