@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Passes over the input (each one read of the tensor):
  * <ul>
  *   <li>inference forward: 1 (write);</li>
- *   <li>training forward: 2 (moments about a centre K per channel, its first value, summed in f32 lanes per run or
- *       per block of {@value #CHUNK_ROWS} rows and added up in double; then the write). A channel whose K lies far
+ *   <li>training forward: 2 (moments about a centre K per channel, the mean of its first few values, summed in f32
+ *       lanes per run or per block of {@value #CHUNK_ROWS} rows and added up in double; then the write). A channel whose K lies far
  *       from its mean (the moments would cancel), or whose sums overflow or underflow, gets its statistics again in
  *       double, two passes over that channel only; never {@code E[x^2] - mean^2} in f32;</li>
  *   <li>backward: 2 (the sums of g and g * (x - mean) per channel over src, diffDst and, with the fused ReLU, dst;
@@ -41,6 +41,8 @@ final class VectorBatchNorm implements BatchNormKernel {
 
     /** Rows per f32 block in the row layouts before the block's sums are added up in double. */
     static final int CHUNK_ROWS = 32;
+    /** Values averaged for each channel's centre. */
+    static final int CENTRE_VALUES = 8;
 
     private final BatchNormDesc desc;
     private final int outer;
@@ -143,7 +145,7 @@ final class VectorBatchNorm implements BatchNormKernel {
         b[c] = (float) (bc - rest * ac);
     }
 
-    /** Fills center, sum and squares: each channel's moments about its first value. */
+    /** Fills center, sum and squares: each channel's moments about its centre. */
     private void moments(Placement pl, MemorySegment x) {
         boolean arrays = pl == Placement.ARRAYS;
         float[] xa = arrays ? Placement.array(x) : null;
@@ -152,7 +154,7 @@ final class VectorBatchNorm implements BatchNormKernel {
         java.util.Arrays.fill(squares, 0.0);
         if (inner > 1) {
             for (int c = 0; c < channels; c++) {
-                float k = arrays ? xa[xo + c * inner] : x.getAtIndex(JAVA_FLOAT, (long) c * inner);
+                float k = centre(arrays, xa, xo, x, c);
                 center[c] = k;
                 double s = 0;
                 double sq = 0;
@@ -167,9 +169,7 @@ final class VectorBatchNorm implements BatchNormKernel {
             }
             return;
         }
-        for (int c = 0; c < channels; c++) {
-            center[c] = arrays ? xa[xo + c] : x.getAtIndex(JAVA_FLOAT, c);
-        }
+        for (int c = 0; c < channels; c++) center[c] = centre(arrays, xa, xo, x, c);
         for (int r0 = 0; r0 < outer; r0 += CHUNK_ROWS) {
             int r1 = Math.min(outer, r0 + CHUNK_ROWS);
             for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
@@ -191,6 +191,21 @@ final class VectorBatchNorm implements BatchNormKernel {
                 squares[c] += blockSquares[c];
             }
         }
+    }
+
+    /**
+     * A centre for channel c's moments: the mean of its first {@value #CENTRE_VALUES} values (all of them when it has
+     * fewer). The closer K lies to the mean, the less {@code mean(d^2) - mean(d)^2} cancels; one value would leave
+     * about one standard deviation, this about a third of one.
+     */
+    private float centre(boolean arrays, float[] xa, int xo, MemorySegment x, int c) {
+        int count = Math.min(n, CENTRE_VALUES);
+        float s = 0f;
+        for (int e = 0; e < count; e++) {
+            int i = (int) element(c, e);
+            s += arrays ? xa[xo + i] : x.getAtIndex(JAVA_FLOAT, i);
+        }
+        return s / count;
     }
 
     /** Writes dst from the coefficients in mean, a and b. */

@@ -2,6 +2,7 @@ package dev.normkit.conformance;
 
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -25,7 +26,9 @@ public enum KernelId {
     LEAKY_RELU("leaky_relu", Direction.FORWARD, Direction.BACKWARD, Direction.BACKWARD_FROM_DST),
     GELU_ERF("gelu_erf", Direction.FORWARD, Direction.BACKWARD),
     GELU_TANH("gelu_tanh", Direction.FORWARD, Direction.BACKWARD),
-    SILU("silu", Direction.FORWARD, Direction.BACKWARD);
+    SILU("silu", Direction.FORWARD, Direction.BACKWARD),
+    /** Batch norm: forward is inference from given statistics; 2-D shapes are N x C, 4-D shapes NCHW. */
+    BATCH_NORM("batch_norm", Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
 
     /** PyTorch's default negative slope for {@code nn.LeakyReLU}. */
     public static final float LEAKY_SLOPE = 0.01f;
@@ -58,6 +61,7 @@ public enum KernelId {
             case GELU_ERF -> ActivationDesc.of(Activation.GELU_ERF, shape);
             case GELU_TANH -> ActivationDesc.of(Activation.GELU_TANH, shape);
             case SILU -> ActivationDesc.of(Activation.SILU, shape);
+            case BATCH_NORM -> BatchNormDesc.of(shape);
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.normkit.conformance;
 
+import dev.normkit.BatchNormDesc;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,6 +40,7 @@ final class OneDnnDifferences {
             case RELU, LEAKY_RELU, GELU_ERF, GELU_TANH, SILU -> elementwise(data);
             case SOFTMAX, LOG_SOFTMAX -> rowwise(c, data);
             case LAYER_NORM, RMS_NORM -> normalization(c, data);
+            case BATCH_NORM -> perChannel((BatchNormDesc) c.desc(), data);
         };
         int n = 0;
         for (boolean[] m : masks.values()) n += count(m);
@@ -126,6 +128,32 @@ final class OneDnnDifferences {
                     for (int i = 0; i < m.length; i++) m[i] = row[i / cols] || col[i % cols];
                 }
             }
+            masks.put(e.getKey(), m);
+        }
+        return masks;
+    }
+
+    /**
+     * Batch norm: every output element of channel c depends on every value of channel c in every input (through the
+     * channel's statistics, or diff_src's sums over the channel) and on the channel's parameters and statistics; no
+     * channel depends on another.
+     */
+    private static Map<String, boolean[]> perChannel(BatchNormDesc d, CaseData data) {
+        int channels = Math.toIntExact(d.channels());
+        long inner = d.inner();
+        boolean[] tainted = new boolean[channels];
+        for (float[] x : data.inputs().values()) {
+            boolean perChannel = x.length == channels && x.length != d.shape().elementCount();
+            for (int i = 0; i < x.length; i++) {
+                if (!Float.isFinite(x[i])) tainted[perChannel ? i : (int) ((i / inner) % channels)] = true;
+            }
+        }
+        Map<String, boolean[]> masks = new HashMap<>();
+        for (Map.Entry<String, double[]> e : data.expected().entrySet()) {
+            int length = e.getValue().length;
+            boolean perChannel = length == channels && length != d.shape().elementCount();
+            boolean[] m = new boolean[length];
+            for (int i = 0; i < length; i++) m[i] = tainted[perChannel ? i : (int) ((i / inner) % channels)];
             masks.put(e.getKey(), m);
         }
         return masks;
