@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.BatchNormLayout;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
@@ -145,6 +147,46 @@ class GradientCheckTest {
     }
 
     /** Central differences of {@code loss} around {@code at} (perturbed in place and restored) against analytic. */
+    static Stream<BatchNormDesc> batchNormDescs() {
+        return Stream.of(BatchNormDesc.of(Shape.of(6, 4)),
+                BatchNormDesc.of(Shape.of(2, 3, 2, 3)),
+                BatchNormDesc.of(Shape.of(2, 2, 3, 3), BatchNormLayout.NHWC),
+                BatchNormDesc.of(Shape.of(3, 2, 2, 2)).withShift(false),
+                BatchNormDesc.of(Shape.of(5, 3)).withScale(false).withShift(false),
+                BatchNormDesc.of(Shape.of(2, 3, 2, 2)).withFusedRelu(true),
+                BatchNormDesc.of(Shape.of(4, 3)).withEps(0.5f));
+    }
+
+    /** Training backward differentiates through the batch statistics; the global-stats one holds them fixed. */
+    @ParameterizedTest(name = "batch norm backward matches finite differences on {0}")
+    @MethodSource("batchNormDescs")
+    void batchNormBackwardMatchesFiniteDifferences(BatchNormDesc d) {
+        SplittableRandom rnd = new SplittableRandom(17);
+        int channels = Math.toIntExact(d.channels());
+        double[] x = normal(rnd, (int) d.shape().elementCount(), 3.0);
+        double[] gamma = d.useScale() ? normal(rnd, channels, 1.0) : null;
+        double[] beta = d.useShift() ? normal(rnd, channels, 0.0) : null;
+        double[] dy = normal(rnd, x.length, 0.0);
+        BatchNormReference.Forward f = BatchNormReference.forwardTraining(d, x, gamma, beta);
+        double[] dst = d.fuseRelu() ? f.dst() : null;
+        BatchNormReference.Backward b =
+                BatchNormReference.backward(d, false, x, dy, gamma, f.mean(), f.variance(), dst);
+        assertGradient("diffSrc", b.diffSrc(), x,
+                v -> dot(dy, BatchNormReference.forwardTraining(d, v, gamma, beta).dst()));
+        if (d.useScale()) {
+            assertGradient("diffScale", b.diffScale(), gamma,
+                    v -> dot(dy, BatchNormReference.forwardTraining(d, x, v, beta).dst()));
+        }
+        if (d.useShift()) {
+            assertGradient("diffShift", b.diffShift(), beta,
+                    v -> dot(dy, BatchNormReference.forwardTraining(d, x, gamma, v).dst()));
+        }
+        BatchNormReference.Backward g =
+                BatchNormReference.backward(d, true, x, dy, gamma, f.mean(), f.variance(), dst);
+        assertGradient("global diffSrc", g.diffSrc(), x,
+                v -> dot(dy, BatchNormReference.forward(d, v, gamma, beta, f.mean(), f.variance()).dst()));
+    }
+
     static void assertGradient(String what, double[] analytic, double[] at, ToDoubleFunction<double[]> loss) {
         double maxErr = 0;
         double maxMag = 0;
