@@ -24,8 +24,8 @@ public record BatchNormDesc(Shape shape, BatchNormLayout layout, float eps, floa
     public BatchNormDesc {
         if (shape == null) throw new IllegalArgumentException("shape: must not be null");
         if (layout == null) throw new IllegalArgumentException("layout: must not be null");
-        if (shape.rank() != layout.rank()) {
-            throw new IllegalArgumentException("shape: layout " + layout + " needs rank " + layout.rank() + ", got "
+        if (!layout.accepts(shape.rank())) {
+            throw new IllegalArgumentException("shape: layout " + layout + " needs rank " + layout.ranks() + ", got "
                     + shape + " (rank " + shape.rank() + ")");
         }
         if (shape.elementCount() > Integer.MAX_VALUE) {
@@ -37,16 +37,17 @@ public record BatchNormDesc(Shape shape, BatchNormLayout layout, float eps, floa
         }
     }
 
-    /** PyTorch's defaults on {@code shape}: rank 2 is {@link BatchNormLayout#NC}, rank 4 {@link BatchNormLayout#NCHW}. */
+    /**
+     * PyTorch's defaults on {@code shape}, channels first as PyTorch lays them out: rank 2 is
+     * {@link BatchNormLayout#NC}, ranks 3 to 5 {@link BatchNormLayout#NCHW} (N x C x spatial).
+     */
     public static BatchNormDesc of(Shape shape) {
         if (shape == null) throw new IllegalArgumentException("shape: must not be null");
-        BatchNormLayout layout = switch (shape.rank()) {
-            case 2 -> BatchNormLayout.NC;
-            case 4 -> BatchNormLayout.NCHW;
-            default -> throw new IllegalArgumentException("shape: batch norm needs rank 2 (N x C) or 4 (NCHW or "
-                    + "NHWC), got " + shape);
-        };
-        return of(shape, layout);
+        if (shape.rank() < 2 || shape.rank() > 5) {
+            throw new IllegalArgumentException("shape: batch norm needs rank 2 (N x C) to 5 (N x C x D x H x W), got "
+                    + shape);
+        }
+        return of(shape, shape.rank() == 2 ? BatchNormLayout.NC : BatchNormLayout.NCHW);
     }
 
     public static BatchNormDesc of(Shape shape, BatchNormLayout layout) {
@@ -75,17 +76,21 @@ public record BatchNormDesc(Shape shape, BatchNormLayout layout, float eps, floa
 
     /** Number of channels C. */
     public long channels() {
-        return shape.dim(layout.channelAxis());
+        return shape.dim(channelAxis());
+    }
+
+    private int channelAxis() {
+        return layout.channelAxis(shape.rank());
     }
 
     /** Product of the axes before the channel axis. */
     public long outer() {
-        return shape.sizeBefore(layout.channelAxis());
+        return shape.sizeBefore(channelAxis());
     }
 
     /** Product of the axes after the channel axis: the length of each contiguous run of one channel. */
     public long inner() {
-        return shape.sizeFrom(layout.channelAxis() + 1);
+        return shape.sizeFrom(channelAxis() + 1);
     }
 
     /** Values each channel's statistics are taken over: {@code outer * inner} (N*H*W). */

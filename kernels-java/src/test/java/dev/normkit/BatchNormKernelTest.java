@@ -30,7 +30,9 @@ class BatchNormKernelTest {
             BatchNormDesc.of(Shape.of(2, 3, 1, 1)),
             BatchNormDesc.of(Shape.of(4, 2, 17, 19)),
             BatchNormDesc.of(Shape.of(3, 5, 7, 19), BatchNormLayout.NHWC),
-            BatchNormDesc.of(Shape.of(2, 9, 5, 64), BatchNormLayout.NHWC));
+            BatchNormDesc.of(Shape.of(2, 9, 5, 64), BatchNormLayout.NHWC),
+            BatchNormDesc.of(Shape.of(3, 4, 37)),
+            BatchNormDesc.of(Shape.of(2, 3, 2, 3, 5), BatchNormLayout.NHWC));
 
     private static BatchNormKernel kernel(String path, BatchNormDesc d) {
         return Backends.get(path).create(d);
@@ -304,8 +306,11 @@ class BatchNormKernelTest {
         e = assertThrows(IllegalArgumentException.class, () -> k.forward(new float[8], new float[8], new float[4],
                 new float[4], new float[3], new float[4]));
         assertTrue(e.getMessage().startsWith("mean"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> BatchNormDesc.of(Shape.of(2, 3, 4)));
+        e = assertThrows(IllegalArgumentException.class, () -> BatchNormDesc.of(Shape.of(6)));
         assertTrue(e.getMessage().startsWith("shape"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> BatchNormDesc.of(Shape.of(2, 3, 4, 5), BatchNormLayout.NC));
+        assertTrue(e.getMessage().startsWith("shape: layout NC needs rank 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> BatchNormDesc.of(Shape.of(2, 3)).withMomentum(1.5f));
         assertTrue(e.getMessage().startsWith("momentum"), e.getMessage());

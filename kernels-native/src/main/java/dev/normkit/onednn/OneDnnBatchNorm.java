@@ -15,6 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.normkit.BatchNormDesc;
 import dev.normkit.BatchNormKernel;
+import dev.normkit.BatchNormLayout;
 import dev.normkit.onednn.dnnl.DataType;
 import dev.normkit.onednn.dnnl.DnnlEngine;
 import dev.normkit.onednn.dnnl.DnnlMemoryDesc;
@@ -29,8 +30,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Batch normalization on oneDNN's {@code batch_normalization} primitive, NCHW and NHWC through format tags
- * ({@code abcd}, {@code acdb}; N x C is {@code ab}). Four primitives are made once: inference forward
+ * Batch normalization on oneDNN's {@code batch_normalization} primitive, channels first and last through format tags
+ * ({@code abcd}, {@code acdb} and their 3-D and 5-D forms; N x C is {@code ab}). Four primitives are made once: inference forward
  * ({@code use_global_stats}), training forward, backward, and backward with global statistics.
  *
  * <p>oneDNN saves the batch mean and biased variance, as normkit does, and keeps no running statistics: training
@@ -162,14 +163,17 @@ final class OneDnnBatchNorm extends OneDnnKernel implements BatchNormKernel {
         }
     }
 
-    /** src's oneDNN descriptor: logical dims N, C[, H, W] in the descriptor's layout. */
+    /** src's oneDNN descriptor: logical dims N, C, spatial..., stored in the descriptor's layout. */
     private static DnnlMemoryDesc dataDesc(BatchNormDesc d) {
         long[] s = d.shape().dims();
-        return switch (d.layout()) {
-            case NC -> DnnlMemoryDesc.of(DataType.F32, FormatTag.AB, s[0], s[1]);
-            case NCHW -> DnnlMemoryDesc.of(DataType.F32, FormatTag.ABCD, s[0], s[1], s[2], s[3]);
-            case NHWC -> DnnlMemoryDesc.of(DataType.F32, FormatTag.ACDB, s[0], s[3], s[1], s[2]);
-        };
+        if (d.layout() != BatchNormLayout.NHWC) {
+            return DnnlMemoryDesc.of(DataType.F32, FormatTag.plain(s.length), s);
+        }
+        long[] logical = new long[s.length];
+        logical[0] = s[0];
+        logical[1] = s[s.length - 1];
+        System.arraycopy(s, 1, logical, 2, s.length - 2);
+        return DnnlMemoryDesc.of(DataType.F32, FormatTag.channelsLast(s.length), logical);
     }
 
     @Override

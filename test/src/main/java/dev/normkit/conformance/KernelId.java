@@ -27,7 +27,7 @@ public enum KernelId {
     GELU_ERF("gelu_erf", Direction.FORWARD, Direction.BACKWARD),
     GELU_TANH("gelu_tanh", Direction.FORWARD, Direction.BACKWARD),
     SILU("silu", Direction.FORWARD, Direction.BACKWARD),
-    /** Batch norm: forward is inference from given statistics; 2-D shapes are N x C, 4-D shapes NCHW. */
+    /** Batch norm: forward is inference from given statistics; 2-D shapes are N x C, 3- to 5-D channels first. */
     BATCH_NORM("batch_norm", Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
 
     /** PyTorch's default negative slope for {@code nn.LeakyReLU}. */
