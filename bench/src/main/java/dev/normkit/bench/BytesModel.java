@@ -29,7 +29,8 @@ import java.util.List;
  *   activation forward           src -> dst;  backward src, diffDst -> diffSrc;  backward_from_dst dst, diffDst -> diffSrc
  *   batch_norm forward           src, scale, shift, mean, variance -> dst
  *   batch_norm forward_training  src, scale, shift -> dst, mean, variance, runningMean, runningVar
- *   batch_norm backward          src, diffDst, scale, mean, variance -> diffSrc, diffScale, diffShift
+ *   batch_norm backward          src, diffDst, scale, mean, variance
+ *                                -> diffSrc, diffScale, diffShift
  *   copy roof                    src -> dst
  * </pre>
  *

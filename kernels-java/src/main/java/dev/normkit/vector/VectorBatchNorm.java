@@ -1,8 +1,6 @@
 package dev.normkit.vector;
 
-import static dev.normkit.vector.FloatSpecies.F;
 import static dev.normkit.vector.RowLoops.LANES;
-import static dev.normkit.vector.RowLoops.NATIVE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.normkit.BatchNormDesc;
@@ -11,8 +9,7 @@ import dev.normkit.spi.KernelArgs;
 import dev.normkit.spi.RunningStats;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import java.util.Arrays;
 
 /**
  * Batch norm on the Vector API. The tensor is {@code outer x C x inner}: with {@code inner > 1} (NCHW) each channel
@@ -23,9 +20,9 @@ import jdk.incubator.vector.VectorOperators;
  * <ul>
  *   <li>inference forward: 1 (write);</li>
  *   <li>training forward: 2 (moments about a centre K per channel, the mean of its first few values, summed in f32
- *       lanes per run or per block of {@value #CHUNK_ROWS} rows and added up in double; then the write). A channel whose K lies far
- *       from its mean (the moments would cancel), or whose sums overflow or underflow, gets its statistics again in
- *       double, two passes over that channel only; never {@code E[x^2] - mean^2} in f32;</li>
+ *       lanes per run or per block of {@value #CHUNK_ROWS} rows and added up in double; then the write). A channel
+ *       whose K lies far from its mean (the moments would cancel), or whose sums overflow or underflow, gets its
+ *       statistics again in double, two passes over that channel only; never {@code E[x^2] - mean^2} in f32;</li>
  *   <li>backward: 2 (the sums of g and g * (x - mean) per channel over src, diffDst and, with the fused ReLU, dst;
  *       then diffSrc); backward with global statistics: the sums only when diffScale or diffShift is wanted, then
  *       diffSrc.</li>
@@ -33,9 +30,9 @@ import jdk.incubator.vector.VectorOperators;
  * The write is {@code y = max((x - m1) * a + b, lo)} with m1 the f32 mean and what rounding took from it folded into
  * b, so a large common offset costs no accuracy; {@code lo} is 0 with the fused ReLU and -inf without.
  *
- * <p>Memory: dispatched once per call on {@link Placement}; the loops come in an array ({@code A}) and a native
- * segment ({@code N}) version, line for line the same, and follow {@link RowLoops}'s conventions. Per-channel scratch
- * lives in the kernel, so a kernel must not run two calls at once.
+ * <p>Memory: dispatched once per call on {@link Placement}; the loops, in {@link BatchNormLoops}, come in an array
+ * ({@code A}) and a native segment ({@code N}) version generated from one template, and follow {@link RowLoops}'s
+ * conventions. Per-channel scratch lives in the kernel, so a kernel must not run two calls at once.
  */
 final class VectorBatchNorm implements BatchNormKernel {
 
@@ -150,8 +147,8 @@ final class VectorBatchNorm implements BatchNormKernel {
         boolean arrays = pl == Placement.ARRAYS;
         float[] xa = arrays ? Placement.array(x) : null;
         int xo = arrays ? Placement.index(x) : 0;
-        java.util.Arrays.fill(sum, 0.0);
-        java.util.Arrays.fill(squares, 0.0);
+        Arrays.fill(sum, 0.0);
+        Arrays.fill(squares, 0.0);
         if (inner > 1) {
             for (int c = 0; c < channels; c++) {
                 float k = centre(arrays, xa, xo, x, c);
@@ -160,7 +157,8 @@ final class VectorBatchNorm implements BatchNormKernel {
                 double sq = 0;
                 for (int o = 0; o < outer; o++) {
                     int at = (o * channels + c) * inner;
-                    long pair = arrays ? runMomentsA(xa, xo, at, inner, k) : runMomentsN(x, at, inner, k);
+                    long pair = arrays ? BatchNormLoops.runMomentsA(xa, xo, at, inner, k)
+                            : BatchNormLoops.runMomentsN(x, at, inner, k);
                     s += FloatPair.first(pair);
                     sq += FloatPair.second(pair);
                 }
@@ -174,16 +172,16 @@ final class VectorBatchNorm implements BatchNormKernel {
             int r1 = Math.min(outer, r0 + CHUNK_ROWS);
             for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
                 if (arrays) {
-                    rowMomentsA(xa, xo, channels, r0, r1, c0, center, blockSum, blockSquares);
+                    BatchNormLoops.rowMomentsA(xa, xo, channels, r0, r1, c0, center, blockSum, blockSquares);
                 } else {
-                    rowMomentsN(x, channels, r0, r1, c0, center, blockSum, blockSquares);
+                    BatchNormLoops.rowMomentsN(x, channels, r0, r1, c0, center, blockSum, blockSquares);
                 }
             }
             for (int c = wholeChannels; c < channels; c++) {
                 if (arrays) {
-                    rowMomentsTailA(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
+                    BatchNormLoops.rowMomentsTailA(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
                 } else {
-                    rowMomentsTailN(x, channels, r0, r1, c, center, blockSum, blockSquares);
+                    BatchNormLoops.rowMomentsTailN(x, channels, r0, r1, c, center, blockSum, blockSquares);
                 }
             }
             for (int c = 0; c < channels; c++) {
@@ -228,9 +226,9 @@ final class VectorBatchNorm implements BatchNormKernel {
         int yo = arrays ? Placement.index(dst) : 0;
         if (inner == 1) {
             if (arrays) {
-                rowWriteA(xa, xo, ya, yo, channels, 0, outer, mean, a, b, lo);
+                BatchNormLoops.rowWriteA(xa, xo, ya, yo, channels, 0, outer, mean, a, b, lo);
             } else {
-                rowWriteN(src, dst, channels, 0, outer, mean, a, b, lo);
+                BatchNormLoops.rowWriteN(src, dst, channels, 0, outer, mean, a, b, lo);
             }
             return;
         }
@@ -238,9 +236,9 @@ final class VectorBatchNorm implements BatchNormKernel {
             for (int c = 0; c < channels; c++) {
                 int at = (o * channels + c) * inner;
                 if (arrays) {
-                    runWriteA(xa, xo, ya, yo, at, inner, mean[c], a[c], b[c], lo);
+                    BatchNormLoops.runWriteA(xa, xo, ya, yo, at, inner, mean[c], a[c], b[c], lo);
                 } else {
-                    runWriteN(src, dst, at, inner, mean[c], a[c], b[c], lo);
+                    BatchNormLoops.runWriteN(src, dst, at, inner, mean[c], a[c], b[c], lo);
                 }
             }
         }
@@ -303,16 +301,16 @@ final class VectorBatchNorm implements BatchNormKernel {
         int xo = arrays ? Placement.index(x) : 0;
         int go = arrays ? Placement.index(dy) : 0;
         int yo = arrays ? Placement.index(y) : 0;
-        java.util.Arrays.fill(sum, 0.0);
-        java.util.Arrays.fill(squares, 0.0);
+        Arrays.fill(sum, 0.0);
+        Arrays.fill(squares, 0.0);
         if (inner > 1) {
             for (int c = 0; c < channels; c++) {
                 double s = 0;
                 double d = 0;
                 for (int o = 0; o < outer; o++) {
                     int at = (o * channels + c) * inner;
-                    long pair = arrays ? runGradSumsA(xa, xo, ga, go, ya, yo, at, inner, mean[c], relu)
-                            : runGradSumsN(x, dy, y, at, inner, mean[c], relu);
+                    long pair = arrays ? BatchNormLoops.runGradSumsA(xa, xo, ga, go, ya, yo, at, inner, mean[c], relu)
+                            : BatchNormLoops.runGradSumsN(x, dy, y, at, inner, mean[c], relu);
                     s += FloatPair.first(pair);
                     d += FloatPair.second(pair);
                 }
@@ -325,17 +323,18 @@ final class VectorBatchNorm implements BatchNormKernel {
             int r1 = Math.min(outer, r0 + CHUNK_ROWS);
             for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
                 if (arrays) {
-                    rowGradSumsA(xa, xo, ga, go, ya, yo, channels, r0, r1, c0, mean, relu, blockSum, blockSquares);
+                    BatchNormLoops.rowGradSumsA(xa, xo, ga, go, ya, yo, channels, r0, r1, c0, mean, relu, blockSum,
+                            blockSquares);
                 } else {
-                    rowGradSumsN(x, dy, y, channels, r0, r1, c0, mean, relu, blockSum, blockSquares);
+                    BatchNormLoops.rowGradSumsN(x, dy, y, channels, r0, r1, c0, mean, relu, blockSum, blockSquares);
                 }
             }
             for (int c = wholeChannels; c < channels; c++) {
                 if (arrays) {
-                    rowGradSumsTailA(xa, xo, ga, go, ya, yo, channels, r0, r1, c, mean, relu, blockSum,
+                    BatchNormLoops.rowGradSumsTailA(xa, xo, ga, go, ya, yo, channels, r0, r1, c, mean, relu, blockSum,
                             blockSquares);
                 } else {
-                    rowGradSumsTailN(x, dy, y, channels, r0, r1, c, mean, relu, blockSum, blockSquares);
+                    BatchNormLoops.rowGradSumsTailN(x, dy, y, channels, r0, r1, c, mean, relu, blockSum, blockSquares);
                 }
             }
             for (int c = 0; c < channels; c++) {
@@ -357,9 +356,9 @@ final class VectorBatchNorm implements BatchNormKernel {
         int dxo = arrays ? Placement.index(dx) : 0;
         if (inner == 1) {
             if (arrays) {
-                rowGradWriteA(xa, xo, ga, go, ya, yo, da, dxo, channels, 0, outer, mean, a, p, q, relu);
+                BatchNormLoops.rowGradWriteA(xa, xo, ga, go, ya, yo, da, dxo, channels, 0, outer, mean, a, p, q, relu);
             } else {
-                rowGradWriteN(x, dy, y, dx, channels, 0, outer, mean, a, p, q, relu);
+                BatchNormLoops.rowGradWriteN(x, dy, y, dx, channels, 0, outer, mean, a, p, q, relu);
             }
             return;
         }
@@ -367,9 +366,10 @@ final class VectorBatchNorm implements BatchNormKernel {
             for (int c = 0; c < channels; c++) {
                 int at = (o * channels + c) * inner;
                 if (arrays) {
-                    runGradWriteA(xa, xo, ga, go, ya, yo, da, dxo, at, inner, mean[c], a[c], p[c], q[c], relu);
+                    BatchNormLoops.runGradWriteA(xa, xo, ga, go, ya, yo, da, dxo, at, inner, mean[c], a[c], p[c], q[c],
+                            relu);
                 } else {
-                    runGradWriteN(x, dy, y, dx, at, inner, mean[c], a[c], p[c], q[c], relu);
+                    BatchNormLoops.runGradWriteN(x, dy, y, dx, at, inner, mean[c], a[c], p[c], q[c], relu);
                 }
             }
         }
@@ -403,495 +403,6 @@ final class VectorBatchNorm implements BatchNormKernel {
         MemorySegment copy = arena.allocate(s.byteSize(), Float.BYTES);
         MemorySegment.copy(s, 0, copy, 0, s.byteSize());
         return copy;
-    }
-
-    // ---- contiguous runs of one channel (NCHW) ----
-
-    /** Moments of {@code count} floats from {@code at} about {@code k}: {@code sum(x - k)}, {@code sum((x - k)^2)}. */
-    static long runMomentsA(float[] x, int xo, int at, int count, float k) {
-        FloatVector kv = FloatVector.broadcast(F, k);
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
-        int j = 0;
-        for (int end = count - count % (4 * LANES); j < end; j += 4 * LANES) {
-            int i = at + j;
-            FloatVector d0 = FloatVector.fromArray(F, x, xo + i).sub(kv);
-            FloatVector d1 = FloatVector.fromArray(F, x, xo + i + LANES).sub(kv);
-            FloatVector d2 = FloatVector.fromArray(F, x, xo + i + 2 * LANES).sub(kv);
-            FloatVector d3 = FloatVector.fromArray(F, x, xo + i + 3 * LANES).sub(kv);
-            s0 = s0.add(d0);
-            s1 = s1.add(d1);
-            s2 = s2.add(d2);
-            s3 = s3.add(d3);
-            q0 = d0.fma(d0, q0);
-            q1 = d1.fma(d1, q1);
-            q2 = d2.fma(d2, q2);
-            q3 = d3.fma(d3, q3);
-        }
-        for (int end = count - count % LANES; j < end; j += LANES) {
-            FloatVector d = FloatVector.fromArray(F, x, xo + at + j).sub(kv);
-            s0 = s0.add(d);
-            q0 = d.fma(d, q0);
-        }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
-        for (; j < count; j++) {
-            float d = x[xo + at + j] - k;
-            sum += d;
-            squares = Math.fma(d, d, squares);
-        }
-        return FloatPair.of(sum, squares);
-    }
-
-    /** {@code y = max((x - m) * a + b, lo)} over a run; lo is -inf without the fused ReLU. */
-    static void runWriteA(float[] x, int xo, float[] y, int yo, int at, int count, float m, float a, float b, float lo) {
-        FloatVector mv = FloatVector.broadcast(F, m);
-        FloatVector av = FloatVector.broadcast(F, a);
-        FloatVector bv = FloatVector.broadcast(F, b);
-        FloatVector lov = FloatVector.broadcast(F, lo);
-        int j = 0;
-        for (int end = count - count % LANES; j < end; j += LANES) {
-            FloatVector.fromArray(F, x, xo + at + j).sub(mv).fma(av, bv).max(lov).intoArray(y, yo + at + j);
-        }
-        for (; j < count; j++) {
-            y[yo + at + j] = Math.max(Math.fma(x[xo + at + j] - m, a, b), lo);
-        }
-    }
-
-    /**
-     * {@code sum(g)} and {@code sum(g * (x - m))} over a run, {@code g = dy}, or 0 where {@code y <= 0} when
-     * {@code relu}.
-     */
-    static long runGradSumsA(float[] x, int xo, float[] dy, int dyo, float[] y, int yo, int at, int count, float m, boolean relu) {
-        FloatVector mv = FloatVector.broadcast(F, m);
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector s0 = zero, s1 = zero, q0 = zero, q1 = zero;
-        int j = 0;
-        for (int end = count - count % (2 * LANES); j < end; j += 2 * LANES) {
-            int i = at + j;
-            FloatVector g0 = FloatVector.fromArray(F, dy, dyo + i);
-            FloatVector g1 = FloatVector.fromArray(F, dy, dyo + i + LANES);
-            if (relu) {
-                g0 = g0.blend(zero, FloatVector.fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
-                g1 = g1.blend(zero, FloatVector.fromArray(F, y, yo + i + LANES).compare(VectorOperators.LE, 0f));
-            }
-            s0 = s0.add(g0);
-            s1 = s1.add(g1);
-            q0 = g0.fma(FloatVector.fromArray(F, x, xo + i).sub(mv), q0);
-            q1 = g1.fma(FloatVector.fromArray(F, x, xo + i + LANES).sub(mv), q1);
-        }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        float dot = q0.add(q1).reduceLanes(VectorOperators.ADD);
-        for (; j < count; j++) {
-            float g = relu && y[yo + at + j] <= 0f ? 0f : dy[dyo + at + j];
-            sum += g;
-            dot = Math.fma(g, x[xo + at + j] - m, dot);
-        }
-        return FloatPair.of(sum, dot);
-    }
-
-    /** {@code dx = (x - m) * p + (g * a + q)} over a run, g as in runGradSums. */
-    static void runGradWriteA(float[] x, int xo, float[] dy, int dyo, float[] y, int yo, float[] dx, int dxo, int at, int count, float m, float a,
-            float p, float q, boolean relu) {
-        FloatVector mv = FloatVector.broadcast(F, m);
-        FloatVector av = FloatVector.broadcast(F, a);
-        FloatVector pv = FloatVector.broadcast(F, p);
-        FloatVector qv = FloatVector.broadcast(F, q);
-        FloatVector zero = FloatVector.zero(F);
-        int j = 0;
-        for (int end = count - count % LANES; j < end; j += LANES) {
-            int i = at + j;
-            FloatVector g = FloatVector.fromArray(F, dy, dyo + i);
-            if (relu) g = g.blend(zero, FloatVector.fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
-            FloatVector.fromArray(F, x, xo + i).sub(mv).fma(pv, g.fma(av, qv)).intoArray(dx, dxo + i);
-        }
-        for (; j < count; j++) {
-            int i = at + j;
-            float g = relu && y[yo + i] <= 0f ? 0f : dy[dyo + i];
-            dx[dxo + i] = Math.fma(x[xo + i] - m, p, Math.fma(g, a, q));
-        }
-    }
-
-    // ---- rows of C channels (NHWC, N x C): vectors across channels ----
-
-    /**
-     * Moments about {@code k[c]} of rows {@code [r0, r1)} for the channels of the vector at {@code c0}, into
-     * {@code sum[c0..]} and {@code squares[c0..]}: four rows at a time into independent accumulators.
-     */
-    static void rowMomentsA(float[] x, int xo, int channels, int r0, int r1, int c0, float[] k, float[] sum,
-            float[] squares) {
-        FloatVector kv = FloatVector.fromArray(F, k, c0);
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
-        int r = r0;
-        for (int end = r1 - (r1 - r0) % 4; r < end; r += 4) {
-            int i = r * channels + c0;
-            FloatVector d0 = FloatVector.fromArray(F, x, xo + i).sub(kv);
-            FloatVector d1 = FloatVector.fromArray(F, x, xo + i + channels).sub(kv);
-            FloatVector d2 = FloatVector.fromArray(F, x, xo + i + 2 * channels).sub(kv);
-            FloatVector d3 = FloatVector.fromArray(F, x, xo + i + 3 * channels).sub(kv);
-            s0 = s0.add(d0);
-            s1 = s1.add(d1);
-            s2 = s2.add(d2);
-            s3 = s3.add(d3);
-            q0 = d0.fma(d0, q0);
-            q1 = d1.fma(d1, q1);
-            q2 = d2.fma(d2, q2);
-            q3 = d3.fma(d3, q3);
-        }
-        for (; r < r1; r++) {
-            FloatVector d = FloatVector.fromArray(F, x, xo + r * channels + c0).sub(kv);
-            s0 = s0.add(d);
-            q0 = d.fma(d, q0);
-        }
-        s0.add(s1).add(s2.add(s3)).intoArray(sum, c0);
-        q0.add(q1).add(q2.add(q3)).intoArray(squares, c0);
-    }
-
-    /** rowMoments for one channel past the last whole vector, in scalars. */
-    static void rowMomentsTailA(float[] x, int xo, int channels, int r0, int r1, int c, float[] k, float[] sum,
-            float[] squares) {
-        float s = 0f;
-        float q = 0f;
-        for (int r = r0; r < r1; r++) {
-            float d = x[xo + r * channels + c] - k[c];
-            s += d;
-            q = Math.fma(d, d, q);
-        }
-        sum[c] = s;
-        squares[c] = q;
-    }
-
-    /** {@code y = max((x - m[c]) * a[c] + b[c], lo)} over rows {@code [r0, r1)}. */
-    static void rowWriteA(float[] x, int xo, float[] y, int yo, int channels, int r0, int r1, float[] m, float[] a, float[] b,
-            float lo) {
-        FloatVector lov = FloatVector.broadcast(F, lo);
-        int whole = channels - channels % LANES;
-        for (int r = r0; r < r1; r++) {
-            int row = r * channels;
-            int c = 0;
-            for (; c < whole; c += LANES) {
-                FloatVector v = FloatVector.fromArray(F, x, xo + row + c).sub(FloatVector.fromArray(F, m, c))
-                        .fma(FloatVector.fromArray(F, a, c), FloatVector.fromArray(F, b, c));
-                v.max(lov).intoArray(y, yo + row + c);
-            }
-            for (; c < channels; c++) {
-                y[yo + row + c] = Math.max(Math.fma(x[xo + row + c] - m[c], a[c], b[c]), lo);
-            }
-        }
-    }
-
-    /** runGradSums for the channels of the vector at {@code c0}, rows {@code [r0, r1)}, into sum and dot. */
-    static void rowGradSumsA(float[] x, int xo, float[] dy, int dyo, float[] y, int yo, int channels, int r0, int r1, int c0, float[] m,
-            boolean relu, float[] sum, float[] dot) {
-        FloatVector mv = FloatVector.fromArray(F, m, c0);
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector s0 = zero, s1 = zero, q0 = zero, q1 = zero;
-        int r = r0;
-        for (int end = r1 - (r1 - r0) % 2; r < end; r += 2) {
-            int i = r * channels + c0;
-            FloatVector g0 = FloatVector.fromArray(F, dy, dyo + i);
-            FloatVector g1 = FloatVector.fromArray(F, dy, dyo + i + channels);
-            if (relu) {
-                g0 = g0.blend(zero, FloatVector.fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
-                g1 = g1.blend(zero, FloatVector.fromArray(F, y, yo + i + channels).compare(VectorOperators.LE, 0f));
-            }
-            s0 = s0.add(g0);
-            s1 = s1.add(g1);
-            q0 = g0.fma(FloatVector.fromArray(F, x, xo + i).sub(mv), q0);
-            q1 = g1.fma(FloatVector.fromArray(F, x, xo + i + channels).sub(mv), q1);
-        }
-        for (; r < r1; r++) {
-            int i = r * channels + c0;
-            FloatVector g = FloatVector.fromArray(F, dy, dyo + i);
-            if (relu) g = g.blend(zero, FloatVector.fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
-            s0 = s0.add(g);
-            q0 = g.fma(FloatVector.fromArray(F, x, xo + i).sub(mv), q0);
-        }
-        s0.add(s1).intoArray(sum, c0);
-        q0.add(q1).intoArray(dot, c0);
-    }
-
-    /** rowGradSums for one channel past the last whole vector, in scalars. */
-    static void rowGradSumsTailA(float[] x, int xo, float[] dy, int dyo, float[] y, int yo, int channels, int r0, int r1, int c, float[] m,
-            boolean relu, float[] sum, float[] dot) {
-        float s = 0f;
-        float q = 0f;
-        for (int r = r0; r < r1; r++) {
-            int i = r * channels + c;
-            float g = relu && y[yo + i] <= 0f ? 0f : dy[dyo + i];
-            s += g;
-            q = Math.fma(g, x[xo + i] - m[c], q);
-        }
-        sum[c] = s;
-        dot[c] = q;
-    }
-
-    /** {@code dx = (x - m[c]) * p[c] + (g * a[c] + q[c])} over rows {@code [r0, r1)}. */
-    static void rowGradWriteA(float[] x, int xo, float[] dy, int dyo, float[] y, int yo, float[] dx, int dxo, int channels, int r0, int r1, float[] m,
-            float[] a, float[] p, float[] q, boolean relu) {
-        FloatVector zero = FloatVector.zero(F);
-        int whole = channels - channels % LANES;
-        for (int r = r0; r < r1; r++) {
-            int row = r * channels;
-            int c = 0;
-            for (; c < whole; c += LANES) {
-                int i = row + c;
-                FloatVector g = FloatVector.fromArray(F, dy, dyo + i);
-                if (relu) g = g.blend(zero, FloatVector.fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
-                FloatVector v = FloatVector.fromArray(F, x, xo + i).sub(FloatVector.fromArray(F, m, c)).fma(FloatVector.fromArray(F, p, c),
-                        g.fma(FloatVector.fromArray(F, a, c), FloatVector.fromArray(F, q, c)));
-                v.intoArray(dx, dxo + i);
-            }
-            for (; c < channels; c++) {
-                int i = row + c;
-                float g = relu && y[yo + i] <= 0f ? 0f : dy[dyo + i];
-                dx[dxo + i] = Math.fma(x[xo + i] - m[c], p[c], Math.fma(g, a[c], q[c]));
-            }
-        }
-    }
-
-
-    // ---- contiguous runs of one channel (NCHW) ----
-
-    /** Moments of {@code count} floats from {@code at} about {@code k}: {@code sum(x - k)}, {@code sum((x - k)^2)}. */
-    static long runMomentsN(MemorySegment x, int at, int count, float k) {
-        FloatVector kv = FloatVector.broadcast(F, k);
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
-        int j = 0;
-        for (int end = count - count % (4 * LANES); j < end; j += 4 * LANES) {
-            int i = at + j;
-            FloatVector d0 = FloatVector.fromMemorySegment(F, x, (long) (i) * Float.BYTES, NATIVE).sub(kv);
-            FloatVector d1 = FloatVector.fromMemorySegment(F, x, (long) (i + LANES) * Float.BYTES, NATIVE).sub(kv);
-            FloatVector d2 = FloatVector.fromMemorySegment(F, x, (long) (i + 2 * LANES) * Float.BYTES, NATIVE).sub(kv);
-            FloatVector d3 = FloatVector.fromMemorySegment(F, x, (long) (i + 3 * LANES) * Float.BYTES, NATIVE).sub(kv);
-            s0 = s0.add(d0);
-            s1 = s1.add(d1);
-            s2 = s2.add(d2);
-            s3 = s3.add(d3);
-            q0 = d0.fma(d0, q0);
-            q1 = d1.fma(d1, q1);
-            q2 = d2.fma(d2, q2);
-            q3 = d3.fma(d3, q3);
-        }
-        for (int end = count - count % LANES; j < end; j += LANES) {
-            FloatVector d = FloatVector.fromMemorySegment(F, x, (long) (at + j) * Float.BYTES, NATIVE).sub(kv);
-            s0 = s0.add(d);
-            q0 = d.fma(d, q0);
-        }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        float squares = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
-        for (; j < count; j++) {
-            float d = x.getAtIndex(JAVA_FLOAT, at + j) - k;
-            sum += d;
-            squares = Math.fma(d, d, squares);
-        }
-        return FloatPair.of(sum, squares);
-    }
-
-    /** {@code y = max((x - m) * a + b, lo)} over a run; lo is -inf without the fused ReLU. */
-    static void runWriteN(MemorySegment x, MemorySegment y, int at, int count, float m, float a, float b, float lo) {
-        FloatVector mv = FloatVector.broadcast(F, m);
-        FloatVector av = FloatVector.broadcast(F, a);
-        FloatVector bv = FloatVector.broadcast(F, b);
-        FloatVector lov = FloatVector.broadcast(F, lo);
-        int j = 0;
-        for (int end = count - count % LANES; j < end; j += LANES) {
-            FloatVector.fromMemorySegment(F, x, (long) (at + j) * Float.BYTES, NATIVE).sub(mv).fma(av, bv).max(lov).intoMemorySegment(y, (long) (at + j) * Float.BYTES, NATIVE);
-        }
-        for (; j < count; j++) {
-            y.setAtIndex(JAVA_FLOAT, at + j, Math.max(Math.fma(x.getAtIndex(JAVA_FLOAT, at + j) - m, a, b), lo));
-        }
-    }
-
-    /**
-     * {@code sum(g)} and {@code sum(g * (x - m))} over a run, {@code g = dy}, or 0 where {@code y <= 0} when
-     * {@code relu}.
-     */
-    static long runGradSumsN(MemorySegment x, MemorySegment dy, MemorySegment y, int at, int count, float m, boolean relu) {
-        FloatVector mv = FloatVector.broadcast(F, m);
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector s0 = zero, s1 = zero, q0 = zero, q1 = zero;
-        int j = 0;
-        for (int end = count - count % (2 * LANES); j < end; j += 2 * LANES) {
-            int i = at + j;
-            FloatVector g0 = FloatVector.fromMemorySegment(F, dy, (long) (i) * Float.BYTES, NATIVE);
-            FloatVector g1 = FloatVector.fromMemorySegment(F, dy, (long) (i + LANES) * Float.BYTES, NATIVE);
-            if (relu) {
-                g0 = g0.blend(zero, FloatVector.fromMemorySegment(F, y, (long) (i) * Float.BYTES, NATIVE).compare(VectorOperators.LE, 0f));
-                g1 = g1.blend(zero, FloatVector.fromMemorySegment(F, y, (long) (i + LANES) * Float.BYTES, NATIVE).compare(VectorOperators.LE, 0f));
-            }
-            s0 = s0.add(g0);
-            s1 = s1.add(g1);
-            q0 = g0.fma(FloatVector.fromMemorySegment(F, x, (long) (i) * Float.BYTES, NATIVE).sub(mv), q0);
-            q1 = g1.fma(FloatVector.fromMemorySegment(F, x, (long) (i + LANES) * Float.BYTES, NATIVE).sub(mv), q1);
-        }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        float dot = q0.add(q1).reduceLanes(VectorOperators.ADD);
-        for (; j < count; j++) {
-            float g = relu && y.getAtIndex(JAVA_FLOAT, at + j) <= 0f ? 0f : dy.getAtIndex(JAVA_FLOAT, at + j);
-            sum += g;
-            dot = Math.fma(g, x.getAtIndex(JAVA_FLOAT, at + j) - m, dot);
-        }
-        return FloatPair.of(sum, dot);
-    }
-
-    /** {@code dx = (x - m) * p + (g * a + q)} over a run, g as in runGradSums. */
-    static void runGradWriteN(MemorySegment x, MemorySegment dy, MemorySegment y, MemorySegment dx, int at, int count, float m, float a,
-            float p, float q, boolean relu) {
-        FloatVector mv = FloatVector.broadcast(F, m);
-        FloatVector av = FloatVector.broadcast(F, a);
-        FloatVector pv = FloatVector.broadcast(F, p);
-        FloatVector qv = FloatVector.broadcast(F, q);
-        FloatVector zero = FloatVector.zero(F);
-        int j = 0;
-        for (int end = count - count % LANES; j < end; j += LANES) {
-            int i = at + j;
-            FloatVector g = FloatVector.fromMemorySegment(F, dy, (long) (i) * Float.BYTES, NATIVE);
-            if (relu) g = g.blend(zero, FloatVector.fromMemorySegment(F, y, (long) (i) * Float.BYTES, NATIVE).compare(VectorOperators.LE, 0f));
-            FloatVector.fromMemorySegment(F, x, (long) (i) * Float.BYTES, NATIVE).sub(mv).fma(pv, g.fma(av, qv)).intoMemorySegment(dx, (long) (i) * Float.BYTES, NATIVE);
-        }
-        for (; j < count; j++) {
-            int i = at + j;
-            float g = relu && y.getAtIndex(JAVA_FLOAT, i) <= 0f ? 0f : dy.getAtIndex(JAVA_FLOAT, i);
-            dx.setAtIndex(JAVA_FLOAT, i, Math.fma(x.getAtIndex(JAVA_FLOAT, i) - m, p, Math.fma(g, a, q)));
-        }
-    }
-
-    // ---- rows of C channels (NHWC, N x C): vectors across channels ----
-
-    /**
-     * Moments about {@code k[c]} of rows {@code [r0, r1)} for the channels of the vector at {@code c0}, into
-     * {@code sum[c0..]} and {@code squares[c0..]}: four rows at a time into independent accumulators.
-     */
-    static void rowMomentsN(MemorySegment x, int channels, int r0, int r1, int c0, float[] k, float[] sum,
-            float[] squares) {
-        FloatVector kv = FloatVector.fromArray(F, k, c0);
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
-        int r = r0;
-        for (int end = r1 - (r1 - r0) % 4; r < end; r += 4) {
-            int i = r * channels + c0;
-            FloatVector d0 = FloatVector.fromMemorySegment(F, x, (long) (i) * Float.BYTES, NATIVE).sub(kv);
-            FloatVector d1 = FloatVector.fromMemorySegment(F, x, (long) (i + channels) * Float.BYTES, NATIVE).sub(kv);
-            FloatVector d2 = FloatVector.fromMemorySegment(F, x, (long) (i + 2 * channels) * Float.BYTES, NATIVE).sub(kv);
-            FloatVector d3 = FloatVector.fromMemorySegment(F, x, (long) (i + 3 * channels) * Float.BYTES, NATIVE).sub(kv);
-            s0 = s0.add(d0);
-            s1 = s1.add(d1);
-            s2 = s2.add(d2);
-            s3 = s3.add(d3);
-            q0 = d0.fma(d0, q0);
-            q1 = d1.fma(d1, q1);
-            q2 = d2.fma(d2, q2);
-            q3 = d3.fma(d3, q3);
-        }
-        for (; r < r1; r++) {
-            FloatVector d = FloatVector.fromMemorySegment(F, x, (long) (r * channels + c0) * Float.BYTES, NATIVE).sub(kv);
-            s0 = s0.add(d);
-            q0 = d.fma(d, q0);
-        }
-        s0.add(s1).add(s2.add(s3)).intoArray(sum, c0);
-        q0.add(q1).add(q2.add(q3)).intoArray(squares, c0);
-    }
-
-    /** rowMoments for one channel past the last whole vector, in scalars. */
-    static void rowMomentsTailN(MemorySegment x, int channels, int r0, int r1, int c, float[] k, float[] sum,
-            float[] squares) {
-        float s = 0f;
-        float q = 0f;
-        for (int r = r0; r < r1; r++) {
-            float d = x.getAtIndex(JAVA_FLOAT, r * channels + c) - k[c];
-            s += d;
-            q = Math.fma(d, d, q);
-        }
-        sum[c] = s;
-        squares[c] = q;
-    }
-
-    /** {@code y = max((x - m[c]) * a[c] + b[c], lo)} over rows {@code [r0, r1)}. */
-    static void rowWriteN(MemorySegment x, MemorySegment y, int channels, int r0, int r1, float[] m, float[] a, float[] b,
-            float lo) {
-        FloatVector lov = FloatVector.broadcast(F, lo);
-        int whole = channels - channels % LANES;
-        for (int r = r0; r < r1; r++) {
-            int row = r * channels;
-            int c = 0;
-            for (; c < whole; c += LANES) {
-                FloatVector v = FloatVector.fromMemorySegment(F, x, (long) (row + c) * Float.BYTES, NATIVE).sub(FloatVector.fromArray(F, m, c))
-                        .fma(FloatVector.fromArray(F, a, c), FloatVector.fromArray(F, b, c));
-                v.max(lov).intoMemorySegment(y, (long) (row + c) * Float.BYTES, NATIVE);
-            }
-            for (; c < channels; c++) {
-                y.setAtIndex(JAVA_FLOAT, row + c, Math.max(Math.fma(x.getAtIndex(JAVA_FLOAT, row + c) - m[c], a[c], b[c]), lo));
-            }
-        }
-    }
-
-    /** runGradSums for the channels of the vector at {@code c0}, rows {@code [r0, r1)}, into sum and dot. */
-    static void rowGradSumsN(MemorySegment x, MemorySegment dy, MemorySegment y, int channels, int r0, int r1, int c0, float[] m,
-            boolean relu, float[] sum, float[] dot) {
-        FloatVector mv = FloatVector.fromArray(F, m, c0);
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector s0 = zero, s1 = zero, q0 = zero, q1 = zero;
-        int r = r0;
-        for (int end = r1 - (r1 - r0) % 2; r < end; r += 2) {
-            int i = r * channels + c0;
-            FloatVector g0 = FloatVector.fromMemorySegment(F, dy, (long) (i) * Float.BYTES, NATIVE);
-            FloatVector g1 = FloatVector.fromMemorySegment(F, dy, (long) (i + channels) * Float.BYTES, NATIVE);
-            if (relu) {
-                g0 = g0.blend(zero, FloatVector.fromMemorySegment(F, y, (long) (i) * Float.BYTES, NATIVE).compare(VectorOperators.LE, 0f));
-                g1 = g1.blend(zero, FloatVector.fromMemorySegment(F, y, (long) (i + channels) * Float.BYTES, NATIVE).compare(VectorOperators.LE, 0f));
-            }
-            s0 = s0.add(g0);
-            s1 = s1.add(g1);
-            q0 = g0.fma(FloatVector.fromMemorySegment(F, x, (long) (i) * Float.BYTES, NATIVE).sub(mv), q0);
-            q1 = g1.fma(FloatVector.fromMemorySegment(F, x, (long) (i + channels) * Float.BYTES, NATIVE).sub(mv), q1);
-        }
-        for (; r < r1; r++) {
-            int i = r * channels + c0;
-            FloatVector g = FloatVector.fromMemorySegment(F, dy, (long) (i) * Float.BYTES, NATIVE);
-            if (relu) g = g.blend(zero, FloatVector.fromMemorySegment(F, y, (long) (i) * Float.BYTES, NATIVE).compare(VectorOperators.LE, 0f));
-            s0 = s0.add(g);
-            q0 = g.fma(FloatVector.fromMemorySegment(F, x, (long) (i) * Float.BYTES, NATIVE).sub(mv), q0);
-        }
-        s0.add(s1).intoArray(sum, c0);
-        q0.add(q1).intoArray(dot, c0);
-    }
-
-    /** rowGradSums for one channel past the last whole vector, in scalars. */
-    static void rowGradSumsTailN(MemorySegment x, MemorySegment dy, MemorySegment y, int channels, int r0, int r1, int c, float[] m,
-            boolean relu, float[] sum, float[] dot) {
-        float s = 0f;
-        float q = 0f;
-        for (int r = r0; r < r1; r++) {
-            int i = r * channels + c;
-            float g = relu && y.getAtIndex(JAVA_FLOAT, i) <= 0f ? 0f : dy.getAtIndex(JAVA_FLOAT, i);
-            s += g;
-            q = Math.fma(g, x.getAtIndex(JAVA_FLOAT, i) - m[c], q);
-        }
-        sum[c] = s;
-        dot[c] = q;
-    }
-
-    /** {@code dx = (x - m[c]) * p[c] + (g * a[c] + q[c])} over rows {@code [r0, r1)}. */
-    static void rowGradWriteN(MemorySegment x, MemorySegment dy, MemorySegment y, MemorySegment dx, int channels, int r0, int r1, float[] m,
-            float[] a, float[] p, float[] q, boolean relu) {
-        FloatVector zero = FloatVector.zero(F);
-        int whole = channels - channels % LANES;
-        for (int r = r0; r < r1; r++) {
-            int row = r * channels;
-            int c = 0;
-            for (; c < whole; c += LANES) {
-                int i = row + c;
-                FloatVector g = FloatVector.fromMemorySegment(F, dy, (long) (i) * Float.BYTES, NATIVE);
-                if (relu) g = g.blend(zero, FloatVector.fromMemorySegment(F, y, (long) (i) * Float.BYTES, NATIVE).compare(VectorOperators.LE, 0f));
-                FloatVector v = FloatVector.fromMemorySegment(F, x, (long) (i) * Float.BYTES, NATIVE).sub(FloatVector.fromArray(F, m, c)).fma(FloatVector.fromArray(F, p, c),
-                        g.fma(FloatVector.fromArray(F, a, c), FloatVector.fromArray(F, q, c)));
-                v.intoMemorySegment(dx, (long) (i) * Float.BYTES, NATIVE);
-            }
-            for (; c < channels; c++) {
-                int i = row + c;
-                float g = relu && y.getAtIndex(JAVA_FLOAT, i) <= 0f ? 0f : dy.getAtIndex(JAVA_FLOAT, i);
-                dx.setAtIndex(JAVA_FLOAT, i, Math.fma(x.getAtIndex(JAVA_FLOAT, i) - m[c], p[c], Math.fma(g, a[c], q[c])));
-            }
-        }
     }
 
 }
