@@ -15,7 +15,7 @@ package dev.normkit;
  * Inference forward uses given statistics. Defaults follow PyTorch: eps 1e-5, momentum 0.1, scale and shift on, no
  * fused ReLU.
  */
-public record BatchNormDesc(Shape shape, BatchNormLayout layout, float eps, float momentum, boolean useScale,
+public record BatchNormDesc(Shape shape, ChannelLayout layout, float eps, float momentum, boolean useScale,
         boolean useShift, boolean fuseRelu) implements KernelDesc<BatchNormKernel> {
 
     public static final float DEFAULT_EPS = 1e-5f;
@@ -39,7 +39,7 @@ public record BatchNormDesc(Shape shape, BatchNormLayout layout, float eps, floa
 
     /**
      * PyTorch's defaults on {@code shape}, channels first as PyTorch lays them out: rank 2 is
-     * {@link BatchNormLayout#NC}, ranks 3 to 5 {@link BatchNormLayout#NCHW} (N x C x spatial).
+     * {@link ChannelLayout#NC}, ranks 3 to 5 {@link ChannelLayout#NCHW} (N x C x spatial).
      */
     public static BatchNormDesc of(Shape shape) {
         if (shape == null) throw new IllegalArgumentException("shape: must not be null");
@@ -47,10 +47,10 @@ public record BatchNormDesc(Shape shape, BatchNormLayout layout, float eps, floa
             throw new IllegalArgumentException("shape: batch norm needs rank 2 (N x C) to 5 (N x C x D x H x W), got "
                     + shape);
         }
-        return of(shape, shape.rank() == 2 ? BatchNormLayout.NC : BatchNormLayout.NCHW);
+        return of(shape, shape.rank() == 2 ? ChannelLayout.NC : ChannelLayout.NCHW);
     }
 
-    public static BatchNormDesc of(Shape shape, BatchNormLayout layout) {
+    public static BatchNormDesc of(Shape shape, ChannelLayout layout) {
         return new BatchNormDesc(shape, layout, DEFAULT_EPS, DEFAULT_MOMENTUM, true, true, false);
     }
 

@@ -29,10 +29,10 @@ class BatchNormKernelTest {
             BatchNormDesc.of(Shape.of(3, 5, 7, 3)),
             BatchNormDesc.of(Shape.of(2, 3, 1, 1)),
             BatchNormDesc.of(Shape.of(4, 2, 17, 19)),
-            BatchNormDesc.of(Shape.of(3, 5, 7, 19), BatchNormLayout.NHWC),
-            BatchNormDesc.of(Shape.of(2, 9, 5, 64), BatchNormLayout.NHWC),
+            BatchNormDesc.of(Shape.of(3, 5, 7, 19), ChannelLayout.NHWC),
+            BatchNormDesc.of(Shape.of(2, 9, 5, 64), ChannelLayout.NHWC),
             BatchNormDesc.of(Shape.of(3, 4, 37)),
-            BatchNormDesc.of(Shape.of(2, 3, 2, 3, 5), BatchNormLayout.NHWC));
+            BatchNormDesc.of(Shape.of(2, 3, 2, 3, 5), ChannelLayout.NHWC));
 
     private static BatchNormKernel kernel(String path, BatchNormDesc d) {
         return Backends.get(path).create(d);
@@ -210,7 +210,7 @@ class BatchNormKernelTest {
         float[] m1 = new float[c], v1 = new float[c], m2 = new float[c], v2 = new float[c];
         kernel(path, BatchNormDesc.of(Shape.of(n, c, h, w))).forwardTraining(nchw, y1, gamma, beta, m1, v1, null,
                 null);
-        kernel(path, BatchNormDesc.of(Shape.of(n, h, w, c), BatchNormLayout.NHWC)).forwardTraining(nhwc, y2, gamma,
+        kernel(path, BatchNormDesc.of(Shape.of(n, h, w, c), ChannelLayout.NHWC)).forwardTraining(nhwc, y2, gamma,
                 beta, m2, v2, null, null);
         assertClose(path + " mean", Close.toDouble(m1), m2, 1e-7, 1);
         assertClose(path + " variance", Close.toDouble(v1), v2, TOL, 0);
@@ -268,7 +268,7 @@ class BatchNormKernelTest {
     @ValueSource(strings = {"scalar", "vector"})
     void heapNativeAndMixedArgumentsGiveTheSameBits(String path) {
         for (BatchNormDesc d : List.of(BatchNormDesc.of(Shape.of(3, 5, 7, 9)),
-                BatchNormDesc.of(Shape.of(3, 5, 7, 21), BatchNormLayout.NHWC))) {
+                BatchNormDesc.of(Shape.of(3, 5, 7, 21), ChannelLayout.NHWC))) {
             int size = (int) d.shape().elementCount();
             int C = (int) d.channels();
             float[] x = TestData.normal(71, size, 2, 3);
@@ -309,7 +309,7 @@ class BatchNormKernelTest {
         e = assertThrows(IllegalArgumentException.class, () -> BatchNormDesc.of(Shape.of(6)));
         assertTrue(e.getMessage().startsWith("shape"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> BatchNormDesc.of(Shape.of(2, 3, 4, 5), BatchNormLayout.NC));
+                () -> BatchNormDesc.of(Shape.of(2, 3, 4, 5), ChannelLayout.NC));
         assertTrue(e.getMessage().startsWith("shape: layout NC needs rank 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> BatchNormDesc.of(Shape.of(2, 3)).withMomentum(1.5f));

@@ -99,7 +99,7 @@ class HotKernelTest {
     @ValueSource(strings = {"vector"})
     void batchNormStaysCorrectWhenHot(String path) {
         for (BatchNormDesc d : new BatchNormDesc[] {BatchNormDesc.of(Shape.of(ROWS, 2, 1, COLS)).withFusedRelu(true),
-                BatchNormDesc.of(Shape.of(ROWS, 1, 5, COLS), BatchNormLayout.NHWC)}) {
+                BatchNormDesc.of(Shape.of(ROWS, 1, 5, COLS), ChannelLayout.NHWC)}) {
             BatchNormKernel k = Backends.get(path).create(d);
             int n = (int) d.shape().elementCount();
             int c = (int) d.channels();

@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.normkit.BatchNormDesc;
 import dev.normkit.BatchNormKernel;
-import dev.normkit.BatchNormLayout;
+import dev.normkit.ChannelLayout;
 import dev.normkit.onednn.dnnl.DataType;
 import dev.normkit.onednn.dnnl.DnnlEngine;
 import dev.normkit.onednn.dnnl.DnnlMemoryDesc;
@@ -166,7 +166,7 @@ final class OneDnnBatchNorm extends OneDnnKernel implements BatchNormKernel {
     /** src's oneDNN descriptor: logical dims N, C, spatial..., stored in the descriptor's layout. */
     private static DnnlMemoryDesc dataDesc(BatchNormDesc d) {
         long[] s = d.shape().dims();
-        if (d.layout() != BatchNormLayout.NHWC) {
+        if (d.layout() != ChannelLayout.NHWC) {
             return DnnlMemoryDesc.of(DataType.F32, FormatTag.plain(s.length), s);
         }
         long[] logical = new long[s.length];

@@ -7,7 +7,7 @@ import dev.normkit.Backend;
 import dev.normkit.Backends;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.BatchNormKernel;
-import dev.normkit.BatchNormLayout;
+import dev.normkit.ChannelLayout;
 import dev.normkit.Shape;
 import dev.normkit.Support;
 import java.lang.foreign.MemorySegment;
@@ -33,11 +33,11 @@ class OneDnnBatchNormTest {
         List<BatchNormDesc> descs = List.of(
                 BatchNormDesc.of(Shape.of(9, 37)),
                 BatchNormDesc.of(Shape.of(2, 5, 6, 7)),
-                BatchNormDesc.of(Shape.of(2, 6, 7, 5), BatchNormLayout.NHWC).withShift(false),
+                BatchNormDesc.of(Shape.of(2, 6, 7, 5), ChannelLayout.NHWC).withShift(false),
                 BatchNormDesc.of(Shape.of(3, 4, 11)).withScale(false).withShift(false),
-                BatchNormDesc.of(Shape.of(2, 3, 2, 3, 4), BatchNormLayout.NHWC),
+                BatchNormDesc.of(Shape.of(2, 3, 2, 3, 4), ChannelLayout.NHWC),
                 BatchNormDesc.of(Shape.of(4, 5, 7, 9)).withFusedRelu(true), // 1260 bytes of workspace: whole floats
-                BatchNormDesc.of(Shape.of(4, 6, 8, 16), BatchNormLayout.NHWC).withFusedRelu(true).withEps(0.25f));
+                BatchNormDesc.of(Shape.of(4, 6, 8, 16), ChannelLayout.NHWC).withFusedRelu(true).withEps(0.25f));
         List<Arguments> out = new ArrayList<>();
         for (BatchNormDesc d : descs) {
             for (Placement p : Placement.values()) out.add(Arguments.of(d, p));

@@ -1,7 +1,7 @@
 package dev.normkit.conformance;
 
 import dev.normkit.BatchNormDesc;
-import dev.normkit.BatchNormLayout;
+import dev.normkit.ChannelLayout;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -136,6 +136,6 @@ public final class Corpus {
 
     /** The NHWC descriptor of an NCHW shape's tensor: the same N, C, H, W stored channels last. */
     private static BatchNormDesc nhwc(Shape nchw) {
-        return BatchNormDesc.of(Shape.of(nchw.dim(0), nchw.dim(2), nchw.dim(3), nchw.dim(1)), BatchNormLayout.NHWC);
+        return BatchNormDesc.of(Shape.of(nchw.dim(0), nchw.dim(2), nchw.dim(3), nchw.dim(1)), ChannelLayout.NHWC);
     }
 }

@@ -6,7 +6,7 @@ import dev.normkit.Backend;
 import dev.normkit.Backends;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.BatchNormKernel;
-import dev.normkit.BatchNormLayout;
+import dev.normkit.ChannelLayout;
 import dev.normkit.Shape;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,7 +32,7 @@ class BatchNormRunningStatsTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (Backend path : Backends.available()) {
             for (BatchNormDesc d : List.of(BatchNormDesc.of(Shape.of(4, 6, 5, 7)).withMomentum(0.3f),
-                    BatchNormDesc.of(Shape.of(4, 5, 7, 6), BatchNormLayout.NHWC),
+                    BatchNormDesc.of(Shape.of(4, 5, 7, 6), ChannelLayout.NHWC),
                     BatchNormDesc.of(Shape.of(33, 6)))) {
                 tests.add(DynamicTest.dynamicTest(path.name() + " " + d.layout() + " " + d.shape(),
                         () -> checkSteps(path, d)));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
-import dev.normkit.BatchNormLayout;
+import dev.normkit.ChannelLayout;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
@@ -150,7 +150,7 @@ class GradientCheckTest {
     static Stream<BatchNormDesc> batchNormDescs() {
         return Stream.of(BatchNormDesc.of(Shape.of(6, 4)),
                 BatchNormDesc.of(Shape.of(2, 3, 2, 3)),
-                BatchNormDesc.of(Shape.of(2, 2, 3, 3), BatchNormLayout.NHWC),
+                BatchNormDesc.of(Shape.of(2, 2, 3, 3), ChannelLayout.NHWC),
                 BatchNormDesc.of(Shape.of(3, 2, 2, 2)).withShift(false),
                 BatchNormDesc.of(Shape.of(5, 3)).withScale(false).withShift(false),
                 BatchNormDesc.of(Shape.of(2, 3, 2, 2)).withFusedRelu(true),

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
-import dev.normkit.BatchNormLayout;
+import dev.normkit.ChannelLayout;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
@@ -222,7 +222,7 @@ class ReferenceTest {
         double[] x = new double[2 * 3 * 4 * 5];
         for (int i = 0; i < x.length; i++) x[i] = 100 * (i % 3) + Math.sin(i) * (1 + i % 7);
         for (BatchNormDesc d : new BatchNormDesc[] {BatchNormDesc.of(Shape.of(2, 3, 4, 5)).withEps(0f),
-                BatchNormDesc.of(Shape.of(2, 4, 5, 3), BatchNormLayout.NHWC).withEps(0f),
+                BatchNormDesc.of(Shape.of(2, 4, 5, 3), ChannelLayout.NHWC).withEps(0f),
                 BatchNormDesc.of(Shape.of(40, 3)).withEps(0f)}) {
             double[] y = BatchNormReference.forwardTraining(d, x, null, null).dst();
             for (int c = 0; c < 3; c++) {
@@ -242,7 +242,7 @@ class ReferenceTest {
     @Test
     void batchNormNhwcIsNchwTransposed() {
         BatchNormDesc nchw = BatchNormDesc.of(Shape.of(2, 3, 4, 5));
-        BatchNormDesc nhwc = BatchNormDesc.of(Shape.of(2, 4, 5, 3), BatchNormLayout.NHWC);
+        BatchNormDesc nhwc = BatchNormDesc.of(Shape.of(2, 4, 5, 3), ChannelLayout.NHWC);
         double[] a = new double[120];
         double[] b = new double[120];
         for (int n = 0; n < 2; n++) {

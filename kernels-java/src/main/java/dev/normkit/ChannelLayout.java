@@ -1,11 +1,11 @@
 package dev.normkit;
 
 /**
- * Where the channel axis of a batch-norm tensor sits. Each layout views the tensor as {@code outer x C x inner}
- * (row-major): batch norm reduces over {@code outer} and {@code inner} for each of the C channels. The spatial axes
- * may be one, two or three (PyTorch's BatchNorm1d on {@code N x C x L}, BatchNorm2d, BatchNorm3d).
+ * Where the channel axis of an activation tensor sits, for the normalizations over channels (batch norm). Each layout
+ * views the tensor as {@code outer x C x inner} (row-major). The spatial axes may be one, two or three (PyTorch's
+ * BatchNorm1d on {@code N x C x L}, BatchNorm2d, BatchNorm3d).
  */
-public enum BatchNormLayout {
+public enum ChannelLayout {
     /** {@code [N][C]}: a plain batch of feature vectors (outer N, inner 1). */
     NC(2, 2),
     /** Channels first, {@code [N][C][H][W]} (or {@code [N][C][L]}, {@code [N][C][D][H][W]}): outer N, inner H*W. */
@@ -16,7 +16,7 @@ public enum BatchNormLayout {
     private final int minRank;
     private final int maxRank;
 
-    BatchNormLayout(int minRank, int maxRank) {
+    ChannelLayout(int minRank, int maxRank) {
         this.minRank = minRank;
         this.maxRank = maxRank;
     }
