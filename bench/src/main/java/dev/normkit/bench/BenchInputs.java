@@ -2,6 +2,7 @@ package dev.normkit.bench;
 
 import dev.normkit.ActivationKernel;
 import dev.normkit.BatchNormKernel;
+import dev.normkit.GroupNormKernel;
 import dev.normkit.Backends;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormDesc;
@@ -52,6 +53,12 @@ final class BenchInputs {
                     MemorySegment shift = k.desc().useShift() ? MemorySegment.ofArray(new float[channels]) : null;
                     k.forwardTraining(t.segment("src"), out, t.segment("scale"), shift, t.segment("mean"),
                             t.segment("variance"), null, null);
+                }
+                case GroupNormKernel k -> {
+                    int channels = (int) k.desc().channels();
+                    MemorySegment shift = k.desc().useShift() ? MemorySegment.ofArray(new float[channels]) : null;
+                    k.forwardTraining(t.segment("src"), t.segment("diffSrc"), t.segment("scale"), shift,
+                            t.segment("mean"), t.segment("variance"));
                 }
                 case RmsNormKernel k -> k.forwardTraining(t.segment("src"), t.segment("diffSrc"),
                         t.segment("scale"), t.segment("rstd"));

@@ -5,6 +5,7 @@ import static dev.normkit.bench.TensorSpec.out;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -31,6 +32,7 @@ import java.util.List;
  *   batch_norm forward_training  src, scale, shift -> dst, mean, variance, runningMean, runningVar
  *   batch_norm backward          src, diffDst, scale, mean, variance
  *                                -> diffSrc, diffScale, diffShift
+ *   group_norm as layer_norm, with variance for rstd and N x groups statistics
  *   copy roof                    src -> dst
  * </pre>
  *
@@ -118,6 +120,29 @@ public final class BytesModel {
                     }
                     case FORWARD_TRAINING -> throw new IllegalArgumentException(
                             "direction: activations have no " + direction);
+                }
+            }
+            case GroupNormDesc d -> {
+                long c = d.channels();
+                long stats = d.batch() * d.groups();
+                if (direction == Direction.BACKWARD) {
+                    t.add(in("src", n));
+                    t.add(in("diffDst", n));
+                    if (d.useScale()) t.add(in("scale", c));
+                    t.add(in("mean", stats));
+                    t.add(in("variance", stats));
+                    t.add(out("diffSrc", n));
+                    if (d.useScale()) t.add(out("diffScale", c));
+                    if (d.useShift()) t.add(out("diffShift", c));
+                } else {
+                    t.add(in("src", n));
+                    if (d.useScale()) t.add(in("scale", c));
+                    if (d.useShift()) t.add(in("shift", c));
+                    t.add(out("dst", n));
+                    if (direction == Direction.FORWARD_TRAINING) {
+                        t.add(out("mean", stats));
+                        t.add(out("variance", stats));
+                    }
                 }
             }
             case BatchNormDesc d -> {

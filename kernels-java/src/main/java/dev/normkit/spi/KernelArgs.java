@@ -7,6 +7,7 @@ import static dev.normkit.spi.SegmentArgs.output;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -162,6 +163,36 @@ public final class KernelArgs {
         input("mean", mean, c);
         input("variance", variance, c);
         optionalInput("dst", dst, n, d.fuseRelu(), "fuseRelu");
+        output("diffSrc", diffSrc, n);
+        optionalOutput("diffScale", diffScale, c, d.useScale(), "useScale");
+        optionalOutput("diffShift", diffShift, c, d.useShift(), "useShift");
+    }
+
+    /** Group norm forward; {@code mean} and {@code variance} are checked only when {@code training}. */
+    public static void groupNormForward(GroupNormDesc d, MemorySegment src, MemorySegment dst, MemorySegment scale,
+            MemorySegment shift, boolean training, MemorySegment mean, MemorySegment variance) {
+        long n = d.shape().elementCount();
+        long c = d.channels();
+        input("src", src, n);
+        output("dst", dst, n);
+        optionalInput("scale", scale, c, d.useScale(), "useScale");
+        optionalInput("shift", shift, c, d.useShift(), "useShift");
+        if (training) {
+            output("mean", mean, d.batch() * d.groups());
+            output("variance", variance, d.batch() * d.groups());
+        }
+    }
+
+    public static void groupNormBackward(GroupNormDesc d, MemorySegment src, MemorySegment diffDst,
+            MemorySegment scale, MemorySegment mean, MemorySegment variance, MemorySegment diffSrc,
+            MemorySegment diffScale, MemorySegment diffShift) {
+        long n = d.shape().elementCount();
+        long c = d.channels();
+        input("src", src, n);
+        input("diffDst", diffDst, n);
+        optionalInput("scale", scale, c, d.useScale(), "useScale");
+        input("mean", mean, d.batch() * d.groups());
+        input("variance", variance, d.batch() * d.groups());
         output("diffSrc", diffSrc, n);
         optionalOutput("diffScale", diffScale, c, d.useScale(), "useScale");
         optionalOutput("diffShift", diffShift, c, d.useShift(), "useShift");

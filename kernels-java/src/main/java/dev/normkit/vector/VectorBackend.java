@@ -3,6 +3,7 @@ package dev.normkit.vector;
 import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
@@ -49,6 +50,7 @@ public final class VectorBackend implements Backend {
             case SoftmaxDesc d -> new VectorSoftmax(d);
             case ActivationDesc d -> new VectorActivation(d);
             case BatchNormDesc d -> new VectorBatchNorm(d);
+            case GroupNormDesc d -> new VectorGroupNorm(d);
         };
         return (K) k;
     }

@@ -2,6 +2,7 @@ package dev.normkit.onednn;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.Backend;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
@@ -99,6 +100,7 @@ public final class OneDnnBackend implements Backend {
                 case SoftmaxDesc d -> OneDnnSoftmax.descs(engine, d).close();
                 case ActivationDesc d -> OneDnnActivation.descs(engine, d).close();
                 case BatchNormDesc d -> OneDnnBatchNorm.descs(engine, d).close();
+                case GroupNormDesc d -> OneDnnGroupNorm.descs(engine, d).close();
             }
             return Support.yes();
         } catch (DnnlException | IllegalArgumentException e) {
@@ -134,6 +136,11 @@ public final class OneDnnBackend implements Backend {
             case BatchNormDesc d -> {
                 try (OneDnnBatchNorm.Descs pds = descs(d, () -> OneDnnBatchNorm.descs(engine, d))) {
                     yield new OneDnnBatchNorm(engine, threads, d, pds);
+                }
+            }
+            case GroupNormDesc d -> {
+                try (OneDnnGroupNorm.Descs pds = descs(d, () -> OneDnnGroupNorm.descs(engine, d))) {
+                    yield new OneDnnGroupNorm(engine, threads, d, pds);
                 }
             }
         };

@@ -16,6 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.BatchNormKernel;
 import dev.normkit.ChannelLayout;
+import dev.normkit.Shape;
 import dev.normkit.onednn.dnnl.DataType;
 import dev.normkit.onednn.dnnl.DnnlEngine;
 import dev.normkit.onednn.dnnl.DnnlMemoryDesc;
@@ -139,7 +140,7 @@ final class OneDnnBatchNorm extends OneDnnKernel implements BatchNormKernel {
         PropKind backwardKind = plain.isEmpty() ? PropKind.BACKWARD_DATA : PropKind.BACKWARD;
         float eps = d.eps();
         PrimitiveDescs all = new PrimitiveDescs();
-        try (DnnlMemoryDesc data = dataDesc(d)) {
+        try (DnnlMemoryDesc data = dataDesc(d.shape(), d.layout())) {
             DnnlPrimitiveDesc inference = all.add(() -> DnnlPrimitiveDesc.batchNormForward(engine,
                     PropKind.FORWARD_INFERENCE, data, data, eps, forwardGlobal));
             DnnlPrimitiveDesc training = all.add(() -> DnnlPrimitiveDesc.batchNormForward(engine,
@@ -163,10 +164,13 @@ final class OneDnnBatchNorm extends OneDnnKernel implements BatchNormKernel {
         }
     }
 
-    /** src's oneDNN descriptor: logical dims N, C, spatial..., stored in the descriptor's layout. */
-    private static DnnlMemoryDesc dataDesc(BatchNormDesc d) {
-        long[] s = d.shape().dims();
-        if (d.layout() != ChannelLayout.NHWC) {
+    /**
+     * A data tensor's oneDNN descriptor: logical dims N, C, spatial..., stored in {@code layout} (batch and group norm
+     * share it).
+     */
+    static DnnlMemoryDesc dataDesc(Shape shape, ChannelLayout layout) {
+        long[] s = shape.dims();
+        if (layout != ChannelLayout.NHWC) {
             return DnnlMemoryDesc.of(DataType.F32, FormatTag.plain(s.length), s);
         }
         long[] logical = new long[s.length];

@@ -2,6 +2,8 @@ package dev.normkit.conformance;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.ChannelLayout;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -55,6 +57,8 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
             case RmsNormDesc d -> rmsNorm(c.direction(), d, src, diffDst, params, in, out, sc);
             case SoftmaxDesc d -> softmax(c.direction(), d, src, diffDst, in, out, sc);
             case ActivationDesc d -> activation(c.direction(), d, src, diffDst, in, out, sc);
+            case GroupNormDesc d -> groupNorm(c.direction(), d, fromChannelsFirst(d, src), diffDst, params, in, out,
+                    sc);
             case BatchNormDesc d -> batchNorm(c.direction(), d, fromChannelsLast(d, src), diffDst, params, in, out, sc);
         }
         return new CaseData(in, out, sc);
@@ -184,6 +188,70 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                 in.put("dst", dst);
                 in.put("diff_dst", diffDst);
                 out.put("diff_src", ActivationReference.backwardFromDst(d, widen(dst), widen(diffDst)));
+            }
+            default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    /** The families fill group norm's channels-first view ({@link RowLayout}); NHWC data is moved into place. */
+    private static float[] fromChannelsFirst(GroupNormDesc d, float[] channelsFirst) {
+        if (d.layout() != ChannelLayout.NHWC) return channelsFirst;
+        int batch = Math.toIntExact(d.batch());
+        int channels = Math.toIntExact(d.channels());
+        int spatial = Math.toIntExact(d.spatial());
+        float[] x = new float[channelsFirst.length];
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                for (int s = 0; s < spatial; s++) {
+                    x[GroupNormReference.at(d, n, c, s)] = channelsFirst[(n * channels + c) * spatial + s];
+                }
+            }
+        }
+        return x;
+    }
+
+    private static void groupNorm(Direction dir, GroupNormDesc d, float[] src, float[] diffDst,
+            SplittableRandom params, Map<String, float[]> in, Map<String, double[]> out, Map<String, double[]> sc) {
+        int channels = Math.toIntExact(d.channels());
+        float[] scale = d.useScale() ? normal(channels, 0.25, 1.0, params.split()) : null;
+        float[] shift = d.useShift() ? normal(channels, 0.5, 0.0, params.split()) : null;
+        in.put("src", src);
+        putIfPresent(in, "scale", scale);
+        putIfPresent(in, "shift", shift);
+        double[] x = widen(src);
+        GroupNormReference.Forward f = GroupNormReference.forward(d, x, widen(scale), widen(shift));
+        switch (dir) {
+            case FORWARD, FORWARD_TRAINING -> {
+                double[][] s = ErrorScales.groupNormForward(d, x, widen(scale), widen(shift), f);
+                out.put("dst", f.dst());
+                sc.put("dst", s[0]);
+                if (dir == Direction.FORWARD_TRAINING) {
+                    out.put("mean", f.mean());
+                    sc.put("mean", s[1]);
+                    out.put("variance", f.variance());
+                    sc.put("variance", s[2]);
+                }
+            }
+            case BACKWARD -> {
+                float[] mean = narrow(f.mean());
+                float[] variance = narrow(f.variance());
+                in.put("diff_dst", diffDst);
+                in.put("mean", mean);
+                in.put("variance", variance);
+                double[] dy = widen(diffDst);
+                GroupNormReference.Backward b =
+                        GroupNormReference.backward(d, x, dy, widen(scale), widen(mean), widen(variance));
+                double[][] s = ErrorScales.groupNormBackward(d, x, dy, widen(scale), widen(mean), widen(variance));
+                out.put("diff_src", b.diffSrc());
+                sc.put("diff_src", s[0]);
+                if (d.useScale()) {
+                    out.put("diff_scale", b.diffScale());
+                    sc.put("diff_scale", s[1]);
+                }
+                if (d.useShift()) {
+                    out.put("diff_shift", b.diffShift());
+                    sc.put("diff_shift", s[2]);
+                }
             }
             default -> throw unsupported(dir, d.kernelName());
         }

@@ -2,6 +2,7 @@ package dev.normkit.conformance;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -304,6 +305,81 @@ final class ErrorScales {
                 int k = BatchNormReference.element(d, c, m);
                 double xhat = Math.abs(x[k] - mean[c]) * rstd;
                 dx[k] = g * rstd * (absDy[k] + dShift[c] / n + xhat * dScale[c] / n);
+            }
+        }
+        return new double[][] {dx, dScale, dShift};
+    }
+
+    /** Group norm forward, per (n, g) as batch norm's training forward per channel (see batchNormForward). */
+    static double[][] groupNormForward(GroupNormDesc d, double[] x, double[] gamma, double[] beta,
+            GroupNormReference.Forward f) {
+        int batch = Math.toIntExact(d.batch());
+        int groups = Math.toIntExact(d.groups());
+        int m = Math.toIntExact(d.groupSize());
+        int sp = Math.toIntExact(d.spatial());
+        int cpg = Math.toIntExact(d.channelsPerGroup());
+        double[] dst = new double[x.length];
+        double[] mean = new double[batch * groups];
+        double[] variance = new double[batch * groups];
+        for (int n = 0; n < batch; n++) {
+            for (int g = 0; g < groups; g++) {
+                int r = n * groups + g;
+                double absSum = 0;
+                for (int e = 0; e < m; e++) absSum += Math.abs(x[GroupNormReference.element(d, n, g, e)]);
+                mean[r] = absSum / m;
+                variance[r] = Math.abs(f.variance()[r]) + m * Tolerances.U * mean[r] * mean[r];
+                double rstd = 1.0 / Math.sqrt(f.variance()[r] + d.eps());
+                for (int e = 0; e < m; e++) {
+                    int k = GroupNormReference.element(d, n, g, e);
+                    int c = g * cpg + e / sp;
+                    double v = (Math.abs(x[k] - f.mean()[r]) + mean[r]) * rstd;
+                    if (gamma != null) v *= Math.abs(gamma[c]);
+                    if (beta != null) v += Math.abs(beta[c]);
+                    dst[k] = v;
+                }
+            }
+        }
+        return new double[][] {dst, mean, variance};
+    }
+
+    /**
+     * Group norm backward, per (n, g): {@code rstd (|g| + mean|g| + |xhat| mean|g xhat|)} with {@code g = dy gamma_c};
+     * {@code sum|dy xhat|}, {@code sum|dy|} per channel.
+     */
+    static double[][] groupNormBackward(GroupNormDesc d, double[] x, double[] dy, double[] gamma, double[] mean,
+            double[] variance) {
+        int batch = Math.toIntExact(d.batch());
+        int groups = Math.toIntExact(d.groups());
+        int m = Math.toIntExact(d.groupSize());
+        int sp = Math.toIntExact(d.spatial());
+        int cpg = Math.toIntExact(d.channelsPerGroup());
+        int channels = Math.toIntExact(d.channels());
+        double[] dx = new double[x.length];
+        double[] dScale = new double[channels];
+        double[] dShift = new double[channels];
+        for (int n = 0; n < batch; n++) {
+            for (int g = 0; g < groups; g++) {
+                int r = n * groups + g;
+                double rstd = 1.0 / Math.sqrt(variance[r] + d.eps());
+                double sumG = 0;
+                double sumGXhat = 0;
+                for (int e = 0; e < m; e++) {
+                    int k = GroupNormReference.element(d, n, g, e);
+                    int c = g * cpg + e / sp;
+                    double xhat = Math.abs(x[k] - mean[r]) * rstd;
+                    double gg = Math.abs(dy[k] * (gamma != null ? gamma[c] : 1.0));
+                    sumG += gg;
+                    sumGXhat += gg * xhat;
+                    dScale[c] += Math.abs(dy[k]) * xhat;
+                    dShift[c] += Math.abs(dy[k]);
+                }
+                for (int e = 0; e < m; e++) {
+                    int k = GroupNormReference.element(d, n, g, e);
+                    int c = g * cpg + e / sp;
+                    double xhat = Math.abs(x[k] - mean[r]) * rstd;
+                    double gg = Math.abs(dy[k] * (gamma != null ? gamma[c] : 1.0));
+                    dx[k] = rstd * (gg + sumG / m + xhat * sumGXhat / m);
+                }
             }
         }
         return new double[][] {dx, dScale, dShift};

@@ -2,6 +2,7 @@ package dev.normkit.conformance;
 
 import dev.normkit.ActivationKernel;
 import dev.normkit.BatchNormKernel;
+import dev.normkit.GroupNormKernel;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
@@ -94,6 +95,15 @@ final class PathRunner {
                     case FORWARD -> k.forward(in.get("src"), out.get("dst"));
                     case BACKWARD -> k.backward(in.get("src"), in.get("diff_dst"), out.get("diff_src"));
                     default -> k.backwardFromDst(in.get("dst"), in.get("diff_dst"), out.get("diff_src"));
+                }
+            }
+            case GroupNormKernel k -> {
+                switch (dir) {
+                    case FORWARD -> k.forward(in.get("src"), out.get("dst"), in.get("scale"), in.get("shift"));
+                    case FORWARD_TRAINING -> k.forwardTraining(in.get("src"), out.get("dst"), in.get("scale"),
+                            in.get("shift"), out.get("mean"), out.get("variance"));
+                    default -> k.backward(in.get("src"), in.get("diff_dst"), in.get("scale"), in.get("mean"),
+                            in.get("variance"), out.get("diff_src"), out.get("diff_scale"), out.get("diff_shift"));
                 }
             }
             case BatchNormKernel k -> {

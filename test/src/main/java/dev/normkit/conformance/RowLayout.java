@@ -2,6 +2,7 @@ package dev.normkit.conformance;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -25,6 +26,9 @@ public record RowLayout(int outer, int length, int inner, boolean elementwise) {
             // A channel is a row, seen channels-last: CaseData lays NCHW data out from this view.
             case BatchNormDesc d -> new RowLayout(1, Math.toIntExact(d.perChannel()), Math.toIntExact(d.channels()),
                     false);
+            // A (sample, group) is a row, seen channels first: CaseData lays NHWC data out from this view.
+            case GroupNormDesc d -> new RowLayout(Math.toIntExact(d.batch() * d.groups()),
+                    Math.toIntExact(d.groupSize()), 1, false);
             case ActivationDesc d -> {
                 int last = Math.toIntExact(d.shape().dim(d.shape().rank() - 1));
                 yield new RowLayout(Math.toIntExact(d.shape().elementCount() / last), last, 1, true);

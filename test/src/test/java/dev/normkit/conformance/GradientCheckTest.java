@@ -7,6 +7,7 @@ import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.ChannelLayout;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
@@ -185,6 +186,36 @@ class GradientCheckTest {
                 BatchNormReference.backward(d, true, x, dy, gamma, f.mean(), f.variance(), dst);
         assertGradient("global diffSrc", g.diffSrc(), x,
                 v -> dot(dy, BatchNormReference.forward(d, v, gamma, beta, f.mean(), f.variance()).dst()));
+    }
+
+    static Stream<GroupNormDesc> groupNormDescs() {
+        return Stream.of(GroupNormDesc.of(Shape.of(3, 6), 2),
+                GroupNormDesc.of(Shape.of(2, 4, 2, 3), 2),
+                GroupNormDesc.of(Shape.of(2, 2, 3, 6), ChannelLayout.NHWC, 3),
+                GroupNormDesc.of(Shape.of(2, 4, 5), 4).withShift(false),
+                GroupNormDesc.of(Shape.of(2, 6, 3), 1).withScale(false).withShift(false).withEps(0.5f));
+    }
+
+    @ParameterizedTest(name = "group norm backward matches finite differences on {0}")
+    @MethodSource("groupNormDescs")
+    void groupNormBackwardMatchesFiniteDifferences(GroupNormDesc d) {
+        SplittableRandom rnd = new SplittableRandom(19);
+        int channels = Math.toIntExact(d.channels());
+        double[] x = normal(rnd, (int) d.shape().elementCount(), 3.0);
+        double[] gamma = d.useScale() ? normal(rnd, channels, 1.0) : null;
+        double[] beta = d.useShift() ? normal(rnd, channels, 0.0) : null;
+        double[] dy = normal(rnd, x.length, 0.0);
+        GroupNormReference.Forward f = GroupNormReference.forward(d, x, gamma, beta);
+        GroupNormReference.Backward b = GroupNormReference.backward(d, x, dy, gamma, f.mean(), f.variance());
+        assertGradient("diffSrc", b.diffSrc(), x, v -> dot(dy, GroupNormReference.forward(d, v, gamma, beta).dst()));
+        if (d.useScale()) {
+            assertGradient("diffScale", b.diffScale(), gamma,
+                    v -> dot(dy, GroupNormReference.forward(d, x, v, beta).dst()));
+        }
+        if (d.useShift()) {
+            assertGradient("diffShift", b.diffShift(), beta,
+                    v -> dot(dy, GroupNormReference.forward(d, x, gamma, v).dst()));
+        }
     }
 
     static void assertGradient(String what, double[] analytic, double[] at, ToDoubleFunction<double[]> loss) {
