@@ -264,9 +264,14 @@ class BatchNormKernelTest {
         assertClose(path + " dst", ref.y(), y, TOL, 1);
     }
 
+    /**
+     * Heap, native and mixed arguments take different loops (Placement) and must agree: to the bit on the scalar
+     * path; on the vector path within rounding, because the Vector API leaves the order of a float lane reduction
+     * unspecified, and a loop version C2 has compiled may sum in another order than one still interpreted.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "vector"})
-    void heapNativeAndMixedArgumentsGiveTheSameBits(String path) {
+    void heapNativeAndMixedArgumentsAgree(String path) {
         for (BatchNormDesc d : List.of(BatchNormDesc.of(Shape.of(3, 5, 7, 9)),
                 BatchNormDesc.of(Shape.of(3, 5, 7, 21), ChannelLayout.NHWC))) {
             int size = (int) d.shape().elementCount();
@@ -281,10 +286,16 @@ class BatchNormKernelTest {
                 MemorySegment nm = arena.allocate(ValueLayout.JAVA_FLOAT, C);
                 MemorySegment nv = arena.allocate(ValueLayout.JAVA_FLOAT, C);
                 k.forwardTraining(nx, ny, null, null, nm, nv, null, null);
-                assertArrayEquals(heapY, ny.toArray(ValueLayout.JAVA_FLOAT), path + " native " + d.layout());
                 float[] mixedY = new float[size];
                 k.forwardTraining(nx, MemorySegment.ofArray(mixedY), null, null, nm, nv, null, null);
-                assertArrayEquals(heapY, mixedY, path + " mixed " + d.layout());
+                float[] nativeY = ny.toArray(ValueLayout.JAVA_FLOAT);
+                if (path.equals("scalar")) {
+                    assertArrayEquals(heapY, nativeY, path + " native " + d.layout());
+                    assertArrayEquals(heapY, mixedY, path + " mixed " + d.layout());
+                } else {
+                    assertClose(path + " native " + d.layout(), Close.toDouble(heapY), nativeY, TOL, 1);
+                    assertClose(path + " mixed " + d.layout(), Close.toDouble(heapY), mixedY, TOL, 1);
+                }
             }
         }
     }
