@@ -187,4 +187,41 @@ class HotKernelTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vector"})
+    void batchNormStaysCorrectWhenHot(String path) {
+        for (BatchNormDesc d : new BatchNormDesc[] {BatchNormDesc.of(Shape.of(ROWS, 2, 1, COLS)).withFusedRelu(true),
+                BatchNormDesc.of(Shape.of(ROWS, 1, 5, COLS), ChannelLayout.NHWC)}) {
+            BatchNormKernel k = Backends.get(path).create(d);
+            int n = (int) d.shape().elementCount();
+            int c = (int) d.channels();
+            float[] x = TestData.normal(11, n, 100, 2);
+            float[] gamma = TestData.normal(12, c, 1, 0.5);
+            float[] beta = TestData.normal(13, c);
+            float[] dy = TestData.normal(14, n);
+            BatchNormKernelTest.Ref ref = BatchNormKernelTest.forward(d, x, gamma, beta, null, null);
+            float[] mean = Close.toFloat(ref.mean());
+            float[] var = Close.toFloat(ref.var());
+            float[] relu = d.fuseRelu() ? Close.toFloat(ref.y()) : null;
+            double[][] grads = BatchNormKernelTest.backward(d, false, x, dy, gamma, mean, var, relu);
+            float[] y = new float[n];
+            float[] dx = new float[n];
+            float[] m = new float[c];
+            float[] v = new float[c];
+            float[] dGamma = new float[c];
+            float[] dBeta = new float[c];
+            for (int call = 1; call <= CALLS; call++) {
+                k.forwardTraining(x, y, gamma, beta, m, v, null, null);
+                k.backward(x, dy, gamma, mean, var, relu, dx, dGamma, dBeta);
+                if (call % CHECK_EVERY == 0) {
+                    String what = path + " " + d.layout() + " call " + call;
+                    assertClose(what + " dst", ref.y(), y, 4e-6, 1);
+                    assertClose(what + " variance", ref.var(), v, 4e-6, 0);
+                    assertClose(what + " diffSrc", grads[0], dx, 4e-6, 2);
+                    assertClose(what + " diffScale", grads[1], dGamma, 4e-6, 4);
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package dev.normkit.bench;
 
 import dev.normkit.ActivationKernel;
+import dev.normkit.BatchNormKernel;
+import dev.normkit.GroupNormKernel;
 import dev.normkit.Backends;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormDesc;
@@ -15,8 +17,9 @@ import java.util.function.DoubleUnaryOperator;
 
 /**
  * Realistic inputs, identical on every path: data and upstream gradients from N(0, 1), gamma from N(1, 0.1^2), beta
- * from N(0, 0.1^2). Inputs a real backward gets from the forward pass (mean and rstd, softmax's output, an activation's
- * output) are computed by the scalar path, so they are the statistics of the actual data.
+ * from N(0, 0.1^2). Inputs a real backward (or batch norm's inference forward) gets from the forward pass (mean and
+ * rstd or variance, softmax's output, an activation's output) are computed by the scalar path, so they are the
+ * statistics of the actual data.
  */
 final class BenchInputs {
     private BenchInputs() {}
@@ -28,7 +31,7 @@ final class BenchInputs {
         fillIfPresent(t, "diffDst", 2, z -> z);
         fillIfPresent(t, "scale", 3, z -> 1 + 0.1 * z);
         fillIfPresent(t, "shift", 4, z -> 0.1 * z);
-        boolean savedStats = direction == Direction.BACKWARD && (t.has("mean") || t.has("rstd"));
+        boolean savedStats = t.has("mean") && isInput(t, "mean") || t.has("rstd") && isInput(t, "rstd");
         boolean dstIsInput = t.has("dst") && isInput(t, "dst");
         if (!savedStats && !dstIsInput) return;
 
@@ -41,6 +44,21 @@ final class BenchInputs {
                     MemorySegment shift = d.useShift() ? MemorySegment.ofArray(new float[(int) d.cols()]) : null;
                     k.forwardTraining(t.segment("src"), t.segment("diffSrc"), t.segment("scale"), shift,
                             t.segment("mean"), t.segment("rstd"));
+                }
+                case BatchNormKernel k -> {
+                    // The batch's statistics, for inference forward and backward; the write goes to the
+                    // direction's data output (dst or diffSrc), which the benchmark overwrites.
+                    MemorySegment out = t.has("dst") ? t.segment("dst") : t.segment("diffSrc");
+                    int channels = (int) k.desc().channels();
+                    MemorySegment shift = k.desc().useShift() ? MemorySegment.ofArray(new float[channels]) : null;
+                    k.forwardTraining(t.segment("src"), out, t.segment("scale"), shift, t.segment("mean"),
+                            t.segment("variance"), null, null);
+                }
+                case GroupNormKernel k -> {
+                    int channels = (int) k.desc().channels();
+                    MemorySegment shift = k.desc().useShift() ? MemorySegment.ofArray(new float[channels]) : null;
+                    k.forwardTraining(t.segment("src"), t.segment("diffSrc"), t.segment("scale"), shift,
+                            t.segment("mean"), t.segment("variance"));
                 }
                 case RmsNormKernel k -> k.forwardTraining(t.segment("src"), t.segment("diffSrc"),
                         t.segment("scale"), t.segment("rstd"));

@@ -4,6 +4,8 @@ import static dev.normkit.bench.TensorSpec.in;
 import static dev.normkit.bench.TensorSpec.out;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -26,10 +28,16 @@ import java.util.List;
  *   rms_norm   as layer_norm without shift and mean
  *   softmax    forward           src -> dst;  backward dst, diffDst -> diffSrc
  *   activation forward           src -> dst;  backward src, diffDst -> diffSrc;  backward_from_dst dst, diffDst -> diffSrc
+ *   batch_norm forward           src, scale, shift, mean, variance -> dst
+ *   batch_norm forward_training  src, scale, shift -> dst, mean, variance, runningMean, runningVar
+ *   batch_norm backward          src, diffDst, scale, mean, variance
+ *                                -> diffSrc, diffScale, diffShift
+ *   group_norm as layer_norm, with variance for rstd and N x groups statistics
  *   copy roof                    src -> dst
  * </pre>
  *
- * scale and shift appear only where the kernel's descriptor uses them.
+ * scale and shift appear only where the kernel's descriptor uses them. Batch norm's running statistics are read and
+ * written (C floats each, counted once).
  */
 public final class BytesModel {
     private BytesModel() {}
@@ -119,6 +127,56 @@ public final class BytesModel {
                     }
                     case FORWARD_TRAINING -> throw new IllegalArgumentException(
                             "direction: activations have no " + direction);
+                }
+            }
+            case GroupNormDesc d -> {
+                long c = d.channels();
+                long stats = d.batch() * d.groups();
+                if (direction == Direction.BACKWARD) {
+                    t.add(in("src", n));
+                    t.add(in("diffDst", n));
+                    if (d.useScale()) t.add(in("scale", c));
+                    t.add(in("mean", stats));
+                    t.add(in("variance", stats));
+                    t.add(out("diffSrc", n));
+                    if (d.useScale()) t.add(out("diffScale", c));
+                    if (d.useShift()) t.add(out("diffShift", c));
+                } else {
+                    t.add(in("src", n));
+                    if (d.useScale()) t.add(in("scale", c));
+                    if (d.useShift()) t.add(in("shift", c));
+                    t.add(out("dst", n));
+                    if (direction == Direction.FORWARD_TRAINING) {
+                        t.add(out("mean", stats));
+                        t.add(out("variance", stats));
+                    }
+                }
+            }
+            case BatchNormDesc d -> {
+                long c = d.channels();
+                t.add(in("src", n));
+                if (direction == Direction.BACKWARD) {
+                    t.add(in("diffDst", n));
+                    if (d.useScale()) t.add(in("scale", c));
+                    t.add(in("mean", c));
+                    t.add(in("variance", c));
+                    t.add(out("diffSrc", n));
+                    if (d.useScale()) t.add(out("diffScale", c));
+                    if (d.useShift()) t.add(out("diffShift", c));
+                } else {
+                    if (d.useScale()) t.add(in("scale", c));
+                    if (d.useShift()) t.add(in("shift", c));
+                    if (direction == Direction.FORWARD) {
+                        t.add(in("mean", c));
+                        t.add(in("variance", c));
+                    }
+                    t.add(out("dst", n));
+                    if (direction == Direction.FORWARD_TRAINING) {
+                        t.add(out("mean", c));
+                        t.add(out("variance", c));
+                        t.add(out("runningMean", c));
+                        t.add(out("runningVar", c));
+                    }
                 }
             }
         }

@@ -1,6 +1,8 @@
 package dev.normkit.bench;
 
 import dev.normkit.ActivationKernel;
+import dev.normkit.BatchNormKernel;
+import dev.normkit.GroupNormKernel;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
@@ -23,6 +25,8 @@ public final class KernelCalls {
             case RmsNormKernel k -> heapArrays ? rmsNormArrays(k, direction, t) : rmsNorm(k, direction, t);
             case SoftmaxKernel k -> heapArrays ? softmaxArrays(k, direction, t) : softmax(k, direction, t);
             case ActivationKernel k -> heapArrays ? activationArrays(k, direction, t) : activation(k, direction, t);
+            case BatchNormKernel k -> batchNorm(k, direction, t, heapArrays);
+            case GroupNormKernel k -> groupNorm(k, direction, t, heapArrays);
             default -> throw new IllegalArgumentException("kernel: no benchmark call for " + kernel.getClass());
         };
     }
@@ -215,5 +219,115 @@ public final class KernelCalls {
 
     private static IllegalArgumentException unsupported(Kernel k, Direction direction) {
         return new IllegalArgumentException("direction: " + k.desc().kernelName() + " has no " + direction);
+    }
+
+    /** Batch norm: heap tensors go through the {@code float[]} overloads, native ones through the segment methods. */
+    private static Runnable batchNorm(BatchNormKernel k, Direction direction, Tensors t, boolean heapArrays) {
+        if (heapArrays) {
+            float[] src = t.array("src");
+            float[] scale = t.array("scale");
+            float[] shift = t.array("shift");
+            float[] mean = t.array("mean");
+            float[] variance = t.array("variance");
+            return switch (direction) {
+                case FORWARD -> {
+                    float[] dst = t.array("dst");
+                    yield () -> k.forward(src, dst, scale, shift, mean, variance);
+                }
+                case FORWARD_TRAINING -> {
+                    float[] dst = t.array("dst");
+                    float[] runningMean = t.array("runningMean");
+                    float[] runningVar = t.array("runningVar");
+                    yield () -> k.forwardTraining(src, dst, scale, shift, mean, variance, runningMean, runningVar);
+                }
+                case BACKWARD -> {
+                    float[] diffDst = t.array("diffDst");
+                    float[] diffSrc = t.array("diffSrc");
+                    float[] diffScale = t.array("diffScale");
+                    float[] diffShift = t.array("diffShift");
+                    yield () -> k.backward(src, diffDst, scale, mean, variance, null, diffSrc, diffScale, diffShift);
+                }
+                default -> throw unsupported(k, direction);
+            };
+        }
+        MemorySegment src = t.segment("src");
+        MemorySegment scale = t.segment("scale");
+        MemorySegment shift = t.segment("shift");
+        MemorySegment mean = t.segment("mean");
+        MemorySegment variance = t.segment("variance");
+        return switch (direction) {
+            case FORWARD -> {
+                MemorySegment dst = t.segment("dst");
+                yield () -> k.forward(src, dst, scale, shift, mean, variance);
+            }
+            case FORWARD_TRAINING -> {
+                MemorySegment dst = t.segment("dst");
+                MemorySegment runningMean = t.segment("runningMean");
+                MemorySegment runningVar = t.segment("runningVar");
+                yield () -> k.forwardTraining(src, dst, scale, shift, mean, variance, runningMean, runningVar);
+            }
+            case BACKWARD -> {
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                MemorySegment diffScale = t.segment("diffScale");
+                MemorySegment diffShift = t.segment("diffShift");
+                yield () -> k.backward(src, diffDst, scale, mean, variance, null, diffSrc, diffScale, diffShift);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    /** Group norm: heap tensors go through the {@code float[]} overloads, native ones through the segment methods. */
+    private static Runnable groupNorm(GroupNormKernel k, Direction direction, Tensors t, boolean heapArrays) {
+        if (heapArrays) {
+            float[] src = t.array("src");
+            float[] scale = t.array("scale");
+            float[] mean = t.array("mean");
+            float[] variance = t.array("variance");
+            return switch (direction) {
+                case FORWARD -> {
+                    float[] dst = t.array("dst");
+                    float[] shift = t.array("shift");
+                    yield () -> k.forward(src, dst, scale, shift);
+                }
+                case FORWARD_TRAINING -> {
+                    float[] dst = t.array("dst");
+                    float[] shift = t.array("shift");
+                    yield () -> k.forwardTraining(src, dst, scale, shift, mean, variance);
+                }
+                case BACKWARD -> {
+                    float[] diffDst = t.array("diffDst");
+                    float[] diffSrc = t.array("diffSrc");
+                    float[] diffScale = t.array("diffScale");
+                    float[] diffShift = t.array("diffShift");
+                    yield () -> k.backward(src, diffDst, scale, mean, variance, diffSrc, diffScale, diffShift);
+                }
+                default -> throw unsupported(k, direction);
+            };
+        }
+        MemorySegment src = t.segment("src");
+        MemorySegment scale = t.segment("scale");
+        MemorySegment mean = t.segment("mean");
+        MemorySegment variance = t.segment("variance");
+        return switch (direction) {
+            case FORWARD -> {
+                MemorySegment dst = t.segment("dst");
+                MemorySegment shift = t.segment("shift");
+                yield () -> k.forward(src, dst, scale, shift);
+            }
+            case FORWARD_TRAINING -> {
+                MemorySegment dst = t.segment("dst");
+                MemorySegment shift = t.segment("shift");
+                yield () -> k.forwardTraining(src, dst, scale, shift, mean, variance);
+            }
+            case BACKWARD -> {
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                MemorySegment diffScale = t.segment("diffScale");
+                MemorySegment diffShift = t.segment("diffShift");
+                yield () -> k.backward(src, diffDst, scale, mean, variance, diffSrc, diffScale, diffShift);
+            }
+            default -> throw unsupported(k, direction);
+        };
     }
 }

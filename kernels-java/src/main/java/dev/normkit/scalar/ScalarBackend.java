@@ -2,6 +2,8 @@ package dev.normkit.scalar;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
@@ -35,6 +37,8 @@ public final class ScalarBackend implements Backend {
             case RmsNormDesc d -> new ScalarRmsNorm(d);
             case SoftmaxDesc d -> new ScalarSoftmax(d);
             case ActivationDesc d -> new ScalarActivation(d);
+            case BatchNormDesc d -> new ScalarBatchNorm(d);
+            case GroupNormDesc d -> new ScalarGroupNorm(d);
         };
         return (K) k;
     }

@@ -6,6 +6,8 @@ import static dev.normkit.spi.SegmentArgs.optionalOutput;
 import static dev.normkit.spi.SegmentArgs.output;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -107,5 +109,92 @@ public final class KernelArgs {
         input("dst", dst, n);
         input("diffDst", diffDst, n);
         output("diffSrc", diffSrc, n);
+    }
+
+    /** Batch norm inference forward: the given statistics are inputs. */
+    public static void batchNormForward(BatchNormDesc d, MemorySegment src, MemorySegment dst, MemorySegment scale,
+            MemorySegment shift, MemorySegment mean, MemorySegment variance) {
+        long n = d.shape().elementCount();
+        long c = d.channels();
+        input("src", src, n);
+        output("dst", dst, n);
+        optionalInput("scale", scale, c, d.useScale(), "useScale");
+        optionalInput("shift", shift, c, d.useShift(), "useShift");
+        input("mean", mean, c);
+        input("variance", variance, c);
+    }
+
+    /** Batch norm training forward: mean and variance are outputs; the running statistics both or neither. */
+    public static void batchNormForwardTraining(BatchNormDesc d, MemorySegment src, MemorySegment dst,
+            MemorySegment scale, MemorySegment shift, MemorySegment mean, MemorySegment variance,
+            MemorySegment runningMean, MemorySegment runningVar) {
+        if (d.perChannel() < 2) {
+            throw new IllegalArgumentException("shape: training needs more than 1 value per channel (the unbiased "
+                    + "variance divides by n - 1), got n = " + d.perChannel() + " for " + d.shape());
+        }
+        long n = d.shape().elementCount();
+        long c = d.channels();
+        input("src", src, n);
+        output("dst", dst, n);
+        optionalInput("scale", scale, c, d.useScale(), "useScale");
+        optionalInput("shift", shift, c, d.useShift(), "useShift");
+        output("mean", mean, c);
+        output("variance", variance, c);
+        if ((runningMean == null) != (runningVar == null)) {
+            throw new IllegalArgumentException((runningMean == null ? "runningMean" : "runningVar")
+                    + ": must be given together with " + (runningMean == null ? "runningVar" : "runningMean")
+                    + " (or both null to keep no running statistics)");
+        }
+        if (runningMean != null) {
+            output("runningMean", runningMean, c);
+            output("runningVar", runningVar, c);
+        }
+    }
+
+    /** Batch norm backward (either kind): dst is needed exactly when the ReLU is fused. */
+    public static void batchNormBackward(BatchNormDesc d, MemorySegment src, MemorySegment diffDst,
+            MemorySegment scale, MemorySegment mean, MemorySegment variance, MemorySegment dst,
+            MemorySegment diffSrc, MemorySegment diffScale, MemorySegment diffShift) {
+        long n = d.shape().elementCount();
+        long c = d.channels();
+        input("src", src, n);
+        input("diffDst", diffDst, n);
+        optionalInput("scale", scale, c, d.useScale(), "useScale");
+        input("mean", mean, c);
+        input("variance", variance, c);
+        optionalInput("dst", dst, n, d.fuseRelu(), "fuseRelu");
+        output("diffSrc", diffSrc, n);
+        optionalOutput("diffScale", diffScale, c, d.useScale(), "useScale");
+        optionalOutput("diffShift", diffShift, c, d.useShift(), "useShift");
+    }
+
+    /** Group norm forward; {@code mean} and {@code variance} are checked only when {@code training}. */
+    public static void groupNormForward(GroupNormDesc d, MemorySegment src, MemorySegment dst, MemorySegment scale,
+            MemorySegment shift, boolean training, MemorySegment mean, MemorySegment variance) {
+        long n = d.shape().elementCount();
+        long c = d.channels();
+        input("src", src, n);
+        output("dst", dst, n);
+        optionalInput("scale", scale, c, d.useScale(), "useScale");
+        optionalInput("shift", shift, c, d.useShift(), "useShift");
+        if (training) {
+            output("mean", mean, d.batch() * d.groups());
+            output("variance", variance, d.batch() * d.groups());
+        }
+    }
+
+    public static void groupNormBackward(GroupNormDesc d, MemorySegment src, MemorySegment diffDst,
+            MemorySegment scale, MemorySegment mean, MemorySegment variance, MemorySegment diffSrc,
+            MemorySegment diffScale, MemorySegment diffShift) {
+        long n = d.shape().elementCount();
+        long c = d.channels();
+        input("src", src, n);
+        input("diffDst", diffDst, n);
+        optionalInput("scale", scale, c, d.useScale(), "useScale");
+        input("mean", mean, d.batch() * d.groups());
+        input("variance", variance, d.batch() * d.groups());
+        output("diffSrc", diffSrc, n);
+        optionalOutput("diffScale", diffScale, c, d.useScale(), "useScale");
+        optionalOutput("diffShift", diffShift, c, d.useShift(), "useShift");
     }
 }

@@ -2,6 +2,8 @@ package dev.normkit.vector;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
@@ -47,6 +49,8 @@ public final class VectorBackend implements Backend {
             case RmsNormDesc d -> new VectorRmsNorm(d);
             case SoftmaxDesc d -> new VectorSoftmax(d);
             case ActivationDesc d -> new VectorActivation(d);
+            case BatchNormDesc d -> new VectorBatchNorm(d);
+            case GroupNormDesc d -> new VectorGroupNorm(d);
         };
         return (K) k;
     }

@@ -1,6 +1,8 @@
 package dev.normkit.onednn;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.Backend;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
@@ -124,6 +126,8 @@ public final class OneDnnBackend implements Backend {
                 case RmsNormDesc d -> OneDnnRmsNorm.descs(engine, d).close();
                 case SoftmaxDesc d -> OneDnnSoftmax.descs(engine, d).close();
                 case ActivationDesc d -> OneDnnActivation.descs(engine, d).close();
+                case BatchNormDesc d -> OneDnnBatchNorm.descs(engine, d).close();
+                case GroupNormDesc d -> OneDnnGroupNorm.descs(engine, d).close();
             }
             return Support.yes();
         } catch (DnnlException | IllegalArgumentException e) {
@@ -154,6 +158,16 @@ public final class OneDnnBackend implements Backend {
             case ActivationDesc d -> {
                 try (OneDnnActivation.Descs pds = descs(d, () -> OneDnnActivation.descs(engine, d))) {
                     yield new OneDnnActivation(engine, threads, d, pds);
+                }
+            }
+            case BatchNormDesc d -> {
+                try (OneDnnBatchNorm.Descs pds = descs(d, () -> OneDnnBatchNorm.descs(engine, d))) {
+                    yield new OneDnnBatchNorm(engine, threads, d, pds);
+                }
+            }
+            case GroupNormDesc d -> {
+                try (OneDnnGroupNorm.Descs pds = descs(d, () -> OneDnnGroupNorm.descs(engine, d))) {
+                    yield new OneDnnGroupNorm(engine, threads, d, pds);
                 }
             }
         };

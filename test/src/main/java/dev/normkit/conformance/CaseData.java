@@ -1,6 +1,9 @@
 package dev.normkit.conformance;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.ChannelLayout;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -17,7 +20,9 @@ import java.util.SplittableRandom;
  * backward one.
  *
  * <p>Names: inputs {@code src, scale, shift, diff_dst, mean, rstd, dst}; outputs {@code dst, mean, rstd, diff_src,
- * diff_scale, diff_shift}, in the order the kernel signatures list them. {@code scales} holds, for the outputs that
+ * diff_scale, diff_shift}, in the order the kernel signatures list them; batch norm also has the inputs {@code variance,
+ * running_mean, running_var} and the outputs {@code variance, running_mean, running_var} (an output named like an input
+ * is updated in place: it starts as that input). {@code scales} holds, for the outputs that
  * have one, the magnitude each element's error is measured against ({@link ErrorScales}).
  */
 public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expected, Map<String, double[]> scales) {
@@ -52,6 +57,9 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
             case RmsNormDesc d -> rmsNorm(c.direction(), d, src, diffDst, params, in, out, sc);
             case SoftmaxDesc d -> softmax(c.direction(), d, src, diffDst, in, out, sc);
             case ActivationDesc d -> activation(c.direction(), d, src, diffDst, in, out, sc);
+            case GroupNormDesc d -> groupNorm(c.direction(), d, fromChannelsFirst(d, src), diffDst, params, in, out,
+                    sc);
+            case BatchNormDesc d -> batchNorm(c.direction(), d, fromChannelsLast(d, src), diffDst, params, in, out, sc);
         }
         return new CaseData(in, out, sc);
     }
@@ -180,6 +188,159 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                 in.put("dst", dst);
                 in.put("diff_dst", diffDst);
                 out.put("diff_src", ActivationReference.backwardFromDst(d, widen(dst), widen(diffDst)));
+            }
+            default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    /** The families fill group norm's channels-first view ({@link RowLayout}); NHWC data is moved into place. */
+    private static float[] fromChannelsFirst(GroupNormDesc d, float[] channelsFirst) {
+        if (d.layout() != ChannelLayout.NHWC) return channelsFirst;
+        int batch = Math.toIntExact(d.batch());
+        int channels = Math.toIntExact(d.channels());
+        int spatial = Math.toIntExact(d.spatial());
+        float[] x = new float[channelsFirst.length];
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                for (int s = 0; s < spatial; s++) {
+                    x[GroupNormReference.at(d, n, c, s)] = channelsFirst[(n * channels + c) * spatial + s];
+                }
+            }
+        }
+        return x;
+    }
+
+    private static void groupNorm(Direction dir, GroupNormDesc d, float[] src, float[] diffDst,
+            SplittableRandom params, Map<String, float[]> in, Map<String, double[]> out, Map<String, double[]> sc) {
+        int channels = Math.toIntExact(d.channels());
+        float[] scale = d.useScale() ? normal(channels, 0.25, 1.0, params.split()) : null;
+        float[] shift = d.useShift() ? normal(channels, 0.5, 0.0, params.split()) : null;
+        in.put("src", src);
+        putIfPresent(in, "scale", scale);
+        putIfPresent(in, "shift", shift);
+        double[] x = widen(src);
+        GroupNormReference.Forward f = GroupNormReference.forward(d, x, widen(scale), widen(shift));
+        switch (dir) {
+            case FORWARD, FORWARD_TRAINING -> {
+                double[][] s = ErrorScales.groupNormForward(d, x, widen(scale), widen(shift), f);
+                out.put("dst", f.dst());
+                sc.put("dst", s[0]);
+                if (dir == Direction.FORWARD_TRAINING) {
+                    out.put("mean", f.mean());
+                    sc.put("mean", s[1]);
+                    out.put("variance", f.variance());
+                    sc.put("variance", s[2]);
+                }
+            }
+            case BACKWARD -> {
+                float[] mean = narrow(f.mean());
+                float[] variance = narrow(f.variance());
+                in.put("diff_dst", diffDst);
+                in.put("mean", mean);
+                in.put("variance", variance);
+                double[] dy = widen(diffDst);
+                GroupNormReference.Backward b =
+                        GroupNormReference.backward(d, x, dy, widen(scale), widen(mean), widen(variance));
+                double[][] s = ErrorScales.groupNormBackward(d, x, dy, widen(scale), widen(mean), widen(variance));
+                out.put("diff_src", b.diffSrc());
+                sc.put("diff_src", s[0]);
+                if (d.useScale()) {
+                    out.put("diff_scale", b.diffScale());
+                    sc.put("diff_scale", s[1]);
+                }
+                if (d.useShift()) {
+                    out.put("diff_shift", b.diffShift());
+                    sc.put("diff_shift", s[2]);
+                }
+            }
+            default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    /** The families fill batch norm's channels-last view ({@link RowLayout}); NCHW data is moved into place. */
+    private static float[] fromChannelsLast(BatchNormDesc d, float[] channelsLast) {
+        if (d.inner() == 1) return channelsLast;
+        int channels = Math.toIntExact(d.channels());
+        int n = Math.toIntExact(d.perChannel());
+        float[] x = new float[channelsLast.length];
+        for (int m = 0; m < n; m++) {
+            for (int c = 0; c < channels; c++) x[BatchNormReference.element(d, c, m)] = channelsLast[m * channels + c];
+        }
+        return x;
+    }
+
+    private static void batchNorm(Direction dir, BatchNormDesc d, float[] src, float[] diffDst,
+            SplittableRandom params, Map<String, float[]> in, Map<String, double[]> out, Map<String, double[]> sc) {
+        int channels = Math.toIntExact(d.channels());
+        float[] scale = d.useScale() ? normal(channels, 0.25, 1.0, params.split()) : null;
+        float[] shift = d.useShift() ? normal(channels, 0.5, 0.0, params.split()) : null;
+        in.put("src", src);
+        putIfPresent(in, "scale", scale);
+        putIfPresent(in, "shift", shift);
+        double[] x = widen(src);
+        BatchNormReference.Forward batch = BatchNormReference.forwardTraining(d, x, widen(scale), widen(shift));
+        switch (dir) {
+            case FORWARD -> {
+                // Running statistics near the batch's but not equal: a path that takes the batch's fails.
+                SplittableRandom r = params.split();
+                float[] mean = new float[channels];
+                float[] variance = new float[channels];
+                for (int c = 0; c < channels; c++) {
+                    double sd = Math.sqrt(batch.variance()[c]);
+                    mean[c] = (float) (batch.mean()[c] + 0.25 * sd * r.nextGaussian());
+                    variance[c] = (float) (batch.variance()[c] * r.nextDouble(0.5, 1.5));
+                }
+                in.put("mean", mean);
+                in.put("variance", variance);
+                BatchNormReference.Forward f =
+                        BatchNormReference.forward(d, x, widen(scale), widen(shift), widen(mean), widen(variance));
+                out.put("dst", f.dst());
+                sc.put("dst", ErrorScales.batchNormForward(d, false, x, widen(scale), widen(shift), f)[0]);
+            }
+            case FORWARD_TRAINING -> {
+                float[] runningMean = normal(channels, 1.0, 0.0, params.split());
+                float[] runningVar = normal(channels, 0.25, 1.0, params.split());
+                in.put("running_mean", runningMean);
+                in.put("running_var", runningVar);
+                double[][] s = ErrorScales.batchNormForward(d, true, x, widen(scale), widen(shift), batch);
+                double[][] running = BatchNormReference.runningUpdate(d, widen(runningMean), widen(runningVar),
+                        batch.mean(), batch.variance());
+                double[][] runningScales =
+                        ErrorScales.batchNormRunning(d, widen(runningMean), widen(runningVar), s[1], s[2]);
+                out.put("dst", batch.dst());
+                sc.put("dst", s[0]);
+                out.put("mean", batch.mean());
+                sc.put("mean", s[1]);
+                out.put("variance", batch.variance());
+                sc.put("variance", s[2]);
+                out.put("running_mean", running[0]);
+                sc.put("running_mean", runningScales[0]);
+                out.put("running_var", running[1]);
+                sc.put("running_var", runningScales[1]);
+            }
+            case BACKWARD -> {
+                float[] mean = narrow(batch.mean());
+                float[] variance = narrow(batch.variance());
+                float[] dst = d.fuseRelu() ? narrow(batch.dst()) : null;
+                in.put("diff_dst", diffDst);
+                in.put("mean", mean);
+                in.put("variance", variance);
+                putIfPresent(in, "dst", dst);
+                double[] dy = widen(diffDst);
+                BatchNormReference.Backward b = BatchNormReference.backward(d, false, x, dy, widen(scale),
+                        widen(mean), widen(variance), widen(dst));
+                double[][] s = ErrorScales.batchNormBackward(d, x, dy, widen(scale), widen(mean), widen(variance),
+                        widen(dst));
+                out.put("diff_src", b.diffSrc());
+                sc.put("diff_src", s[0]);
+                if (d.useScale()) {
+                    out.put("diff_scale", b.diffScale());
+                    sc.put("diff_scale", s[1]);
+                }
+                if (d.useShift()) {
+                    out.put("diff_shift", b.diffShift());
+                    sc.put("diff_shift", s[2]);
+                }
             }
             default -> throw unsupported(dir, d.kernelName());
         }

@@ -1,5 +1,8 @@
 package dev.normkit.conformance;
 
+import dev.normkit.BatchNormDesc;
+import dev.normkit.ChannelLayout;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -39,6 +42,15 @@ public final class Corpus {
     private static final Shape CLASSES = Shape.of(96, 1000);
     private static final Shape CLASSES_ODD = Shape.of(1024, 1001);
     private static final Shape TALL = Shape.of(1000, 17);
+    /** Batch norm, NCHW: odd small shapes (runs of 63 and of 1), and a large N*H*W (25088 values per channel). */
+    private static final Shape CONV_ODD = Shape.of(3, 5, 7, 9);
+    private static final Shape CONV_POINT = Shape.of(6, 19, 1, 1);
+    private static final Shape CONV_LARGE = Shape.of(8, 16, 56, 56);
+    private static final Shape CONV_RELU = Shape.of(4, 5, 7, 9);
+    /** Group norm, NCHW: 32 groups of 1 and of 2 channels, and a Stable Diffusion block (320 channels, 32 groups). */
+    private static final Shape GROUPS_OF_ONE = Shape.of(2, 32, 16, 16);
+    private static final Shape GROUPS_OF_TWO = Shape.of(2, 64, 28, 28);
+    private static final Shape DIFFUSION = Shape.of(1, 320, 32, 32);
 
     /** The shapes a kernel is checked on by default (each with the kernel's default descriptor). */
     public static List<Shape> defaultShapes(KernelId k) {
@@ -47,6 +59,8 @@ public final class Corpus {
         switch (k) {
             case LAYER_NORM, RMS_NORM -> shapes.addAll(List.of(BERT_BASE, BERT_LARGE, BATCH, SEQUENCE));
             case SOFTMAX, LOG_SOFTMAX -> shapes.addAll(List.of(CLASSES, CLASSES_ODD, SEQUENCE, TALL));
+            case BATCH_NORM -> shapes.addAll(List.of(Shape.of(1000, 17), CONV_ODD, CONV_POINT, CONV_LARGE));
+            case GROUP_NORM -> shapes.addAll(List.of(CONV_ODD, GROUPS_OF_ONE, GROUPS_OF_TWO, DIFFUSION));
             default -> shapes.addAll(List.of(BERT_BASE, BERT_LARGE, BATCH));
         }
         return shapes;
@@ -55,7 +69,7 @@ public final class Corpus {
     /** The input families a kernel is checked with; the first is the one large shapes and heap runs use. */
     public static List<InputFamily> families(KernelId k) {
         return switch (k) {
-            case LAYER_NORM, RMS_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
+            case LAYER_NORM, RMS_NORM, BATCH_NORM, GROUP_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
             case SOFTMAX, LOG_SOFTMAX -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.NEAR_80, InputFamily.NEAR_1000, InputFamily.NAN_INF);
@@ -110,7 +124,39 @@ public final class Corpus {
                     new Problem(((SoftmaxDesc) k.desc(SEQUENCE)).withAxis(1), "axis=1", false),
                     new Problem(((SoftmaxDesc) k.desc(TALL)).withAxis(0), "axis=0", false),
                     new Problem(k.desc(CLASSES), "", true));
+            case BATCH_NORM -> List.of(
+                    new Problem(nhwc(CONV_ODD), "nhwc", false),
+                    new Problem(nhwc(CONV_LARGE), "nhwc", false),
+                    new Problem(BatchNormDesc.of(CONV_ODD).withFusedRelu(true), "relu", false),
+                    // 1260 elements: oneDNN's byte-per-element ReLU workspace is whole floats, so onednn runs it
+                    new Problem(BatchNormDesc.of(CONV_RELU).withFusedRelu(true), "relu", false),
+                    new Problem(nhwc(CONV_ODD).withFusedRelu(true), "nhwc relu", false),
+                    new Problem(BatchNormDesc.of(CONV_ODD).withScale(false).withShift(false), "no_scale_shift",
+                            false),
+                    new Problem(BatchNormDesc.of(CONV_ODD).withShift(false), "no_shift", false),
+                    new Problem(k.desc(CONV_ODD), "", true),
+                    new Problem(nhwc(CONV_ODD), "nhwc", true));
+            case GROUP_NORM -> List.of(
+                    new Problem(groupsNhwc(GROUPS_OF_TWO, 32), "nhwc", false),
+                    new Problem(groupsNhwc(CONV_ODD, 5), "nhwc", false),
+                    new Problem(GroupNormDesc.of(GROUPS_OF_TWO, 4).withScale(false).withShift(false),
+                            "groups=4 no_scale_shift", false),
+                    new Problem(GroupNormDesc.of(Shape.of(3, 12, 5, 5), 3).withShift(false), "groups=3 no_shift",
+                            false),
+                    new Problem(k.desc(GROUPS_OF_ONE), "", true),
+                    new Problem(groupsNhwc(GROUPS_OF_TWO, 32), "nhwc", true));
             default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
         };
+    }
+
+    /** Group norm on the NHWC tensor of an NCHW shape, with {@code groups} groups. */
+    private static GroupNormDesc groupsNhwc(Shape nchw, long groups) {
+        return GroupNormDesc.of(Shape.of(nchw.dim(0), nchw.dim(2), nchw.dim(3), nchw.dim(1)), ChannelLayout.NHWC,
+                groups);
+    }
+
+    /** The NHWC descriptor of an NCHW shape's tensor: the same N, C, H, W stored channels last. */
+    private static BatchNormDesc nhwc(Shape nchw) {
+        return BatchNormDesc.of(Shape.of(nchw.dim(0), nchw.dim(2), nchw.dim(3), nchw.dim(1)), ChannelLayout.NHWC);
     }
 }

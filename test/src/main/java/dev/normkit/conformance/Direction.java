@@ -4,7 +4,10 @@ package dev.normkit.conformance;
 public enum Direction {
     /** Inference forward (statistics not saved). */
     FORWARD("forward"),
-    /** Training forward: also saves the statistics backward needs (mean, rstd). */
+    /**
+     * Training forward: also saves the statistics backward needs (mean, rstd; batch norm: mean, variance, and the
+     * updated running statistics).
+     */
     FORWARD_TRAINING("forward_training"),
     /** Backward from the input (activations) or from the saved statistics (normalizations) or dst (softmax). */
     BACKWARD("backward"),

@@ -1,6 +1,8 @@
 package dev.normkit.conformance;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -229,5 +231,157 @@ final class ErrorScales {
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) action.row(o * len * inner + i, len, inner);
         }
+    }
+
+    /**
+     * Batch norm forward, per channel as layer norm per row: dst {@code (|x - mu| + s) * rstd * |gamma| + |beta|} with
+     * {@code s = mean|x|} in training (the mean's own rounding, which every element inherits) and {@code |mu|} in
+     * inference (a path may fold the given mean into the shift); mean {@code mean|x|}; variance
+     * {@code var + n u mean|x|^2}: a path centring on a mean summed in f32 (oneDNN) adds that mean's error squared,
+     * and the error of an f32 sum of n terms reaches {@code sqrt(n) u mean|x|}. Still second order: a variance from
+     * {@code E[x^2] - mean^2} in f32 (off by {@code u mean|x|^2}) fails for any n below ~1/(16 u) = 1e6.
+     */
+    static double[][] batchNormForward(BatchNormDesc d, boolean training, double[] x, double[] gamma,
+            double[] beta, BatchNormReference.Forward f) {
+        int channels = Math.toIntExact(d.channels());
+        int n = Math.toIntExact(d.perChannel());
+        double[] dst = new double[x.length];
+        double[] mean = new double[channels];
+        double[] variance = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double absSum = 0;
+            for (int m = 0; m < n; m++) absSum += Math.abs(x[BatchNormReference.element(d, c, m)]);
+            mean[c] = absSum / n;
+            variance[c] = Math.abs(f.variance()[c]) + n * Tolerances.U * mean[c] * mean[c];
+            double rstd = 1.0 / Math.sqrt(f.variance()[c] + d.eps());
+            double s = training ? mean[c] : Math.abs(f.mean()[c]);
+            for (int m = 0; m < n; m++) {
+                int k = BatchNormReference.element(d, c, m);
+                double v = (Math.abs(x[k] - f.mean()[c]) + s) * rstd;
+                if (gamma != null) v *= Math.abs(gamma[c]);
+                if (beta != null) v += Math.abs(beta[c]);
+                dst[k] = v;
+            }
+        }
+        return new double[][] {dst, mean, variance};
+    }
+
+    /** Running statistics: {@code (1 - m)|running| + m scale(batch)}, the variance's term times n / (n - 1). */
+    static double[][] batchNormRunning(BatchNormDesc d, double[] runningMean, double[] runningVar,
+            double[] meanScale, double[] varianceScale) {
+        double m = d.momentum();
+        double n = d.perChannel();
+        double[] rm = new double[runningMean.length];
+        double[] rv = new double[runningVar.length];
+        for (int c = 0; c < rm.length; c++) {
+            rm[c] = (1 - m) * Math.abs(runningMean[c]) + m * meanScale[c];
+            rv[c] = (1 - m) * Math.abs(runningVar[c]) + m * varianceScale[c] * n / (n - 1);
+        }
+        return new double[][] {rm, rv};
+    }
+
+    /**
+     * Batch norm backward, per channel: {@code |gamma| rstd (|g| + mean|g| + |xhat| mean|g xhat|)},
+     * {@code sum|g xhat|}, {@code sum|g|}, with g the (masked) diff_dst.
+     */
+    static double[][] batchNormBackward(BatchNormDesc d, double[] x, double[] dy, double[] gamma, double[] mean,
+            double[] variance, double[] dst) {
+        double[] absDy = new double[dy.length];
+        for (int i = 0; i < dy.length; i++) absDy[i] = dst != null && dst[i] <= 0 ? 0.0 : Math.abs(dy[i]);
+        int channels = Math.toIntExact(d.channels());
+        int n = Math.toIntExact(d.perChannel());
+        double[] dx = new double[x.length];
+        double[] dScale = new double[channels];
+        double[] dShift = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double rstd = 1.0 / Math.sqrt(variance[c] + d.eps());
+            double g = gamma != null ? Math.abs(gamma[c]) : 1.0;
+            for (int m = 0; m < n; m++) {
+                int k = BatchNormReference.element(d, c, m);
+                dShift[c] += absDy[k];
+                dScale[c] += absDy[k] * Math.abs(x[k] - mean[c]) * rstd;
+            }
+            for (int m = 0; m < n; m++) {
+                int k = BatchNormReference.element(d, c, m);
+                double xhat = Math.abs(x[k] - mean[c]) * rstd;
+                dx[k] = g * rstd * (absDy[k] + dShift[c] / n + xhat * dScale[c] / n);
+            }
+        }
+        return new double[][] {dx, dScale, dShift};
+    }
+
+    /** Group norm forward, per (n, g) as batch norm's training forward per channel (see batchNormForward). */
+    static double[][] groupNormForward(GroupNormDesc d, double[] x, double[] gamma, double[] beta,
+            GroupNormReference.Forward f) {
+        int batch = Math.toIntExact(d.batch());
+        int groups = Math.toIntExact(d.groups());
+        int m = Math.toIntExact(d.groupSize());
+        int sp = Math.toIntExact(d.spatial());
+        int cpg = Math.toIntExact(d.channelsPerGroup());
+        double[] dst = new double[x.length];
+        double[] mean = new double[batch * groups];
+        double[] variance = new double[batch * groups];
+        for (int n = 0; n < batch; n++) {
+            for (int g = 0; g < groups; g++) {
+                int r = n * groups + g;
+                double absSum = 0;
+                for (int e = 0; e < m; e++) absSum += Math.abs(x[GroupNormReference.element(d, n, g, e)]);
+                mean[r] = absSum / m;
+                variance[r] = Math.abs(f.variance()[r]) + m * Tolerances.U * mean[r] * mean[r];
+                double rstd = 1.0 / Math.sqrt(f.variance()[r] + d.eps());
+                for (int e = 0; e < m; e++) {
+                    int k = GroupNormReference.element(d, n, g, e);
+                    int c = g * cpg + e / sp;
+                    double v = (Math.abs(x[k] - f.mean()[r]) + mean[r]) * rstd;
+                    if (gamma != null) v *= Math.abs(gamma[c]);
+                    if (beta != null) v += Math.abs(beta[c]);
+                    dst[k] = v;
+                }
+            }
+        }
+        return new double[][] {dst, mean, variance};
+    }
+
+    /**
+     * Group norm backward, per (n, g): {@code rstd (|g| + mean|g| + |xhat| mean|g xhat|)} with {@code g = dy gamma_c};
+     * {@code sum|dy xhat|}, {@code sum|dy|} per channel.
+     */
+    static double[][] groupNormBackward(GroupNormDesc d, double[] x, double[] dy, double[] gamma, double[] mean,
+            double[] variance) {
+        int batch = Math.toIntExact(d.batch());
+        int groups = Math.toIntExact(d.groups());
+        int m = Math.toIntExact(d.groupSize());
+        int sp = Math.toIntExact(d.spatial());
+        int cpg = Math.toIntExact(d.channelsPerGroup());
+        int channels = Math.toIntExact(d.channels());
+        double[] dx = new double[x.length];
+        double[] dScale = new double[channels];
+        double[] dShift = new double[channels];
+        for (int n = 0; n < batch; n++) {
+            for (int g = 0; g < groups; g++) {
+                int r = n * groups + g;
+                double rstd = 1.0 / Math.sqrt(variance[r] + d.eps());
+                double sumG = 0;
+                double sumGXhat = 0;
+                for (int e = 0; e < m; e++) {
+                    int k = GroupNormReference.element(d, n, g, e);
+                    int c = g * cpg + e / sp;
+                    double xhat = Math.abs(x[k] - mean[r]) * rstd;
+                    double gg = Math.abs(dy[k] * (gamma != null ? gamma[c] : 1.0));
+                    sumG += gg;
+                    sumGXhat += gg * xhat;
+                    dScale[c] += Math.abs(dy[k]) * xhat;
+                    dShift[c] += Math.abs(dy[k]);
+                }
+                for (int e = 0; e < m; e++) {
+                    int k = GroupNormReference.element(d, n, g, e);
+                    int c = g * cpg + e / sp;
+                    double xhat = Math.abs(x[k] - mean[r]) * rstd;
+                    double gg = Math.abs(dy[k] * (gamma != null ? gamma[c] : 1.0));
+                    dx[k] = rstd * (gg + sumG / m + xhat * sumGXhat / m);
+                }
+            }
+        }
+        return new double[][] {dx, dScale, dShift};
     }
 }

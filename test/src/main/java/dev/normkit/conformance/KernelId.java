@@ -2,6 +2,8 @@ package dev.normkit.conformance;
 
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -25,7 +27,14 @@ public enum KernelId {
     LEAKY_RELU("leaky_relu", Direction.FORWARD, Direction.BACKWARD, Direction.BACKWARD_FROM_DST),
     GELU_ERF("gelu_erf", Direction.FORWARD, Direction.BACKWARD),
     GELU_TANH("gelu_tanh", Direction.FORWARD, Direction.BACKWARD),
-    SILU("silu", Direction.FORWARD, Direction.BACKWARD);
+    SILU("silu", Direction.FORWARD, Direction.BACKWARD),
+    /** Batch norm: forward is inference from given statistics; 2-D shapes are N x C, 3- to 5-D channels first. */
+    BATCH_NORM("batch_norm", Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD),
+    /** Group norm with {@link #DEFAULT_GROUPS} groups, or fewer where they do not divide C; shapes as batch norm. */
+    GROUP_NORM("group_norm", Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
+
+    /** The group count of Wu and He's paper and Stable Diffusion's blocks. */
+    public static final long DEFAULT_GROUPS = 32;
 
     /** PyTorch's default negative slope for {@code nn.LeakyReLU}. */
     public static final float LEAKY_SLOPE = 0.01f;
@@ -58,7 +67,22 @@ public enum KernelId {
             case GELU_ERF -> ActivationDesc.of(Activation.GELU_ERF, shape);
             case GELU_TANH -> ActivationDesc.of(Activation.GELU_TANH, shape);
             case SILU -> ActivationDesc.of(Activation.SILU, shape);
+            case BATCH_NORM -> BatchNormDesc.of(shape);
+            case GROUP_NORM -> GroupNormDesc.of(shape, defaultGroups(shape));
         };
+    }
+
+    /** The largest divisor of C that also divides {@link #DEFAULT_GROUPS} (C is axis 1; rank 1 has none). */
+    static long defaultGroups(Shape shape) {
+        if (shape.rank() < 2) return 1; // GroupNormDesc.of rejects the shape with the reason
+        long a = shape.dim(1);
+        long b = DEFAULT_GROUPS;
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     public static KernelId byLabel(String label) {

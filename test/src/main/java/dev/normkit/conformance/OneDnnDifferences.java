@@ -1,5 +1,7 @@
 package dev.normkit.conformance;
 
+import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,6 +41,8 @@ final class OneDnnDifferences {
             case RELU, LEAKY_RELU, GELU_ERF, GELU_TANH, SILU -> elementwise(data);
             case SOFTMAX, LOG_SOFTMAX -> rowwise(c, data);
             case LAYER_NORM, RMS_NORM -> normalization(c, data);
+            case BATCH_NORM -> perChannel((BatchNormDesc) c.desc(), data);
+            case GROUP_NORM -> perGroup((GroupNormDesc) c.desc(), data);
         };
         int n = 0;
         for (boolean[] m : masks.values()) n += count(m);
@@ -127,6 +131,90 @@ final class OneDnnDifferences {
                 }
             }
             masks.put(e.getKey(), m);
+        }
+        return masks;
+    }
+
+    /**
+     * Batch norm: every output element of channel c depends on every value of channel c in every input (through the
+     * channel's statistics, or diff_src's sums over the channel) and on the channel's parameters and statistics; no
+     * channel depends on another.
+     */
+    private static Map<String, boolean[]> perChannel(BatchNormDesc d, CaseData data) {
+        int channels = Math.toIntExact(d.channels());
+        long inner = d.inner();
+        boolean[] tainted = new boolean[channels];
+        for (float[] x : data.inputs().values()) {
+            boolean perChannel = x.length == channels && x.length != d.shape().elementCount();
+            for (int i = 0; i < x.length; i++) {
+                if (!Float.isFinite(x[i])) tainted[perChannel ? i : (int) ((i / inner) % channels)] = true;
+            }
+        }
+        Map<String, boolean[]> masks = new HashMap<>();
+        for (Map.Entry<String, double[]> e : data.expected().entrySet()) {
+            int length = e.getValue().length;
+            boolean perChannel = length == channels && length != d.shape().elementCount();
+            boolean[] m = new boolean[length];
+            for (int i = 0; i < length; i++) m[i] = tainted[perChannel ? i : (int) ((i / inner) % channels)];
+            masks.put(e.getKey(), m);
+        }
+        return masks;
+    }
+
+    /**
+     * Group norm: a dst or diff_src element depends on every value of its (sample, group) in every input, its group's
+     * statistics, and the scale and shift of its group's channels; mean and variance on their (sample, group);
+     * diff_scale and diff_shift of channel c on every sample's group of c.
+     */
+    private static Map<String, boolean[]> perGroup(GroupNormDesc d, CaseData data) {
+        int batch = Math.toIntExact(d.batch());
+        int groups = Math.toIntExact(d.groups());
+        int channels = Math.toIntExact(d.channels());
+        int cpg = Math.toIntExact(d.channelsPerGroup());
+        int m = Math.toIntExact(d.groupSize());
+        boolean[] row = new boolean[batch * groups];
+        boolean[] group = new boolean[groups];
+        for (Map.Entry<String, float[]> e : data.inputs().entrySet()) {
+            float[] x = e.getValue();
+            switch (e.getKey()) {
+                case "scale", "shift" -> {
+                    for (int c = 0; c < channels; c++) group[c / cpg] |= !Float.isFinite(x[c]);
+                }
+                case "mean", "variance" -> {
+                    for (int r = 0; r < row.length; r++) row[r] |= !Float.isFinite(x[r]);
+                }
+                default -> {
+                    for (int n = 0; n < batch; n++) {
+                        for (int g = 0; g < groups; g++) {
+                            for (int i = 0; i < m; i++) {
+                                row[n * groups + g] |= !Float.isFinite(x[GroupNormReference.element(d, n, g, i)]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        boolean[] anySample = new boolean[groups];
+        for (int r = 0; r < row.length; r++) anySample[r % groups] |= row[r];
+        Map<String, boolean[]> masks = new HashMap<>();
+        for (Map.Entry<String, double[]> e : data.expected().entrySet()) {
+            boolean[] mask = new boolean[e.getValue().length];
+            switch (e.getKey()) {
+                case "mean", "variance" -> System.arraycopy(row, 0, mask, 0, row.length);
+                case "diff_scale", "diff_shift" -> {
+                    for (int c = 0; c < channels; c++) mask[c] = anySample[c / cpg] || group[c / cpg];
+                }
+                default -> {
+                    for (int n = 0; n < batch; n++) {
+                        for (int g = 0; g < groups; g++) {
+                            for (int i = 0; i < m; i++) {
+                                mask[GroupNormReference.element(d, n, g, i)] = row[n * groups + g] || group[g];
+                            }
+                        }
+                    }
+                }
+            }
+            masks.put(e.getKey(), mask);
         }
         return masks;
     }

@@ -1,6 +1,8 @@
 package dev.normkit.conformance;
 
 import dev.normkit.ActivationKernel;
+import dev.normkit.BatchNormKernel;
+import dev.normkit.GroupNormKernel;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
@@ -18,7 +20,8 @@ import java.util.Map;
  * returns every output as an f32 array.
  *
  * <p>Outputs start filled with {@link #POISON}, a finite value no kernel computes here, so an output a kernel forgets
- * to write fails the comparison instead of passing on leftover zeros.
+ * to write fails the comparison instead of passing on leftover zeros. An output named like an input (batch norm's
+ * running statistics, updated in place) starts as that input instead.
  */
 final class PathRunner {
     private PathRunner() {}
@@ -30,6 +33,8 @@ final class PathRunner {
         for (Map.Entry<String, double[]> e : data.expected().entrySet()) {
             float[] a = new float[e.getValue().length];
             Arrays.fill(a, POISON);
+            float[] initial = data.input(e.getKey()); // an in/out argument (running statistics) starts as its input
+            if (initial != null) System.arraycopy(initial, 0, a, 0, a.length);
             out.put(e.getKey(), a);
         }
         Map<String, MemorySegment> in = new LinkedHashMap<>();
@@ -90,6 +95,27 @@ final class PathRunner {
                     case FORWARD -> k.forward(in.get("src"), out.get("dst"));
                     case BACKWARD -> k.backward(in.get("src"), in.get("diff_dst"), out.get("diff_src"));
                     default -> k.backwardFromDst(in.get("dst"), in.get("diff_dst"), out.get("diff_src"));
+                }
+            }
+            case GroupNormKernel k -> {
+                switch (dir) {
+                    case FORWARD -> k.forward(in.get("src"), out.get("dst"), in.get("scale"), in.get("shift"));
+                    case FORWARD_TRAINING -> k.forwardTraining(in.get("src"), out.get("dst"), in.get("scale"),
+                            in.get("shift"), out.get("mean"), out.get("variance"));
+                    default -> k.backward(in.get("src"), in.get("diff_dst"), in.get("scale"), in.get("mean"),
+                            in.get("variance"), out.get("diff_src"), out.get("diff_scale"), out.get("diff_shift"));
+                }
+            }
+            case BatchNormKernel k -> {
+                switch (dir) {
+                    case FORWARD -> k.forward(in.get("src"), out.get("dst"), in.get("scale"), in.get("shift"),
+                            in.get("mean"), in.get("variance"));
+                    case FORWARD_TRAINING -> k.forwardTraining(in.get("src"), out.get("dst"), in.get("scale"),
+                            in.get("shift"), out.get("mean"), out.get("variance"), out.get("running_mean"),
+                            out.get("running_var"));
+                    default -> k.backward(in.get("src"), in.get("diff_dst"), in.get("scale"), in.get("mean"),
+                            in.get("variance"), in.get("dst"), out.get("diff_src"), out.get("diff_scale"),
+                            out.get("diff_shift"));
                 }
             }
             default -> throw new IllegalArgumentException("kernel: unknown kind " + kernel.getClass().getName());

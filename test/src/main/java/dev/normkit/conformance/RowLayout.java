@@ -1,6 +1,8 @@
 package dev.normkit.conformance;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -10,7 +12,8 @@ import dev.normkit.SoftmaxDesc;
  * How a kernel groups a tensor into independent rows: element {@code (o, a, i)} of {@code outer x length x inner}
  * sits at {@code (o * length + a) * inner + i}, and each {@code (o, i)} is a row of {@code length} elements. Input
  * families use it to give rows their structure (a constant row, a row with one NaN); activations have no rows and mark
- * themselves {@code elementwise}.
+ * themselves {@code elementwise}. Batch norm's rows are its channels, each of {@code N*H*W} values, in the channels-last
+ * order; {@link CaseData} moves NCHW data into place.
  */
 public record RowLayout(int outer, int length, int inner, boolean elementwise) {
 
@@ -20,6 +23,12 @@ public record RowLayout(int outer, int length, int inner, boolean elementwise) {
             case RmsNormDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
             case SoftmaxDesc d -> new RowLayout(Math.toIntExact(d.outer()), Math.toIntExact(d.axisLength()),
                     Math.toIntExact(d.inner()), false);
+            // A channel is a row, seen channels-last: CaseData lays NCHW data out from this view.
+            case BatchNormDesc d -> new RowLayout(1, Math.toIntExact(d.perChannel()), Math.toIntExact(d.channels()),
+                    false);
+            // A (sample, group) is a row, seen channels first: CaseData lays NHWC data out from this view.
+            case GroupNormDesc d -> new RowLayout(Math.toIntExact(d.batch() * d.groups()),
+                    Math.toIntExact(d.groupSize()), 1, false);
             case ActivationDesc d -> {
                 int last = Math.toIntExact(d.shape().dim(d.shape().rank() - 1));
                 yield new RowLayout(Math.toIntExact(d.shape().elementCount() / last), last, 1, true);

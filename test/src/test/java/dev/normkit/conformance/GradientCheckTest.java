@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.ChannelLayout;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
@@ -145,6 +148,76 @@ class GradientCheckTest {
     }
 
     /** Central differences of {@code loss} around {@code at} (perturbed in place and restored) against analytic. */
+    static Stream<BatchNormDesc> batchNormDescs() {
+        return Stream.of(BatchNormDesc.of(Shape.of(6, 4)),
+                BatchNormDesc.of(Shape.of(2, 3, 2, 3)),
+                BatchNormDesc.of(Shape.of(2, 2, 3, 3), ChannelLayout.NHWC),
+                BatchNormDesc.of(Shape.of(3, 2, 2, 2)).withShift(false),
+                BatchNormDesc.of(Shape.of(5, 3)).withScale(false).withShift(false),
+                BatchNormDesc.of(Shape.of(2, 3, 2, 2)).withFusedRelu(true),
+                BatchNormDesc.of(Shape.of(4, 3)).withEps(0.5f));
+    }
+
+    /** Training backward differentiates through the batch statistics; the global-stats one holds them fixed. */
+    @ParameterizedTest(name = "batch norm backward matches finite differences on {0}")
+    @MethodSource("batchNormDescs")
+    void batchNormBackwardMatchesFiniteDifferences(BatchNormDesc d) {
+        SplittableRandom rnd = new SplittableRandom(17);
+        int channels = Math.toIntExact(d.channels());
+        double[] x = normal(rnd, (int) d.shape().elementCount(), 3.0);
+        double[] gamma = d.useScale() ? normal(rnd, channels, 1.0) : null;
+        double[] beta = d.useShift() ? normal(rnd, channels, 0.0) : null;
+        double[] dy = normal(rnd, x.length, 0.0);
+        BatchNormReference.Forward f = BatchNormReference.forwardTraining(d, x, gamma, beta);
+        double[] dst = d.fuseRelu() ? f.dst() : null;
+        BatchNormReference.Backward b =
+                BatchNormReference.backward(d, false, x, dy, gamma, f.mean(), f.variance(), dst);
+        assertGradient("diffSrc", b.diffSrc(), x,
+                v -> dot(dy, BatchNormReference.forwardTraining(d, v, gamma, beta).dst()));
+        if (d.useScale()) {
+            assertGradient("diffScale", b.diffScale(), gamma,
+                    v -> dot(dy, BatchNormReference.forwardTraining(d, x, v, beta).dst()));
+        }
+        if (d.useShift()) {
+            assertGradient("diffShift", b.diffShift(), beta,
+                    v -> dot(dy, BatchNormReference.forwardTraining(d, x, gamma, v).dst()));
+        }
+        BatchNormReference.Backward g =
+                BatchNormReference.backward(d, true, x, dy, gamma, f.mean(), f.variance(), dst);
+        assertGradient("global diffSrc", g.diffSrc(), x,
+                v -> dot(dy, BatchNormReference.forward(d, v, gamma, beta, f.mean(), f.variance()).dst()));
+    }
+
+    static Stream<GroupNormDesc> groupNormDescs() {
+        return Stream.of(GroupNormDesc.of(Shape.of(3, 6), 2),
+                GroupNormDesc.of(Shape.of(2, 4, 2, 3), 2),
+                GroupNormDesc.of(Shape.of(2, 2, 3, 6), ChannelLayout.NHWC, 3),
+                GroupNormDesc.of(Shape.of(2, 4, 5), 4).withShift(false),
+                GroupNormDesc.of(Shape.of(2, 6, 3), 1).withScale(false).withShift(false).withEps(0.5f));
+    }
+
+    @ParameterizedTest(name = "group norm backward matches finite differences on {0}")
+    @MethodSource("groupNormDescs")
+    void groupNormBackwardMatchesFiniteDifferences(GroupNormDesc d) {
+        SplittableRandom rnd = new SplittableRandom(19);
+        int channels = Math.toIntExact(d.channels());
+        double[] x = normal(rnd, (int) d.shape().elementCount(), 3.0);
+        double[] gamma = d.useScale() ? normal(rnd, channels, 1.0) : null;
+        double[] beta = d.useShift() ? normal(rnd, channels, 0.0) : null;
+        double[] dy = normal(rnd, x.length, 0.0);
+        GroupNormReference.Forward f = GroupNormReference.forward(d, x, gamma, beta);
+        GroupNormReference.Backward b = GroupNormReference.backward(d, x, dy, gamma, f.mean(), f.variance());
+        assertGradient("diffSrc", b.diffSrc(), x, v -> dot(dy, GroupNormReference.forward(d, v, gamma, beta).dst()));
+        if (d.useScale()) {
+            assertGradient("diffScale", b.diffScale(), gamma,
+                    v -> dot(dy, GroupNormReference.forward(d, x, v, beta).dst()));
+        }
+        if (d.useShift()) {
+            assertGradient("diffShift", b.diffShift(), beta,
+                    v -> dot(dy, GroupNormReference.forward(d, x, gamma, v).dst()));
+        }
+    }
+
     static void assertGradient(String what, double[] analytic, double[] at, ToDoubleFunction<double[]> loss) {
         double maxErr = 0;
         double maxMag = 0;

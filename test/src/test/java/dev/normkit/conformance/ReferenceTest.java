@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.ChannelLayout;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
@@ -213,5 +215,67 @@ class ReferenceTest {
         double[] x = new double[n];
         for (int i = 0; i < n; i++) x[i] = mean + sigma * rnd.nextGaussian();
         return x;
+    }
+
+    @Test
+    void batchNormChannelsHaveZeroMeanAndUnitVarianceInEveryLayout() {
+        double[] x = new double[2 * 3 * 4 * 5];
+        for (int i = 0; i < x.length; i++) x[i] = 100 * (i % 3) + Math.sin(i) * (1 + i % 7);
+        for (BatchNormDesc d : new BatchNormDesc[] {BatchNormDesc.of(Shape.of(2, 3, 4, 5)).withEps(0f),
+                BatchNormDesc.of(Shape.of(2, 4, 5, 3), ChannelLayout.NHWC).withEps(0f),
+                BatchNormDesc.of(Shape.of(40, 3)).withEps(0f)}) {
+            double[] y = BatchNormReference.forwardTraining(d, x, null, null).dst();
+            for (int c = 0; c < 3; c++) {
+                double sum = 0;
+                double squares = 0;
+                for (int m = 0; m < 40; m++) {
+                    double v = y[BatchNormReference.element(d, c, m)];
+                    sum += v;
+                    squares += v * v;
+                }
+                assertEquals(0.0, sum / 40, 1e-12, d.layout() + " channel " + c + " mean");
+                assertEquals(1.0, squares / 40, 1e-12, d.layout() + " channel " + c + " variance");
+            }
+        }
+    }
+
+    @Test
+    void batchNormNhwcIsNchwTransposed() {
+        BatchNormDesc nchw = BatchNormDesc.of(Shape.of(2, 3, 4, 5));
+        BatchNormDesc nhwc = BatchNormDesc.of(Shape.of(2, 4, 5, 3), ChannelLayout.NHWC);
+        double[] a = new double[120];
+        double[] b = new double[120];
+        for (int n = 0; n < 2; n++) {
+            for (int c = 0; c < 3; c++) {
+                for (int s = 0; s < 20; s++) {
+                    double v = Math.cos(n * 60 + c * 20 + s) * (c + 1) + 1e4;
+                    a[(n * 3 + c) * 20 + s] = v;
+                    b[(n * 20 + s) * 3 + c] = v;
+                }
+            }
+        }
+        double[] gamma = {0.5, 1.5, -1};
+        double[] beta = {0.1, 0.2, 0.3};
+        double[] ya = BatchNormReference.forwardTraining(nchw, a, gamma, beta).dst();
+        double[] yb = BatchNormReference.forwardTraining(nhwc, b, gamma, beta).dst();
+        for (int n = 0; n < 2; n++) {
+            for (int c = 0; c < 3; c++) {
+                for (int s = 0; s < 20; s++) {
+                    assertEquals(ya[(n * 3 + c) * 20 + s], yb[(n * 20 + s) * 3 + c], 1e-9, "n=" + n + " c=" + c);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchNormRunningUpdateIsPyTorchs() {
+        BatchNormDesc d = BatchNormDesc.of(Shape.of(5, 2)).withMomentum(0.25f);
+        double[][] r = BatchNormReference.runningUpdate(d, new double[] {1, -1}, new double[] {2, 4},
+                new double[] {3, 5}, new double[] {8, 0.8});
+        // running_mean: 0.75 * 1 + 0.25 * 3; running_var: 0.75 * 2 + 0.25 * 8 * 5/4
+        assertEquals(1.5, r[0][0], 1e-15);
+        assertEquals(0.5, r[0][1], 1e-15);
+        assertEquals(4.0, r[1][0], 1e-15);
+        assertEquals(3.25, r[1][1], 1e-15);
     }
 }

@@ -1,0 +1,408 @@
+package dev.normkit.vector;
+
+import static dev.normkit.vector.RowLoops.LANES;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import dev.normkit.BatchNormDesc;
+import dev.normkit.BatchNormKernel;
+import dev.normkit.spi.KernelArgs;
+import dev.normkit.spi.RunningStats;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * Batch norm on the Vector API. The tensor is {@code outer x C x inner}: with {@code inner > 1} (NCHW) each channel
+ * is {@code outer} contiguous runs of {@code inner} floats, and vectors run along a run; with {@code inner == 1}
+ * (NHWC, N x C) each row holds every channel once, and vectors run across channels.
+ *
+ * <p>Passes over the input (each one read of the tensor):
+ * <ul>
+ *   <li>inference forward: 1 (write);</li>
+ *   <li>training forward: 2 (moments about a centre K per channel, the mean of its first few values, summed in f32
+ *       lanes per run or per block of {@value #CHUNK_ROWS} rows and added up in double; then the write). A channel
+ *       whose K lies far from its mean (the moments would cancel), or whose sums overflow or underflow, gets its
+ *       statistics again in double, two passes over that channel only; never {@code E[x^2] - mean^2} in f32;</li>
+ *   <li>backward: 2 (the sums of g and g * (x - mean) per channel over src, diffDst and, with the fused ReLU, dst;
+ *       then diffSrc); backward with global statistics: the sums only when diffScale or diffShift is wanted, then
+ *       diffSrc.</li>
+ * </ul>
+ * The write is {@code y = max((x - m1) * a + b, lo)} with m1 the f32 mean and what rounding took from it folded into
+ * b, so a large common offset costs no accuracy; {@code lo} is 0 with the fused ReLU and -inf without.
+ *
+ * <p>Memory: dispatched once per call on {@link Placement}; the loops, in {@link BatchNormLoops}, come in an array
+ * ({@code A}) and a native segment ({@code N}) version generated from one template, and follow {@link RowLoops}'s
+ * conventions. Per-channel scratch lives in the kernel, so a kernel must not run two calls at once.
+ */
+final class VectorBatchNorm implements BatchNormKernel {
+
+    /** Rows per f32 block in the row layouts before the block's sums are added up in double. */
+    static final int CHUNK_ROWS = 32;
+    /** Values averaged for each channel's centre. */
+    static final int CENTRE_VALUES = 8;
+
+    private final BatchNormDesc desc;
+    private final int outer;
+    private final int channels;
+    private final int inner;
+    private final int n;
+    private final int wholeChannels;
+    private final float[] center;
+    private final float[] mean;
+    private final float[] a;
+    private final float[] b;
+    private final float[] p;
+    private final float[] q;
+    private final float[] blockSum;
+    private final float[] blockSquares;
+    private final double[] sum;
+    private final double[] squares;
+
+    VectorBatchNorm(BatchNormDesc desc) {
+        this.desc = desc;
+        this.outer = Math.toIntExact(desc.outer());
+        this.channels = Math.toIntExact(desc.channels());
+        this.inner = Math.toIntExact(desc.inner());
+        this.n = Math.toIntExact(desc.perChannel());
+        this.wholeChannels = channels - channels % LANES;
+        this.center = new float[channels];
+        this.mean = new float[channels];
+        this.a = new float[channels];
+        this.b = new float[channels];
+        this.p = new float[channels];
+        this.q = new float[channels];
+        this.blockSum = new float[channels];
+        this.blockSquares = new float[channels];
+        this.sum = new double[channels];
+        this.squares = new double[channels];
+    }
+
+    @Override
+    public BatchNormDesc desc() {
+        return desc;
+    }
+
+    @Override
+    public String path() {
+        return "vector";
+    }
+
+    @Override
+    public void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+            MemorySegment meanIn, MemorySegment varianceIn) {
+        KernelArgs.batchNormForward(desc, src, dst, scale, shift, meanIn, varianceIn);
+        for (int c = 0; c < channels; c++) {
+            coefficients(c, meanIn.getAtIndex(JAVA_FLOAT, c), 0.0, varianceIn.getAtIndex(JAVA_FLOAT, c), scale, shift);
+        }
+        write(src, dst);
+    }
+
+    @Override
+    public void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+            MemorySegment meanOut, MemorySegment varianceOut, MemorySegment runningMean, MemorySegment runningVar) {
+        KernelArgs.batchNormForwardTraining(desc, src, dst, scale, shift, meanOut, varianceOut, runningMean,
+                runningVar);
+        Placement pl = Placement.of(src);
+        try (Arena arena = pl == Placement.MIXED ? Arena.ofConfined() : null) {
+            MemorySegment x = pl == Placement.MIXED ? stage(arena, src) : src;
+            moments(pl == Placement.MIXED ? Placement.NATIVE : pl, x);
+        }
+        for (int c = 0; c < channels; c++) {
+            double meanD = sum[c] / n;
+            double meanSquareD = squares[c] / n;
+            double mu = center[c] + meanD;
+            double variance = meanSquareD - meanD * meanD;
+            if (!(squares[c] < Float.MAX_VALUE) || RowLoops.squaresNeedDouble((float) squares[c], desc.eps())
+                    || meanD * meanD > 0.75 * meanSquareD) {
+                mu = exactMean(src, c);
+                variance = exactSquares(src, c, mu) / n;
+            }
+            float m1 = (float) mu;
+            if (!Float.isFinite(m1)) m1 = 0f; // a NaN or inf channel: the centred write then yields its NaN
+            meanOut.setAtIndex(JAVA_FLOAT, c, (float) mu);
+            varianceOut.setAtIndex(JAVA_FLOAT, c, (float) variance);
+            coefficients(c, m1, mu - m1, variance, scale, shift);
+        }
+        write(src, dst);
+        RunningStats.update(desc, meanOut, varianceOut, runningMean, runningVar);
+    }
+
+    /**
+     * Channel c's write coefficients from its mean {@code m1 + rest} and variance:
+     * {@code a = rstd * gamma}, {@code b = beta - rest * a}.
+     */
+    private void coefficients(int c, float m1, double rest, double variance, MemorySegment scale,
+            MemorySegment shift) {
+        double rstd = 1.0 / Math.sqrt(Math.max(0.0, variance) + desc.eps());
+        if (Double.isNaN(variance)) rstd = Double.NaN;
+        double ac = scale != null ? rstd * scale.getAtIndex(JAVA_FLOAT, c) : rstd;
+        double bc = shift != null ? shift.getAtIndex(JAVA_FLOAT, c) : 0.0;
+        mean[c] = m1;
+        a[c] = (float) ac;
+        b[c] = (float) (bc - rest * ac);
+    }
+
+    /** Fills center, sum and squares: each channel's moments about its centre. */
+    private void moments(Placement pl, MemorySegment x) {
+        boolean arrays = pl == Placement.ARRAYS;
+        float[] xa = arrays ? Placement.array(x) : null;
+        int xo = arrays ? Placement.index(x) : 0;
+        Arrays.fill(sum, 0.0);
+        Arrays.fill(squares, 0.0);
+        if (inner > 1) {
+            for (int c = 0; c < channels; c++) {
+                float k = centre(arrays, xa, xo, x, c);
+                center[c] = k;
+                double s = 0;
+                double sq = 0;
+                for (int o = 0; o < outer; o++) {
+                    int at = (o * channels + c) * inner;
+                    long pair = arrays ? BatchNormLoops.runMomentsA(xa, xo, at, inner, k)
+                            : BatchNormLoops.runMomentsN(x, at, inner, k);
+                    s += FloatPair.first(pair);
+                    sq += FloatPair.second(pair);
+                }
+                sum[c] = s;
+                squares[c] = sq;
+            }
+            return;
+        }
+        for (int c = 0; c < channels; c++) center[c] = centre(arrays, xa, xo, x, c);
+        for (int r0 = 0; r0 < outer; r0 += CHUNK_ROWS) {
+            int r1 = Math.min(outer, r0 + CHUNK_ROWS);
+            for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
+                if (arrays) {
+                    BatchNormLoops.rowMomentsA(xa, xo, channels, r0, r1, c0, center, blockSum, blockSquares);
+                } else {
+                    BatchNormLoops.rowMomentsN(x, channels, r0, r1, c0, center, blockSum, blockSquares);
+                }
+            }
+            for (int c = wholeChannels; c < channels; c++) {
+                if (arrays) {
+                    BatchNormLoops.rowMomentsTailA(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
+                } else {
+                    BatchNormLoops.rowMomentsTailN(x, channels, r0, r1, c, center, blockSum, blockSquares);
+                }
+            }
+            for (int c = 0; c < channels; c++) {
+                sum[c] += blockSum[c];
+                squares[c] += blockSquares[c];
+            }
+        }
+    }
+
+    /**
+     * A centre for channel c's moments: the mean of its first {@value #CENTRE_VALUES} values (all of them when it has
+     * fewer). The closer K lies to the mean, the less {@code mean(d^2) - mean(d)^2} cancels; one value would leave
+     * about one standard deviation, this about a third of one.
+     */
+    private float centre(boolean arrays, float[] xa, int xo, MemorySegment x, int c) {
+        int count = Math.min(n, CENTRE_VALUES);
+        float s = 0f;
+        for (int e = 0; e < count; e++) {
+            int i = (int) element(c, e);
+            s += arrays ? xa[xo + i] : x.getAtIndex(JAVA_FLOAT, i);
+        }
+        return s / count;
+    }
+
+    /** Writes dst from the coefficients in mean, a and b. */
+    private void write(MemorySegment src, MemorySegment dst) {
+        float lo = desc.fuseRelu() ? 0f : Float.NEGATIVE_INFINITY;
+        Placement pl = Placement.of(src, dst);
+        if (pl == Placement.MIXED) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment x = stage(arena, src);
+                MemorySegment y = arena.allocate(dst.byteSize(), Float.BYTES);
+                write(x, y);
+                MemorySegment.copy(y, 0, dst, 0, (long) n * channels * Float.BYTES);
+            }
+            return;
+        }
+        boolean arrays = pl == Placement.ARRAYS;
+        float[] xa = arrays ? Placement.array(src) : null;
+        int xo = arrays ? Placement.index(src) : 0;
+        float[] ya = arrays ? Placement.array(dst) : null;
+        int yo = arrays ? Placement.index(dst) : 0;
+        if (inner == 1) {
+            if (arrays) {
+                BatchNormLoops.rowWriteA(xa, xo, ya, yo, channels, 0, outer, mean, a, b, lo);
+            } else {
+                BatchNormLoops.rowWriteN(src, dst, channels, 0, outer, mean, a, b, lo);
+            }
+            return;
+        }
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                int at = (o * channels + c) * inner;
+                if (arrays) {
+                    BatchNormLoops.runWriteA(xa, xo, ya, yo, at, inner, mean[c], a[c], b[c], lo);
+                } else {
+                    BatchNormLoops.runWriteN(src, dst, at, inner, mean[c], a[c], b[c], lo);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment meanIn,
+            MemorySegment varianceIn, MemorySegment dst, MemorySegment diffSrc, MemorySegment diffScale,
+            MemorySegment diffShift) {
+        KernelArgs.batchNormBackward(desc, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale,
+                diffShift);
+        gradient(false, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale, diffShift);
+    }
+
+    @Override
+    public void backwardGlobalStats(MemorySegment src, MemorySegment diffDst, MemorySegment scale,
+            MemorySegment meanIn, MemorySegment varianceIn, MemorySegment dst, MemorySegment diffSrc,
+            MemorySegment diffScale, MemorySegment diffShift) {
+        KernelArgs.batchNormBackward(desc, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale,
+                diffShift);
+        gradient(true, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale, diffShift);
+    }
+
+    private void gradient(boolean global, MemorySegment src, MemorySegment diffDst, MemorySegment scale,
+            MemorySegment meanIn, MemorySegment varianceIn, MemorySegment dst, MemorySegment diffSrc,
+            MemorySegment diffScale, MemorySegment diffShift) {
+        Placement pl = Placement.of(src, diffDst, dst, diffSrc);
+        if (pl == Placement.MIXED) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment dx = arena.allocate(diffSrc.byteSize(), Float.BYTES);
+                gradient(global, stage(arena, src), stage(arena, diffDst), scale, meanIn, varianceIn,
+                        dst == null ? null : stage(arena, dst), dx, diffScale, diffShift);
+                MemorySegment.copy(dx, 0, diffSrc, 0, (long) n * channels * Float.BYTES);
+            }
+            return;
+        }
+        boolean relu = desc.fuseRelu();
+        MemorySegment y = relu ? dst : diffDst; // read only when relu
+        for (int c = 0; c < channels; c++) mean[c] = meanIn.getAtIndex(JAVA_FLOAT, c);
+        boolean sums = !global || diffScale != null || diffShift != null;
+        if (sums) gradientSums(pl == Placement.ARRAYS, src, diffDst, y, relu);
+        for (int c = 0; c < channels; c++) {
+            double rstd = 1.0 / Math.sqrt(Math.max(0.0, varianceIn.getAtIndex(JAVA_FLOAT, c)) + desc.eps());
+            if (Float.isNaN(varianceIn.getAtIndex(JAVA_FLOAT, c))) rstd = Double.NaN;
+            double ac = scale != null ? rstd * scale.getAtIndex(JAVA_FLOAT, c) : rstd;
+            a[c] = (float) ac;
+            p[c] = global ? 0f : (float) (-ac * rstd * rstd * squares[c] / n);
+            q[c] = global ? 0f : (float) (-ac * sum[c] / n);
+            if (diffScale != null) diffScale.setAtIndex(JAVA_FLOAT, c, (float) (rstd * squares[c]));
+            if (diffShift != null) diffShift.setAtIndex(JAVA_FLOAT, c, (float) sum[c]);
+        }
+        gradientWrite(pl == Placement.ARRAYS, src, diffDst, y, diffSrc, relu);
+    }
+
+    /** Fills sum (of g) and squares (here: of g * (x - mean)) per channel. */
+    private void gradientSums(boolean arrays, MemorySegment x, MemorySegment dy, MemorySegment y, boolean relu) {
+        float[] xa = arrays ? Placement.array(x) : null;
+        float[] ga = arrays ? Placement.array(dy) : null;
+        float[] ya = arrays ? Placement.array(y) : null;
+        int xo = arrays ? Placement.index(x) : 0;
+        int go = arrays ? Placement.index(dy) : 0;
+        int yo = arrays ? Placement.index(y) : 0;
+        Arrays.fill(sum, 0.0);
+        Arrays.fill(squares, 0.0);
+        if (inner > 1) {
+            for (int c = 0; c < channels; c++) {
+                double s = 0;
+                double d = 0;
+                for (int o = 0; o < outer; o++) {
+                    int at = (o * channels + c) * inner;
+                    long pair = arrays ? BatchNormLoops.runGradSumsA(xa, xo, ga, go, ya, yo, at, inner, mean[c], relu)
+                            : BatchNormLoops.runGradSumsN(x, dy, y, at, inner, mean[c], relu);
+                    s += FloatPair.first(pair);
+                    d += FloatPair.second(pair);
+                }
+                sum[c] = s;
+                squares[c] = d;
+            }
+            return;
+        }
+        for (int r0 = 0; r0 < outer; r0 += CHUNK_ROWS) {
+            int r1 = Math.min(outer, r0 + CHUNK_ROWS);
+            for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
+                if (arrays) {
+                    BatchNormLoops.rowGradSumsA(xa, xo, ga, go, ya, yo, channels, r0, r1, c0, mean, relu, blockSum,
+                            blockSquares);
+                } else {
+                    BatchNormLoops.rowGradSumsN(x, dy, y, channels, r0, r1, c0, mean, relu, blockSum, blockSquares);
+                }
+            }
+            for (int c = wholeChannels; c < channels; c++) {
+                if (arrays) {
+                    BatchNormLoops.rowGradSumsTailA(xa, xo, ga, go, ya, yo, channels, r0, r1, c, mean, relu, blockSum,
+                            blockSquares);
+                } else {
+                    BatchNormLoops.rowGradSumsTailN(x, dy, y, channels, r0, r1, c, mean, relu, blockSum, blockSquares);
+                }
+            }
+            for (int c = 0; c < channels; c++) {
+                sum[c] += blockSum[c];
+                squares[c] += blockSquares[c];
+            }
+        }
+    }
+
+    private void gradientWrite(boolean arrays, MemorySegment x, MemorySegment dy, MemorySegment y, MemorySegment dx,
+            boolean relu) {
+        float[] xa = arrays ? Placement.array(x) : null;
+        float[] ga = arrays ? Placement.array(dy) : null;
+        float[] ya = arrays ? Placement.array(y) : null;
+        float[] da = arrays ? Placement.array(dx) : null;
+        int xo = arrays ? Placement.index(x) : 0;
+        int go = arrays ? Placement.index(dy) : 0;
+        int yo = arrays ? Placement.index(y) : 0;
+        int dxo = arrays ? Placement.index(dx) : 0;
+        if (inner == 1) {
+            if (arrays) {
+                BatchNormLoops.rowGradWriteA(xa, xo, ga, go, ya, yo, da, dxo, channels, 0, outer, mean, a, p, q, relu);
+            } else {
+                BatchNormLoops.rowGradWriteN(x, dy, y, dx, channels, 0, outer, mean, a, p, q, relu);
+            }
+            return;
+        }
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                int at = (o * channels + c) * inner;
+                if (arrays) {
+                    BatchNormLoops.runGradWriteA(xa, xo, ga, go, ya, yo, da, dxo, at, inner, mean[c], a[c], p[c], q[c],
+                            relu);
+                } else {
+                    BatchNormLoops.runGradWriteN(x, dy, y, dx, at, inner, mean[c], a[c], p[c], q[c], relu);
+                }
+            }
+        }
+    }
+
+    /** Mean of channel c in double: the rare-case fallback (any placement). */
+    private double exactMean(MemorySegment x, int c) {
+        double s = 0;
+        for (int e = 0; e < n; e++) s += x.getAtIndex(JAVA_FLOAT, element(c, e));
+        return s / n;
+    }
+
+    /** Sum of (x - mu)^2 over channel c in double: the rare-case fallback. */
+    private double exactSquares(MemorySegment x, int c, double mu) {
+        double s = 0;
+        for (int e = 0; e < n; e++) {
+            double d = x.getAtIndex(JAVA_FLOAT, element(c, e)) - mu;
+            s += d * d;
+        }
+        return s;
+    }
+
+    /** Index of the e-th value of channel c. */
+    private long element(int c, int e) {
+        return ((long) (e / inner) * channels + c) * inner + e % inner;
+    }
+
+    /** A native copy of a heap tensor, for a {@link Placement#MIXED} call. */
+    private static MemorySegment stage(Arena arena, MemorySegment s) {
+        if (s.isNative()) return s;
+        MemorySegment copy = arena.allocate(s.byteSize(), Float.BYTES);
+        MemorySegment.copy(s, 0, copy, 0, s.byteSize());
+        return copy;
+    }
+
+}
