@@ -69,10 +69,10 @@ final class OneDnnBatchNorm extends OneDnnKernel implements BatchNormKernel {
         this.channels = desc.channels();
         try {
             // Staging for heap arguments, shared by the primitives (one runs at a time).
-            MemorySegment data0 = floats(n), data1 = floats(n), data2 = floats(n);
-            MemorySegment scale = floats(channels), shift = floats(channels);
-            MemorySegment mean = floats(channels), variance = floats(channels);
-            MemorySegment diffScale = floats(channels), diffShift = floats(channels);
+            StagingBuffer data0 = staging(n), data1 = staging(n), data2 = staging(n);
+            StagingBuffer scale = staging(channels), shift = staging(channels);
+            StagingBuffer mean = staging(channels), variance = staging(channels);
+            StagingBuffer diffScale = staging(channels), diffShift = staging(channels);
             masked = desc.fuseRelu() ? floats(n) : null;
 
             inference = primitive(pds.inference());
@@ -114,7 +114,7 @@ final class OneDnnBatchNorm extends OneDnnKernel implements BatchNormKernel {
         }
     }
 
-    private void stageParameters(StagedPrimitive forward, MemorySegment scale, MemorySegment shift) {
+    private void stageParameters(StagedPrimitive forward, StagingBuffer scale, StagingBuffer shift) {
         if (desc.useScale()) forward.stage(SCALE, channels, scale);
         if (desc.useShift()) forward.stage(SHIFT, channels, shift);
     }
@@ -186,7 +186,7 @@ final class OneDnnBatchNorm extends OneDnnKernel implements BatchNormKernel {
     }
 
     @Override
-    public void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+    public synchronized void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
             MemorySegment mean, MemorySegment variance) {
         KernelArgs.batchNormForward(desc, src, dst, scale, shift, mean, variance);
         begin();
@@ -200,7 +200,7 @@ final class OneDnnBatchNorm extends OneDnnKernel implements BatchNormKernel {
     }
 
     @Override
-    public void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+    public synchronized void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
             MemorySegment mean, MemorySegment variance, MemorySegment runningMean, MemorySegment runningVar) {
         KernelArgs.batchNormForwardTraining(desc, src, dst, scale, shift, mean, variance, runningMean, runningVar);
         begin();
@@ -215,7 +215,7 @@ final class OneDnnBatchNorm extends OneDnnKernel implements BatchNormKernel {
     }
 
     @Override
-    public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment mean,
+    public synchronized void backward(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment mean,
             MemorySegment variance, MemorySegment dst, MemorySegment diffSrc, MemorySegment diffScale,
             MemorySegment diffShift) {
         KernelArgs.batchNormBackward(desc, src, diffDst, scale, mean, variance, dst, diffSrc, diffScale, diffShift);
@@ -223,7 +223,7 @@ final class OneDnnBatchNorm extends OneDnnKernel implements BatchNormKernel {
     }
 
     @Override
-    public void backwardGlobalStats(MemorySegment src, MemorySegment diffDst, MemorySegment scale,
+    public synchronized void backwardGlobalStats(MemorySegment src, MemorySegment diffDst, MemorySegment scale,
             MemorySegment mean, MemorySegment variance, MemorySegment dst, MemorySegment diffSrc,
             MemorySegment diffScale, MemorySegment diffShift) {
         KernelArgs.batchNormBackward(desc, src, diffDst, scale, mean, variance, dst, diffSrc, diffScale, diffShift);

@@ -53,10 +53,10 @@ final class OneDnnGroupNorm extends OneDnnKernel implements GroupNormKernel {
         long channels = desc.channels();
         long stats = desc.batch() * desc.groups();
         try {
-            MemorySegment data0 = floats(n), data1 = floats(n), data2 = floats(n);
-            MemorySegment scale = floats(channels), shift = floats(channels);
-            MemorySegment diffScale = floats(channels), diffShift = floats(channels);
-            MemorySegment mean = floats(stats), variance = floats(stats);
+            StagingBuffer data0 = staging(n), data1 = staging(n), data2 = staging(n);
+            StagingBuffer scale = staging(channels), shift = staging(channels);
+            StagingBuffer diffScale = staging(channels), diffShift = staging(channels);
+            StagingBuffer mean = staging(stats), variance = staging(stats);
 
             inference = primitive(pds.inference());
             training = primitive(pds.training());
@@ -114,7 +114,7 @@ final class OneDnnGroupNorm extends OneDnnKernel implements GroupNormKernel {
     }
 
     @Override
-    public void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift) {
+    public synchronized void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift) {
         KernelArgs.groupNormForward(desc, src, dst, scale, shift, false, null, null);
         begin();
         forwardArguments(inference, src, dst, scale, shift);
@@ -122,7 +122,7 @@ final class OneDnnGroupNorm extends OneDnnKernel implements GroupNormKernel {
     }
 
     @Override
-    public void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+    public synchronized void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
             MemorySegment mean, MemorySegment variance) {
         KernelArgs.groupNormForward(desc, src, dst, scale, shift, true, mean, variance);
         begin();
@@ -141,7 +141,7 @@ final class OneDnnGroupNorm extends OneDnnKernel implements GroupNormKernel {
     }
 
     @Override
-    public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment mean,
+    public synchronized void backward(MemorySegment src, MemorySegment diffDst, MemorySegment scale, MemorySegment mean,
             MemorySegment variance, MemorySegment diffSrc, MemorySegment diffScale, MemorySegment diffShift) {
         KernelArgs.groupNormBackward(desc, src, diffDst, scale, mean, variance, diffSrc, diffScale, diffShift);
         begin();
