@@ -22,9 +22,10 @@ class BenchReportTest {
     private final BenchReport report = new BenchReport(List.of(COPY, SCALAR, VECTOR, ONEDNN));
 
     @Test
-    void gigabytesPerSecondCountsEveryThread() {
+    void gigabytesPerSecondCountsEveryCallerNotTheThreadsOfOneCall() {
         assertEquals(10.0, VECTOR.gbps(), 1e-12);
         assertEquals(20.0, new BenchResult("relu", "forward", S, "vector", 1, 2, 100, 3, 1000).gbps(), 1e-12);
+        assertEquals(10.0, new BenchResult("relu", "forward", S, "vector", 2, 1, 100, 3, 1000).gbps(), 1e-12);
         assertEquals(3.0, VECTOR.errorPct(), 1e-12);
     }
 
