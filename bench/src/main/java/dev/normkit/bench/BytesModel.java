@@ -199,9 +199,12 @@ public final class BytesModel {
         return sum(copyTensors(shape));
     }
 
-    /** GB/s (1e9 bytes per second) for {@code bytes} moved per call in {@code nsPerCall}, by {@code threads} threads at once. */
-    public static double gigabytesPerSecond(long bytes, double nsPerCall, int threads) {
-        return (double) bytes * threads / nsPerCall;
+    /**
+     * GB/s (1e9 bytes per second) for {@code bytes} moved per call in {@code nsPerCall}, by {@code callers} calling at
+     * once; the threads of one call share its bytes.
+     */
+    public static double gigabytesPerSecond(long bytes, double nsPerCall, int callers) {
+        return (double) bytes * callers / nsPerCall;
     }
 
     private static long sum(List<TensorSpec> tensors) {

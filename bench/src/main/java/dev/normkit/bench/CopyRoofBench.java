@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The copy roof ({@link CopyRoof}) on the kernels' shapes: {@code src} read, {@code dst} written, native segments.
- * GB/s = {@link BytesModel#copyBytes} / ns per op (times the thread count).
+ * GB/s = {@link BytesModel#copyBytes} / ns per op (times the JMH threads, the callers).
+ * Single-threaded per call: a kernel call on several threads is compared with its own 1-thread result instead.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Every kernel direction on every path: one call per operation, ns/op. GB/s = {@link BytesModel#bytes} / ns per op
- * (times the thread count). Each benchmark thread has its own tensors and kernel ({@link Scope#Thread}).
+ * (times the JMH threads, the callers of {@code normkit bench --callers}). Each JMH thread has its own tensors and
+ * kernel ({@link Scope#Thread}); {@link #threads} is the threads one call runs on.
  *
  * <p>Not every combination of the parameters exists ({@code softmax} has no {@code forward_training}, a path may not
  * run a kernel): such a trial fails in set-up with the reason and measures nothing. {@code normkit bench} plans only

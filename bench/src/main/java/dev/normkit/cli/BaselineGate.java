@@ -19,7 +19,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * The regression gate of {@code bench --baseline} and {@code compare --baseline}: each benchmark record is matched
- * with the baseline record of the same kernel, direction, shape, path and threads, and its GB/s compared.
+ * with the baseline record of the same kernel, direction, shape, path, threads per call and callers, and its GB/s
+ * compared. A record without callers predates one call on several threads: its threads were callers.
  *
  * <p>A change counts only when it exceeds both the noise of the two runs (their JMH errors, as GB/s, added in
  * quadrature) and {@value #MIN_CHANGE_PCT}% of the baseline: a drop beyond both is a regression, a rise beyond both an
@@ -153,8 +154,8 @@ final class BaselineGate {
     }
 
     private static String table(List<Change> cs) {
-        TextTable t = new TextTable("kernel direction shape path threads", ">old GB/s", ">new GB/s", ">change %",
-                ">noise GB/s");
+        TextTable t = new TextTable("kernel direction shape path threads callers", ">old GB/s", ">new GB/s",
+                ">change %", ">noise GB/s");
         for (Change c : cs) {
             t.row(c.key(), Numbers.fixed(c.oldGbps()), Numbers.fixed(c.newGbps()), Numbers.percent(c.changePct()),
                     Numbers.fixed(c.noiseGbps()));
@@ -163,8 +164,9 @@ final class BaselineGate {
     }
 
     private static String key(JsonObject r) {
+        boolean old = !r.has("callers");
         return text(r, "kernel") + " " + text(r, "direction") + " " + text(r, "shape") + " " + text(r, "path") + " "
-                + text(r, "threads");
+                + (old ? "1" : text(r, "threads")) + " " + text(r, old ? "threads" : "callers");
     }
 
     private static String text(JsonObject r, String field) {

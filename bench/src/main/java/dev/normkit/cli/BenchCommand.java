@@ -9,6 +9,7 @@ import dev.normkit.conformance.KernelId;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,13 +26,18 @@ import picocli.CommandLine.Spec;
             "between results of this run on the same shape. The copy roof (dst = a*src + b, Vector API",
             "over native memory) is measured on every shape a kernel is.",
             "GB/s = bytes a call must move (each input read once, each output written once, f32)",
-            "x threads / ns per call.",
+            "x callers / ns per call. --threads N makes one call on N threads on every path (oneDNN:",
+            "N OpenMP threads) and adds its scaling over the same kernel, shape and path at 1 thread;",
+            "--callers N runs N independent callers, each call single-threaded, for throughput under",
+            "contention. The copy roof is always single-threaded per call, so kernel/copy is shown only",
+            "for 1-thread calls.",
         },
         footer = {"", "Size classes: l2 = 64x1024 (256 KiB), llc = 4096x1024 (16 MiB), dram = 16384x4096 (256 MiB).",
             "", "Examples:",
             "  normkit bench --kernels layer_norm --directions forward --shapes l2,llc",
             "  normkit bench --kernels gelu_erf,relu --paths vector,onednn --shapes 256x768 --json bench.json",
-            "  normkit bench --threads 2 --measure-seconds 2 --forks 2",
+            "  normkit bench --kernels layer_norm,softmax --shapes llc --threads 1,2",
+            "  normkit bench --callers 2 --measure-seconds 2 --forks 2",
             "  normkit bench --kernels relu --shapes l2 --json new.json --baseline old.json"})
 final class BenchCommand implements Callable<Integer> {
 
@@ -58,16 +64,20 @@ final class BenchCommand implements Callable<Integer> {
             description = "Shapes as RxC or a size class l2, llc, dram (default: l2,llc,dram).")
     List<Shape> shapes = new ArrayList<>();
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "Benchmark threads, each calling the kernel on its own tensors (default: ${DEFAULT-VALUE})."
-                    + " Every call is single-threaded on every path: oneDNN gets 1 OpenMP thread per call,"
-                    + " as a Java kernel call uses 1 thread.")
-    int threads;
+    @Option(names = "--threads", split = ",", paramLabel = "N",
+            description = "Threads one call runs on, each count measured in turn (default: 1): the Java paths through"
+                    + " Backend.parallel, onednn with that many OpenMP threads. Add 1 to the list to get the scaling.")
+    List<Integer> threads = new ArrayList<>();
+
+    @Option(names = "--callers", paramLabel = "N", defaultValue = "1",
+            description = "Independent callers, each with its own tensors and single-threaded calls"
+                    + " (default: ${DEFAULT-VALUE}): throughput under contention. Not with --threads above 1.")
+    int callers;
 
     @Option(names = "--json", paramLabel = "FILE",
-            description = "Also write the results as JSON records (kernel, direction, shape, path, threads, gbps,"
-                    + " ns_per_op, error_pct, bytes_per_op, vs_copy, vs_scalar, vs_onednn, vs_native, unstable, and the"
-                    + " hardware the forks ran on: cpu, jdk, onednn_isa, vector_bits).")
+            description = "Also write the results as JSON records (kernel, direction, shape, path, threads, callers,"
+                    + " gbps, ns_per_op, error_pct, bytes_per_op, vs_copy, vs_scalar, vs_onednn, vs_native, scaling,"
+                    + " unstable, and the hardware the forks ran on: cpu, jdk, onednn_isa, vector_bits).")
     Path json;
 
     @Option(names = "--baseline", paramLabel = "OLD.json",
@@ -100,15 +110,25 @@ final class BenchCommand implements Callable<Integer> {
         BenchSettings settings;
         try {
             settings = new BenchSettings(forks, warmupIterations, warmupSeconds, measureIterations, measureSeconds,
-                    threads);
+                    callers);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<Integer> t = threads.isEmpty() ? List.of(1) : List.copyOf(new LinkedHashSet<>(threads));
+        for (int n : t) {
+            if (n < 1) throw new ParameterException(spec.commandLine(), "threads: must be >= 1, got " + n);
+        }
+        if (callers > 1 && t.stream().anyMatch(n -> n > 1)) {
+            // N callers each splitting its call over M threads asks for N x M threads on the cores: measures the
+            // oversubscription, not the kernel.
+            throw new ParameterException(spec.commandLine(), "--callers " + callers + " and --threads " + t
+                    + ": choose one: several independent callers, or one call on several threads");
         }
         JsonArray old = baseline == null ? null : BaselineGate.readOption(spec, baseline);
         List<KernelId> k = kernels.isEmpty() ? Arrays.asList(KernelId.values()) : kernels;
         List<BenchPath> p = paths.isEmpty() ? Arrays.asList(BenchPath.values()) : paths;
         List<Shape> s = shapes.isEmpty() ? SizeClass.allShapes() : shapes;
-        BenchPlan plan = BenchPlan.of(k, directions, p, kernel -> s, PathProbe.backends());
+        BenchPlan plan = BenchPlan.of(k, directions, p, kernel -> s, (kernel, shape) -> t, PathProbe.backends());
         return BenchStep.run(plan, settings, json, old, spec.commandLine().getOut());
     }
 }

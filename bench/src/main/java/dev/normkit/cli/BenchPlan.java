@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -19,8 +20,8 @@ import java.util.function.Function;
  */
 final class BenchPlan {
 
-    /** One JMH run: a kernel direction on one shape, on each of {@code paths}. */
-    record Run(KernelId kernel, Direction direction, Shape shape, List<BenchPath> paths) {}
+    /** One JMH run: a kernel direction on one shape, on each of {@code paths}, one call on {@code threads} threads. */
+    record Run(KernelId kernel, Direction direction, Shape shape, List<BenchPath> paths, int threads) {}
 
     /** A path that runs here but not this kernel on this shape. */
     record Unsupported(KernelId kernel, Direction direction, Shape shape, BenchPath path, String reason) {}
@@ -38,6 +39,15 @@ final class BenchPlan {
      */
     static BenchPlan of(List<KernelId> kernels, List<Direction> directions, List<BenchPath> paths,
             Function<KernelId, List<Shape>> shapes, PathProbe probe) {
+        return of(kernels, directions, paths, shapes, (k, s) -> List.of(1), probe);
+    }
+
+    /**
+     * As above, each kernel and shape measured with one call on each of {@code threads.apply(kernel, shape)} threads.
+     */
+    static BenchPlan of(List<KernelId> kernels, List<Direction> directions, List<BenchPath> paths,
+            Function<KernelId, List<Shape>> shapes, BiFunction<KernelId, Shape, List<Integer>> threads,
+            PathProbe probe) {
         BenchPlan plan = new BenchPlan();
         List<BenchPath> runnable = new ArrayList<>();
         for (BenchPath p : paths) {
@@ -62,7 +72,7 @@ final class BenchPlan {
                         }
                     }
                     if (!ok.isEmpty()) {
-                        plan.runs.add(new Run(k, d, s, List.copyOf(ok)));
+                        for (int t : threads.apply(k, s)) plan.runs.add(new Run(k, d, s, List.copyOf(ok), t));
                         plan.copyShapes.add(s);
                     }
                 }

@@ -8,13 +8,15 @@ import java.util.Locale;
 /**
  * One measured benchmark: a kernel direction (or the copy roof, kernel {@value #COPY}) on one path and shape.
  *
+ * @param threads    threads one call runs on ({@code Backend.parallel}; OpenMP threads on onednn); 1 for the copy roof
+ * @param callers    JMH threads calling at once, each on its own tensors ({@code bench --callers})
  * @param nsPerOp    JMH's score: mean time of one call per thread
  * @param errorNs    JMH's score error (half-width of the 99.9% confidence interval), NaN when it has none
  * @param bytesPerOp bytes one call moves ({@link BytesModel})
  * @param forkNs     each fork's own score (ns per call), in fork order; empty where unknown
  */
-public record BenchResult(String kernel, String direction, Shape shape, String path, int threads, double nsPerOp,
-        double errorNs, long bytesPerOp, List<Double> forkNs) {
+public record BenchResult(String kernel, String direction, Shape shape, String path, int threads, int callers,
+        double nsPerOp, double errorNs, long bytesPerOp, List<Double> forkNs) {
 
     /** The kernel name of the copy roof's records. */
     public static final String COPY = "copy";
@@ -31,14 +33,14 @@ public record BenchResult(String kernel, String direction, Shape shape, String p
     }
 
     /** A result whose forks are not known (one fork, or read back from a report). */
-    public BenchResult(String kernel, String direction, Shape shape, String path, int threads, double nsPerOp,
-            double errorNs, long bytesPerOp) {
-        this(kernel, direction, shape, path, threads, nsPerOp, errorNs, bytesPerOp, List.of());
+    public BenchResult(String kernel, String direction, Shape shape, String path, int threads, int callers,
+            double nsPerOp, double errorNs, long bytesPerOp) {
+        this(kernel, direction, shape, path, threads, callers, nsPerOp, errorNs, bytesPerOp, List.of());
     }
 
-    /** Total GB/s over all threads: bytes per call x threads / ns per call. */
+    /** Total GB/s over all callers: bytes per call x callers / ns per call (a call's own threads share its bytes). */
     public double gbps() {
-        return BytesModel.gigabytesPerSecond(bytesPerOp, nsPerOp, threads);
+        return BytesModel.gigabytesPerSecond(bytesPerOp, nsPerOp, callers);
     }
 
     /** JMH's error as a percentage of the score; NaN when there is none. */

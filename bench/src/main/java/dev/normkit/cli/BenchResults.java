@@ -44,7 +44,7 @@ final class BenchResults {
         List<Double> forks = new ArrayList<>();
         for (BenchmarkResult fork : run.getBenchmarkResults()) forks.add(fork.getPrimaryResult().getScore());
         return new BenchResult(pooled.kernel(), pooled.direction(), pooled.shape(), pooled.path(), pooled.threads(),
-                pooled.nsPerOp(), pooled.errorNs(), pooled.bytesPerOp(), forks);
+                pooled.callers(), pooled.nsPerOp(), pooled.errorNs(), pooled.bytesPerOp(), forks);
     }
 
     static BenchResult from(BenchmarkParams p, Result<?> primary) {
@@ -53,16 +53,24 @@ final class BenchResults {
         }
         Shape shape = Shape.parse(p.getParam("shape"));
         if (isCopy(p)) {
-            return new BenchResult(BenchResult.COPY, "forward", shape, "vector", p.getThreads(), primary.getScore(),
+            return new BenchResult(BenchResult.COPY, "forward", shape, "vector", 1, p.getThreads(), primary.getScore(),
                     primary.getScoreError(), BytesModel.copyBytes(shape));
         }
         KernelId kernel = KernelId.byLabel(p.getParam("kernel"));
         Direction direction = Direction.byLabel(p.getParam("direction"));
-        return new BenchResult(kernel.label(), direction.label(), shape, path(p), p.getThreads(),
+        return new BenchResult(kernel.label(), direction.label(), shape, path(p), threadsPerCall(p), p.getThreads(),
                 primary.getScore(), primary.getScoreError(), BytesModel.bytes(kernel, direction, shape));
     }
 
+    /** {@code KernelBench}'s threads per call; 1 where the benchmark has no such parameter. */
+    private static int threadsPerCall(BenchmarkParams p) {
+        String t = p.getParam("threads");
+        return t == null ? 1 : Integer.parseInt(t);
+    }
+
     private static String threads(BenchmarkParams p) {
-        return p.getThreads() == 1 ? "" : " x " + p.getThreads() + " threads";
+        int perCall = threadsPerCall(p);
+        return (perCall == 1 ? "" : ", one call on " + perCall + " threads")
+                + (p.getThreads() == 1 ? "" : " x " + p.getThreads() + " callers");
     }
 }

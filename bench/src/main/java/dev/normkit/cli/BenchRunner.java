@@ -51,18 +51,21 @@ final class BenchRunner {
                     .param("kernel", r.kernel().label())
                     .param("direction", r.direction().label())
                     .param("shape", r.shape().toString())
+                    .param("threads", Integer.toString(r.threads()))
                     .param("path", r.paths().stream().map(BenchPath::label).toArray(String[]::new));
             collect(new Runner(o.build(), progress).run(), progress, results, measured, hardware);
         }
 
         List<String> failed = new ArrayList<>();
         for (Shape s : copyShapes) {
-            if (!measured.contains(key(BenchResult.COPY, "forward", s, "vector"))) failed.add("copy roof " + s);
+            if (!measured.contains(key(BenchResult.COPY, "forward", s, "vector", 1))) failed.add("copy roof " + s);
         }
         for (BenchPlan.Run r : plan.runs()) {
             for (BenchPath p : r.paths()) {
-                if (!measured.contains(key(r.kernel().label(), r.direction().label(), r.shape(), p.label()))) {
-                    failed.add(r.kernel() + " " + r.direction() + " " + r.shape() + " on " + p);
+                if (!measured.contains(key(r.kernel().label(), r.direction().label(), r.shape(), p.label(),
+                        r.threads()))) {
+                    failed.add(r.kernel() + " " + r.direction() + " " + r.shape() + " on " + p
+                            + (r.threads() == 1 ? "" : ", one call on " + r.threads() + " threads"));
                 }
             }
         }
@@ -91,7 +94,7 @@ final class BenchRunner {
                 .warmupTime(millis(s.warmupSeconds()))
                 .measurementIterations(s.measureIterations())
                 .measurementTime(millis(s.measureSeconds()))
-                .threads(s.threads())
+                .threads(s.callers())
                 // Replaces the annotation's fork flags rather than adding to them, so it must name them all.
                 .jvmArgsAppend(BenchJvm.forkFlags().toArray(String[]::new))
                 .shouldFailOnError(false);
@@ -107,11 +110,11 @@ final class BenchRunner {
             hardware.add(progress.reported(BenchResults.label(rr.getParams())));
             BenchResult r = BenchResults.from(rr);
             results.add(r);
-            measured.add(key(r.kernel(), r.direction(), r.shape(), r.path()));
+            measured.add(key(r.kernel(), r.direction(), r.shape(), r.path(), r.threads()));
         }
     }
 
-    private static String key(String kernel, String direction, Shape shape, String path) {
-        return kernel + "|" + direction + "|" + shape + "|" + path;
+    private static String key(String kernel, String direction, Shape shape, String path, int threads) {
+        return kernel + "|" + direction + "|" + shape + "|" + path + "|" + threads;
     }
 }

@@ -3,16 +3,16 @@ package dev.normkit.cli;
 /**
  * How long and how wide JMH measures.
  *
- * @param threads benchmark threads; each makes its own single-threaded kernel calls on its own tensors
+ * @param callers JMH threads calling at once, each with its own tensors and kernel
  */
 record BenchSettings(int forks, int warmupIterations, double warmupSeconds, int measureIterations,
-        double measureSeconds, int threads) {
+        double measureSeconds, int callers) {
 
     BenchSettings {
         positive("forks", forks);
         positive("warmup iterations", warmupIterations);
         positive("measurement iterations", measureIterations);
-        positive("threads", threads);
+        positive("callers", callers);
         if (!(warmupSeconds > 0) || !(measureSeconds > 0)) {
             throw new IllegalArgumentException("seconds: warm-up and measurement times must be > 0, got "
                     + warmupSeconds + " and " + measureSeconds);

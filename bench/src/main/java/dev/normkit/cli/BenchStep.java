@@ -32,14 +32,17 @@ final class BenchStep {
         out.println("bench: " + plan.benchmarkCount() + " benchmarks, " + settings.forks() + " fork(s) each, "
                 + settings.warmupIterations() + " x " + settings.warmupSeconds() + " s warm-up, "
                 + settings.measureIterations() + " x " + settings.measureSeconds() + " s measured, "
-                + settings.threads() + " thread(s)");
+                + settings.callers() + " caller(s)");
         out.flush();
         BenchRunner.Outcome outcome = BenchRunner.run(plan, settings, out);
         BenchReport report = new BenchReport(outcome.results());
         out.println();
         if (outcome.hardware() != null) out.println(outcome.hardware().describe());
-        out.println("GB/s = bytes moved per call (each input read once, each output written once, f32) x threads"
+        out.println("GB/s = bytes moved per call (each input read once, each output written once, f32) x callers"
                 + " / ns per call; err % = JMH's 99.9% confidence half-width");
+        out.println("threads = threads one call runs on; callers = independent callers at once; scaling = GB/s over"
+                + " the same kernel, shape and path at 1 thread; the copy roof is single-threaded per call, so x copy"
+                + " is shown for 1-thread calls only");
         out.print(report.table());
         long unstable = report.unstableCount();
         if (unstable > 0) {

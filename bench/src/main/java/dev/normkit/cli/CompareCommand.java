@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
             "     reduced set of shapes (one summary line per kernel, direction and path);",
             "  3. bench: the forward of every kernel at the L2 (64x1024) and LLC (4096x1024) sizes,",
             "     and at the DRAM size (16384x4096) for layer_norm and relu, with short JMH runs,",
-            "     and the ratios vector/onednn, vector/scalar and kernel/copy.",
+            "     and the ratios vector/onednn, vector/scalar and kernel/copy; then layer_norm, softmax",
+            "     and gelu_erf at the LLC size with one call on all cores (Runtime.availableProcessors()),",
+            "     with their scaling over 1 thread (skipped on a 1-core machine).",
             "Writes an HTML report next to the benchmark JSON (--bench-json, else a new directory under",
             "the temporary directory) and prints its path.",
             "Exits with status 1 if a check fails or a benchmark fails to run.",
@@ -49,11 +51,17 @@ final class CompareCommand implements Callable<Integer> {
      */
     static final List<KernelId> DRAM_KERNELS = List.of(KernelId.LAYER_NORM, KernelId.RELU);
 
+    /**
+     * Kernels also measured with one call on all cores, at the LLC size only: a normalization, a row reduction and an
+     * elementwise kernel, the three issue 10 sets scaling targets for; all kernels on all sizes would double the run.
+     */
+    static final List<KernelId> ALL_CORES_KERNELS = List.of(KernelId.LAYER_NORM, KernelId.SOFTMAX, KernelId.GELU_ERF);
+
     static final List<BenchPath> PATHS = List.of(BenchPath.SCALAR, BenchPath.VECTOR, BenchPath.ONEDNN);
 
     /**
-     * Short on purpose, so the 63 benchmarks (each in its own JVM, which costs 1 to 3 s to start) fit in about five
-     * minutes on two cores: one fork, 2 x 0.3 s warm-up (forks compile in the foreground, so that ends in compiled
+     * Short on purpose, so the 63 benchmarks, 72 with the all-cores runs (each in its own JVM, which costs 1 to 3 s to
+     * start), fit in about five to six minutes on two cores: one fork, 2 x 0.3 s warm-up (forks compile in the foreground, so that ends in compiled
      * code), 3 x 0.3 s measured; the error column says how short that is.
      */
     static final BenchSettings SETTINGS = new BenchSettings(1, 2, 0.3, 3, 0.3, 1);
@@ -98,10 +106,13 @@ final class CompareCommand implements Callable<Integer> {
         out.println();
         out.println("== 3. bench: forward of every kernel on " + Converters.labels(PATHS) + ", shapes "
                 + SizeClass.L2.shape() + " and " + SizeClass.LLC.shape() + ", and " + SizeClass.DRAM.shape()
-                + " for " + Converters.labels(DRAM_KERNELS));
+                + " for " + Converters.labels(DRAM_KERNELS) + "; " + Converters.labels(ALL_CORES_KERNELS) + " at "
+                + SizeClass.LLC.shape() + " also on " + Runtime.getRuntime().availableProcessors()
+                + " threads per call");
         out.flush();
         BenchPlan plan = BenchPlan.of(Arrays.asList(KernelId.values()), List.of(Direction.FORWARD), PATHS,
-                CompareCommand::benchShapes, PathProbe.backends());
+                CompareCommand::benchShapes, (k, s) -> benchThreads(k, s, Runtime.getRuntime().availableProcessors()),
+                PathProbe.backends());
         int bench = BenchStep.run(plan, SETTINGS, benchOut, old, out);
         HtmlReport.writeForRun(benchOut, checkOut, html, out);
 
@@ -113,6 +124,13 @@ final class CompareCommand implements Callable<Integer> {
                 took.toMinutes(), took.toSecondsPart()));
         out.flush();
         return Math.max(check, bench);
+    }
+
+    /** 1 thread, and all {@code cores} for {@link #ALL_CORES_KERNELS} at the LLC size when there is more than one. */
+    static List<Integer> benchThreads(KernelId kernel, Shape shape, int cores) {
+        return cores > 1 && ALL_CORES_KERNELS.contains(kernel) && shape.equals(SizeClass.LLC.shape())
+                ? List.of(1, cores)
+                : List.of(1);
     }
 
     static List<Shape> benchShapes(KernelId kernel) {

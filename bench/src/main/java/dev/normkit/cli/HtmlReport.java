@@ -27,8 +27,9 @@ import java.util.Set;
 
 /**
  * The HTML report: one self-contained page (Chart.js and the data inlined; nothing is fetched when it is viewed) with,
- * per kernel and direction, GB/s per path and shape with the copy roof marked, the ratios vector/onednn and
- * vector/copy with error bars, the machine, and the check summary with failures first.
+ * per kernel, direction and parallelism (threads per call, or callers), GB/s per path and shape with the copy roof
+ * marked, the ratios vector/onednn and vector/copy with error bars, the machine, and the check summary with failures
+ * first.
  *
  * <p>Records are read by field name from the JSON {@code bench --json} and {@code check --json} write, so fields added
  * later do not break the page; machine fields ({@value #MACHINE_FIELDS_TEXT}) show where the records carry them.
@@ -120,28 +121,40 @@ final class HtmlReport {
             }
             m.add(pair(f, values.isEmpty() ? "not recorded in the benchmark JSON" : String.join(", ", values)));
         }
-        Set<String> threads = new LinkedHashSet<>();
-        for (JsonElement e : bench) {
-            String t = text(e.getAsJsonObject(), "threads");
-            if (t != null) threads.add(t);
-        }
-        m.add(pair("threads", threads.isEmpty() ? "not recorded" : String.join(", ", threads)));
+        Set<String> parallel = new LinkedHashSet<>();
+        for (JsonElement e : bench) parallel.add(parallelism(e.getAsJsonObject()));
+        m.add(pair("parallelism", parallel.isEmpty() ? "not recorded" : String.join(", ", parallel)));
         return m;
     }
 
-    private record Group(String kernel, String direction) {}
+    private record Group(String kernel, String direction, String parallelism) {}
 
-    /** Per kernel and direction (in record order): shapes, GB/s and its error per path, the copy roof, the ratios. */
+    /**
+     * How a record's calls ran: "1 thread", "N threads per call" or "N callers". A record without callers predates
+     * one call on several threads: its threads were callers.
+     */
+    static String parallelism(JsonObject r) {
+        boolean old = !r.has("callers");
+        String threads = old ? "1" : text(r, "threads");
+        String callers = text(r, old ? "threads" : "callers");
+        if (callers != null && !callers.equals("1")) return callers + " callers";
+        return threads == null || threads.equals("1") ? "1 thread" : threads + " threads per call";
+    }
+
+    /**
+     * Per kernel, direction and parallelism (in record order): shapes, GB/s and its error per path, the copy roof (none
+     * for calls on several threads), the ratios.
+     */
     private static JsonArray groups(JsonArray bench) {
         Map<String, JsonObject> copy = new LinkedHashMap<>();
         Map<Group, List<JsonObject>> groups = new LinkedHashMap<>();
         for (JsonElement e : bench) {
             JsonObject r = e.getAsJsonObject();
             if (Objects.equals(text(r, "kernel"), BenchResult.COPY)) {
-                copy.put(text(r, "shape") + "/" + text(r, "threads"), r);
+                copy.put(text(r, "shape") + "/" + parallelism(r), r);
             } else {
-                groups.computeIfAbsent(new Group(text(r, "kernel"), text(r, "direction")), k -> new ArrayList<>())
-                        .add(r);
+                groups.computeIfAbsent(new Group(text(r, "kernel"), text(r, "direction"), parallelism(r)),
+                        k -> new ArrayList<>()).add(r);
             }
         }
         JsonArray out = new JsonArray();
@@ -155,6 +168,7 @@ final class HtmlReport {
             JsonObject o = new JsonObject();
             o.addProperty("kernel", g.kernel());
             o.addProperty("direction", g.direction());
+            o.addProperty("parallelism", g.parallelism());
             JsonArray shapeArray = new JsonArray();
             shapes.forEach(shapeArray::add);
             o.add("shapes", shapeArray);
@@ -168,7 +182,8 @@ final class HtmlReport {
             }
             o.add("paths", pathArray);
             List<JsonObject> copies = new ArrayList<>();
-            for (String s : shapes) copies.add(copy.get(s + "/" + threadsOf(rs, s)));
+            // The copy roof is single-threaded per call: none is drawn for calls on several threads.
+            for (String s : shapes) copies.add(copy.get(s + "/" + g.parallelism()));
             o.add("copy", copies.stream().allMatch(Objects::isNull) ? JsonNull.INSTANCE : series(copies));
             JsonArray ratios = new JsonArray();
             for (List<String> pair : RATIOS) {
@@ -296,13 +311,6 @@ final class HtmlReport {
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    private static String threadsOf(List<JsonObject> rs, String shape) {
-        for (JsonObject r : rs) {
-            if (Objects.equals(text(r, "shape"), shape)) return text(r, "threads");
-        }
-        return null;
     }
 
     private static JsonObject find(List<JsonObject> rs, String path, String shape) {

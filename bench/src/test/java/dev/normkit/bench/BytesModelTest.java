@@ -71,7 +71,7 @@ class BytesModelTest {
     }
 
     @Test
-    void gigabytesPerSecondIsBytesTimesThreadsPerNanosecond() {
+    void gigabytesPerSecondIsBytesTimesCallersPerNanosecond() {
         assertEquals(2.0, BytesModel.gigabytesPerSecond(1000, 500, 1), 0);
         assertEquals(4.0, BytesModel.gigabytesPerSecond(1000, 500, 2), 0);
     }

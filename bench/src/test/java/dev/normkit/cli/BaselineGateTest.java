@@ -25,6 +25,7 @@ class BaselineGateTest {
         o.addProperty("shape", "64x1024");
         o.addProperty("path", path);
         o.addProperty("threads", 1);
+        o.addProperty("callers", 1);
         o.addProperty("gbps", gbps);
         o.addProperty("ns_per_op", 1000.0);
         if (errorPct == null) {
@@ -61,7 +62,7 @@ class BaselineGateTest {
         assertEquals(1, gate(now, baseline(), text), text.toString());
         BaselineGate g = new BaselineGate(now, baseline());
         assertEquals(1, g.regressions().size());
-        assertEquals("relu forward 64x1024 vector 1", g.regressions().get(0).key());
+        assertEquals("relu forward 64x1024 vector 1 1", g.regressions().get(0).key());
         assertTrue(text.toString().contains("Regressions") && text.toString().contains("-66.7"), text.toString());
     }
 
@@ -110,7 +111,37 @@ class BaselineGateTest {
         StringWriter text = new StringWriter();
         // No baseline for 2 threads, and onednn's 30 GB/s is not compared with vector's 40.
         assertEquals(0, gate(of(twoThreads, record("relu", "onednn", 30, 1.0)), baseline(), text));
-        assertTrue(text.toString().contains("no baseline record for relu forward 64x1024 vector 2"), text.toString());
+        assertTrue(text.toString().contains("no baseline record for relu forward 64x1024 vector 2 1"),
+                text.toString());
+    }
+
+    @Test
+    void twoThreadsPerCallAreNotComparedWithTwoCallers() {
+        JsonObject twoCallers = record("relu", "vector", 80, 1.0);
+        twoCallers.addProperty("callers", 2);
+        JsonObject twoThreads = record("relu", "vector", 20, 1.0);
+        twoThreads.addProperty("threads", 2);
+        StringWriter text = new StringWriter();
+        // Matched, 20 GB/s against 80 would be a regression.
+        assertEquals(0, gate(of(twoThreads), of(twoCallers), text), text.toString());
+        assertTrue(text.toString().contains("no baseline record for relu forward 64x1024 vector 2 1"),
+                text.toString());
+    }
+
+    @Test
+    void aRecordWithoutCallersIsFromBeforeThreadsPerCallAndItsThreadsWereCallers() {
+        JsonObject old = record("relu", "vector", 80, 1.0);
+        old.remove("callers");
+        old.addProperty("threads", 2);
+        JsonObject twoCallers = record("relu", "vector", 20, 1.0);
+        twoCallers.addProperty("callers", 2);
+        JsonObject twoThreads = record("relu", "vector", 80, 1.0);
+        twoThreads.addProperty("threads", 2);
+        StringWriter text = new StringWriter();
+        assertEquals(1, gate(of(twoCallers, twoThreads), of(old), text), text.toString());
+        assertTrue(text.toString().contains("relu forward 64x1024 vector 1 2"), text.toString());
+        assertTrue(text.toString().contains("no baseline record for relu forward 64x1024 vector 2 1"),
+                text.toString());
     }
 
     @Test
@@ -118,7 +149,7 @@ class BaselineGateTest {
         JsonArray now = of(record("copy", "vector", 20, 2.0), record("relu", "vector", 40, 2.0));
         StringWriter text = new StringWriter();
         assertEquals(0, gate(now, baseline(), text), text.toString());
-        assertTrue(text.toString().contains("the copy roof copy forward 64x1024 vector 1 moved -66.7%"),
+        assertTrue(text.toString().contains("the copy roof copy forward 64x1024 vector 1 1 moved -66.7%"),
                 text.toString());
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchCommandTest {
 
     @Test
-    void everyRecordCarriesTheHardwareItsForkReported(@TempDir Path dir) throws Exception {
+    void everyRecordCarriesTheHardwareItsForkReportedAndItsThreads(@TempDir Path dir) throws Exception {
         // JMH refuses to start while another JMH run holds its machine-wide lock; this test measures nothing worth it.
         System.setProperty("jmh.ignoreLock", "true");
         Path json = dir.resolve("bench.json");
@@ -32,7 +32,7 @@ class BenchCommandTest {
                 .setErr(new PrintWriter(new StringWriter(), true))
                 .execute("bench", "--kernels", "relu", "--directions", "forward", "--paths", "scalar", "--shapes",
                         "2x9", "--warmup-iterations", "1", "--warmup-seconds", "0.05", "--measure-iterations", "2",
-                        "--measure-seconds", "0.05", "--json", json.toString());
+                        "--measure-seconds", "0.05", "--threads", "1,2", "--json", json.toString());
         String text = out.toString();
         assertEquals(0, status, text);
 
@@ -41,7 +41,17 @@ class BenchCommandTest {
         assertEquals(1, text.lines().filter(l -> l.equals(here.describe())).count(), "hardware once: " + text);
         assertTrue(text.lines().noneMatch(l -> l.startsWith(Hardware.FORK_LINE_PREFIX)), text);
         JsonArray records = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
-        assertEquals(2, records.size(), "the copy roof and relu: " + records);
+        assertEquals(3, records.size(), "the copy roof and relu on 1 and 2 threads: " + records);
+        List<String> runs = new java.util.ArrayList<>();
+        for (var r : records) {
+            JsonObject o = r.getAsJsonObject();
+            runs.add(o.get("kernel").getAsString() + " " + o.get("threads") + " " + o.get("callers"));
+        }
+        assertEquals(List.of("copy 1 1", "relu 1 1", "relu 2 1"), runs);
+        JsonObject two = records.get(2).getAsJsonObject();
+        assertEquals(two.get("gbps").getAsDouble() / records.get(1).getAsJsonObject().get("gbps").getAsDouble(),
+                two.get("scaling").getAsDouble(), 1e-9);
+        assertTrue(two.get("vs_copy").isJsonNull(), "the copy roof is single-threaded");
         for (var r : records) {
             JsonObject o = r.getAsJsonObject();
             for (String field : List.of("cpu", "jdk", "onednn_isa", "vector_bits")) {

@@ -39,7 +39,7 @@ class BenchPlanTest {
         assertEquals(List.of(BenchPath.ONEDNN, BenchPath.ONEDNN_ARRAY), List.copyOf(plan.unavailable().keySet()));
         assertEquals("libdnnl.so.3 not found", plan.unavailable().get(BenchPath.ONEDNN));
         assertEquals(List.of(new BenchPlan.Run(KernelId.RELU, Direction.FORWARD, A,
-                List.of(BenchPath.SCALAR, BenchPath.SCALAR_ARRAY, BenchPath.VECTOR, BenchPath.VECTOR_ARRAY))),
+                List.of(BenchPath.SCALAR, BenchPath.SCALAR_ARRAY, BenchPath.VECTOR, BenchPath.VECTOR_ARRAY), 1)),
                 plan.runs());
         assertTrue(plan.skippedText().contains("skipped path onednn-array: unavailable here: libdnnl.so.3 not found"));
     }
@@ -73,5 +73,30 @@ class BenchPlanTest {
         assertEquals(List.of(A, B), plan.copyShapes());
         // relu on A and B, silu on A, each on 2 paths; plus 2 copies
         assertEquals(3 * 2 + 2, plan.benchmarkCount());
+    }
+
+    @Test
+    void eachThreadCountIsARunOfItsOwnAndTheCopyRoofIsMeasuredOnce() {
+        BenchPlan plan = BenchPlan.of(List.of(KernelId.RELU), List.of(Direction.FORWARD),
+                List.of(BenchPath.SCALAR, BenchPath.VECTOR), k -> List.of(A, B),
+                (k, s) -> s.equals(B) ? List.of(1, 4) : List.of(1), PROBE);
+        assertEquals(List.of(1, 1, 4), plan.runs().stream().map(BenchPlan.Run::threads).toList());
+        assertEquals(List.of(A, B, B), plan.runs().stream().map(BenchPlan.Run::shape).toList());
+        assertEquals(List.of(A, B), plan.copyShapes());
+        assertEquals(3 * 2 + 2, plan.benchmarkCount());
+    }
+
+    @Test
+    void compareAddsAllCoresForAFewKernelsAtTheLlcSizeOnly() {
+        Shape llc = dev.normkit.bench.SizeClass.LLC.shape();
+        assertEquals(List.of(1, 16), CompareCommand.benchThreads(KernelId.LAYER_NORM, llc, 16));
+        assertEquals(List.of(1, 2), CompareCommand.benchThreads(KernelId.GELU_ERF, llc, 2));
+        assertEquals(List.of(1), CompareCommand.benchThreads(KernelId.LAYER_NORM, A, 16));
+        assertEquals(List.of(1), CompareCommand.benchThreads(KernelId.RELU, llc, 16));
+        assertEquals(List.of(1), CompareCommand.benchThreads(KernelId.SOFTMAX, llc, 1), "one core: nothing to add");
+        BenchPlan plan = BenchPlan.of(java.util.Arrays.asList(KernelId.values()), List.of(Direction.FORWARD),
+                CompareCommand.PATHS, CompareCommand::benchShapes, (k, s) -> CompareCommand.benchThreads(k, s, 2),
+                PROBE);
+        assertEquals(3, plan.runs().stream().filter(r -> r.threads() == 2).count());
     }
 }

@@ -58,6 +58,16 @@ class CommandLineUsageTest {
         assertEquals(2, threads.status());
         assertTrue(threads.err().contains("threads: must be >= 1, got 0"), threads.err());
         assertEquals(2, run("bench", "--measure-seconds", "-1").status());
+        Run callers = run("bench", "--callers", "0");
+        assertEquals(2, callers.status());
+        assertTrue(callers.err().contains("callers: must be >= 1, got 0"), callers.err());
+    }
+
+    @Test
+    void severalCallersAndSeveralThreadsPerCallAreAUsageError() {
+        Run r = run("bench", "--callers", "2", "--threads", "1,2");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--callers 2 and --threads [1, 2]: choose one"), r.err());
     }
 
     @Test

@@ -15,7 +15,7 @@ class MixedReportTest {
 
     /** 1000 bytes per call, so GB/s = 1000 / ns. */
     private static MixedResult trial(String path, boolean both, double ns) {
-        return new MixedResult(new BenchResult("layer_norm", "forward", S, path, 1, ns, ns * 0.03, 1000), both);
+        return new MixedResult(new BenchResult("layer_norm", "forward", S, path, 1, 1, ns, ns * 0.03, 1000), both);
     }
 
     @Test

@@ -163,6 +163,37 @@ class ReportCommandTest {
         assertTrue(err.toString().contains("nope.json: no such file"), err.toString());
     }
 
+    @Test
+    void callsOnSeveralThreadsAreChartedApartWithoutTheSingleThreadedCopyRoof() {
+        JsonArray records = benchRecords();
+        for (JsonElement e : records) e.getAsJsonObject().addProperty("callers", 1);
+        JsonObject two = bench("relu", "vector", "4096x1024", 55, 1.0);
+        two.addProperty("threads", 2);
+        two.addProperty("callers", 1);
+        records.add(two);
+        JsonArray groups = HtmlReport.data(records, new JsonArray(), java.util.List.of()).getAsJsonArray("groups");
+        assertEquals(3, groups.size(), groups.toString());
+        assertEquals("1 thread", groups.get(0).getAsJsonObject().get("parallelism").getAsString());
+        JsonObject parallel = groups.get(2).getAsJsonObject();
+        assertEquals("relu", parallel.get("kernel").getAsString());
+        assertEquals("2 threads per call", parallel.get("parallelism").getAsString());
+        assertEquals("[\"4096x1024\"]", parallel.get("shapes").toString());
+        assertEquals(55, series(parallel, "vector").getAsJsonArray("gbps").get(0).getAsDouble());
+        assertTrue(parallel.get("copy").isJsonNull(), "the copy roof is single-threaded");
+    }
+
+    @Test
+    void parallelismLabelsReadRecordsFromBeforeThreadsPerCall() {
+        JsonObject old = bench("relu", "vector", "64x1024", 1, 1.0);
+        old.addProperty("threads", 2);
+        assertEquals("2 callers", HtmlReport.parallelism(old), "its threads were callers");
+        old.addProperty("threads", 1);
+        assertEquals("1 thread", HtmlReport.parallelism(old));
+        JsonObject callers = bench("relu", "vector", "64x1024", 1, 1.0);
+        callers.addProperty("callers", 3);
+        assertEquals("3 callers", HtmlReport.parallelism(callers));
+    }
+
     /** The data the page charts, read back from its JSON script element. */
     static JsonObject data(String page) {
         Matcher m = Pattern.compile("<script id=\"normkit-data\" type=\"application/json\">(.*?)</script>",
