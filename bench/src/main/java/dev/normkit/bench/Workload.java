@@ -4,14 +4,17 @@ import dev.normkit.Backend;
 import dev.normkit.BackendUnavailableException;
 import dev.normkit.Backends;
 import dev.normkit.Kernel;
-import dev.normkit.Parallelism;
 import dev.normkit.KernelDesc;
+import dev.normkit.Parallelism;
 import dev.normkit.Shape;
 import dev.normkit.Support;
 import dev.normkit.UnsupportedKernelException;
 import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +87,14 @@ public final class Workload implements AutoCloseable {
             PathGuard.requireRanOn(path, instance);
             Workload w = new Workload(kernel, direction, shape, path, arena, tensors, instance, backend);
             if (path.backend().equals("onednn")) {
+                // The check call updates what a kernel updates in place (batch norm's running statistics): every
+                // tensor is put back as it was, so the workload starts where the other paths' do.
+                Map<String, float[]> before = new HashMap<>();
+                for (TensorSpec spec : specs) before.put(spec.name(), tensors.read(spec.name()));
                 w.run();
                 OneDnnThreads.requireRan(threads);
+                before.forEach((name, values) -> MemorySegment.copy(values, 0, tensors.segment(name),
+                        ValueLayout.JAVA_FLOAT, 0, values.length));
             }
             return w;
         } catch (RuntimeException | Error e) {
