@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -85,32 +86,14 @@ final class BenchCommand implements Callable<Integer> {
                     + " beyond both runs' noise and 10%%, and exit with status 1 on any regression.")
     Path baseline;
 
-    @Option(names = "--warmup-iterations", paramLabel = "N", defaultValue = "2",
-            description = "Warm-up iterations per fork (default: ${DEFAULT-VALUE}).")
-    int warmupIterations;
-
-    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "1",
-            description = "Seconds per warm-up iteration (default: ${DEFAULT-VALUE}).")
-    double warmupSeconds;
-
-    @Option(names = "--measure-iterations", paramLabel = "N", defaultValue = "3",
-            description = "Measured iterations per fork (default: ${DEFAULT-VALUE}).")
-    int measureIterations;
-
-    @Option(names = "--measure-seconds", paramLabel = "S", defaultValue = "1",
-            description = "Seconds per measured iteration (default: ${DEFAULT-VALUE}).")
-    double measureSeconds;
-
-    @Option(names = "--forks", paramLabel = "N", defaultValue = "1",
-            description = "Forked JVMs per benchmark (default: ${DEFAULT-VALUE}).")
-    int forks;
+    @Mixin
+    JmhTimingOptions timing;
 
     @Override
     public Integer call() throws Exception {
         BenchSettings settings;
         try {
-            settings = new BenchSettings(forks, warmupIterations, warmupSeconds, measureIterations, measureSeconds,
-                    callers);
+            settings = timing.settings(callers);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

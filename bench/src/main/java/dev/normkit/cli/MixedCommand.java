@@ -18,6 +18,7 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -64,25 +65,8 @@ final class MixedCommand implements Callable<Integer> {
                     + " vector_bits).")
     Path json;
 
-    @Option(names = "--warmup-iterations", paramLabel = "N", defaultValue = "2",
-            description = "Warm-up iterations per fork, after set-up's calls (default: ${DEFAULT-VALUE}).")
-    int warmupIterations;
-
-    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "1",
-            description = "Seconds per warm-up iteration (default: ${DEFAULT-VALUE}).")
-    double warmupSeconds;
-
-    @Option(names = "--measure-iterations", paramLabel = "N", defaultValue = "3",
-            description = "Measured iterations per fork (default: ${DEFAULT-VALUE}).")
-    int measureIterations;
-
-    @Option(names = "--measure-seconds", paramLabel = "S", defaultValue = "1",
-            description = "Seconds per measured iteration (default: ${DEFAULT-VALUE}).")
-    double measureSeconds;
-
-    @Option(names = "--forks", paramLabel = "N", defaultValue = "1",
-            description = "Forked JVMs per trial (default: ${DEFAULT-VALUE}).")
-    int forks;
+    @Mixin
+    JmhTimingOptions timing;
 
     private record Trial(KernelId kernel, Direction direction, Shape shape, BenchPath path) {}
 
@@ -90,7 +74,7 @@ final class MixedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchSettings settings;
         try {
-            settings = new BenchSettings(forks, warmupIterations, warmupSeconds, measureIterations, measureSeconds, 1);
+            settings = timing.settings(1);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
