@@ -2,7 +2,9 @@ package dev.normkit;
 
 /**
  * An elementwise activation over every element of {@code shape}; {@code alpha} and {@code beta} as
- * {@link Activation} defines them for the kind.
+ * {@link Activation} defines them for the kind ({@link Activation#alpha()}, {@link Activation#beta()}: name, meaning,
+ * range). Parameters are checked here: out of range, or non-zero in a slot the activation does not use, is an
+ * {@link IllegalArgumentException} naming the slot.
  */
 public record ActivationDesc(Activation activation, Shape shape, float alpha, float beta)
         implements KernelDesc<ActivationKernel> {
@@ -14,12 +16,7 @@ public record ActivationDesc(Activation activation, Shape shape, float alpha, fl
         if (shape == null) {
             throw new IllegalArgumentException("shape: must not be null");
         }
-        if (!Float.isFinite(alpha)) {
-            throw new IllegalArgumentException("alpha: must be finite, got " + alpha);
-        }
-        if (!Float.isFinite(beta)) {
-            throw new IllegalArgumentException("beta: must be finite, got " + beta);
-        }
+        activation.checkParams(alpha, beta);
     }
 
     /** The activation with its default parameters. */

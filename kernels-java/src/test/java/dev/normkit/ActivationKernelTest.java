@@ -65,20 +65,22 @@ class ActivationKernelTest {
         List<Case> out = new ArrayList<>();
         for (String path : List.of("scalar", "vector")) {
             boolean scalar = path.equals("scalar");
+            // a compare, a blend and at most one multiply: correctly rounded on both paths
+            out.add(new Case(path, Activation.RELU, 0f, EXACT_ROUNDING, EXACT_ROUNDING));
             for (float alpha : new float[] {0f, 0.01f, -0.2f, 1.5f}) {
-                // a compare, a blend and at most one multiply: correctly rounded on both paths
-                out.add(new Case(path, Activation.RELU, alpha, EXACT_ROUNDING, EXACT_ROUNDING));
+                out.add(new Case(path, Activation.LEAKY_RELU, alpha, EXACT_ROUNDING, EXACT_ROUNDING));
             }
             Tolerance backward = scalar ? SCALAR_BACKWARD : VectorBounds.GRADIENT;
             out.add(new Case(path, Activation.GELU_ERF, 0f, scalar ? EXACT_ROUNDING : VectorBounds.GELU_ERF, backward));
             out.add(new Case(path, Activation.GELU_TANH, 0f,
                     scalar ? EXACT_ROUNDING : VectorBounds.EXP_ARGUMENT, backward));
-            for (float alpha : new float[] {1f, 1.702f, -0.5f}) {
-                out.add(new Case(path, Activation.SILU, alpha,
+            out.add(new Case(path, Activation.SILU, 0f, scalar ? EXACT_ROUNDING : VectorBounds.EXP_ARGUMENT, backward));
+            for (float beta : new float[] {1f, 1.702f, -0.5f}) {
+                out.add(new Case(path, Activation.SWISH, beta,
                         scalar ? EXACT_ROUNDING : VectorBounds.EXP_ARGUMENT, backward));
             }
             // s sigmoid(0) = s / 2: exact on both paths
-            out.add(new Case(path, Activation.SILU, 0f, EXACT_ROUNDING, EXACT_ROUNDING));
+            out.add(new Case(path, Activation.SWISH, 0f, EXACT_ROUNDING, EXACT_ROUNDING));
         }
         return out.stream();
     }
@@ -250,13 +252,15 @@ class ActivationKernelTest {
         // {activation, alpha, f(+inf), f(-inf), f'(+inf), f'(-inf)}; zeros are compared bit for bit
         Object[][] table = {
             {Activation.RELU, 0f, Float.POSITIVE_INFINITY, 0f, 1f, 0f},
-            {Activation.RELU, 0.01f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, 0.01f},
-            {Activation.RELU, -0.2f, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, 1f, -0.2f},
+            {Activation.LEAKY_RELU, 0f, Float.POSITIVE_INFINITY, 0f, 1f, 0f},
+            {Activation.LEAKY_RELU, 0.01f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, 0.01f},
+            {Activation.LEAKY_RELU, -0.2f, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, 1f, -0.2f},
             {Activation.GELU_ERF, 0f, Float.POSITIVE_INFINITY, -0f, 1f, 0f},
             {Activation.GELU_TANH, 0f, Float.POSITIVE_INFINITY, -0f, 1f, 0f},
-            {Activation.SILU, 1f, Float.POSITIVE_INFINITY, -0f, 1f, 0f},
-            {Activation.SILU, -0.5f, 0f, Float.NEGATIVE_INFINITY, 0f, 1f},
-            {Activation.SILU, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0.5f, 0.5f},
+            {Activation.SILU, 0f, Float.POSITIVE_INFINITY, -0f, 1f, 0f},
+            {Activation.SWISH, 1f, Float.POSITIVE_INFINITY, -0f, 1f, 0f},
+            {Activation.SWISH, -0.5f, 0f, Float.NEGATIVE_INFINITY, 0f, 1f},
+            {Activation.SWISH, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0.5f, 0.5f},
         };
         for (Object[] row : table) {
             ActivationDesc desc = new ActivationDesc((Activation) row[0], Shape.of(2), (Float) row[1], 0f);
@@ -386,7 +390,7 @@ class ActivationKernelTest {
                 ActivationDesc.of(Activation.GELU_ERF, Shape.of(4)),
                 ActivationDesc.of(Activation.GELU_TANH, Shape.of(4)),
                 ActivationDesc.of(Activation.SILU, Shape.of(4)),
-                new ActivationDesc(Activation.RELU, Shape.of(4), -0.1f, 0f))) {
+                new ActivationDesc(Activation.LEAKY_RELU, Shape.of(4), -0.1f, 0f))) {
             ActivationKernel k = Backends.get(path).create(desc);
             assertThrows(IllegalStateException.class, () -> k.backwardFromDst(new float[4], new float[4], new float[4]),
                     path + " " + desc);
@@ -441,11 +445,12 @@ class ActivationKernelTest {
         if (!Float.isInfinite(s)) {
             return ActivationReference.forward(d, s);
         }
-        float a = d.alpha();
+        float a = ReferenceParams.slope(d);
         return switch (d.activation()) {
-            case RELU -> s > 0 ? s : a == 0 ? 0.0 : a * (double) s;
+            case RELU, LEAKY_RELU -> s > 0 ? s : a == 0 ? 0.0 : a * (double) s;
             case GELU_ERF, GELU_TANH -> s > 0 ? s : 0.0;
-            case SILU -> a == 0 || (a > 0) == (s > 0) ? s : 0.0;
+            case SILU, SWISH -> a == 0 || (a > 0) == (s > 0) ? s : 0.0;
+            default -> throw new IllegalArgumentException(d.kernelName() + ": not one of this test's activations");
         };
     }
 
@@ -456,11 +461,12 @@ class ActivationKernelTest {
         if (!Float.isInfinite(s)) {
             return ActivationReference.derivative(d, s);
         }
-        float a = d.alpha();
+        float a = ReferenceParams.slope(d);
         return switch (d.activation()) {
-            case RELU -> s > 0 ? 1.0 : a;
+            case RELU, LEAKY_RELU -> s > 0 ? 1.0 : a;
             case GELU_ERF, GELU_TANH -> s > 0 ? 1.0 : 0.0;
-            case SILU -> a == 0 ? 0.5 : (a > 0) == (s > 0) ? 1.0 : 0.0;
+            case SILU, SWISH -> a == 0 ? 0.5 : (a > 0) == (s > 0) ? 1.0 : 0.0;
+            default -> throw new IllegalArgumentException(d.kernelName() + ": not one of this test's activations");
         };
     }
 
@@ -469,8 +475,8 @@ class ActivationKernelTest {
         double g1 = 2 * Math.sqrt(2 / Math.PI);
         return switch (d.activation()) {
             case GELU_TANH -> s * g1 * (1 + 0.044715 * s * s);
-            case SILU -> d.alpha() == 0 ? 0 : d.alpha() * (double) s; // not 0 * inf
-            case RELU, GELU_ERF -> 0;
+            case SILU, SWISH -> ReferenceParams.slope(d) == 0 ? 0 : ReferenceParams.slope(d) * (double) s; // not 0 * inf
+            default -> 0;
         };
     }
 

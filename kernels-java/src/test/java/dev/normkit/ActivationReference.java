@@ -12,19 +12,21 @@ public final class ActivationReference {
     private static final double GELU_TANH_CUBIC = 0.044715;
 
     public static double forward(ActivationDesc d, double s) {
-        double a = d.alpha();
+        double a = ReferenceParams.slope(d);
         return switch (d.activation()) {
-            case RELU -> s > 0 ? s : a * s;
+            case RELU, LEAKY_RELU -> s > 0 ? s : a * s;
             case GELU_ERF -> 0.5 * s * ReferenceErf.erfc(-s / Math.sqrt(2.0)); // 0.5 s (1 + erf(s/sqrt2))
             case GELU_TANH -> 0.5 * s * onePlusTanh(tanhArgument(s));
-            case SILU -> s * logistic(a * s);
+            case SILU, SWISH -> s * logistic(a * s);
+            default -> throw new IllegalArgumentException(d.kernelName() + ": not in this reference (the conformance "
+                    + "suite's ActivationReference has every activation)");
         };
     }
 
     public static double derivative(ActivationDesc d, double s) {
-        double a = d.alpha();
+        double a = ReferenceParams.slope(d);
         return switch (d.activation()) {
-            case RELU -> s > 0 ? 1.0 : a;
+            case RELU, LEAKY_RELU -> s > 0 ? 1.0 : a;
             case GELU_ERF -> 0.5 * ReferenceErf.erfc(-s / Math.sqrt(2.0))
                     + s * Math.exp(-0.5 * s * s) / Math.sqrt(2.0 * Math.PI);
             case GELU_TANH -> {
@@ -37,6 +39,8 @@ public final class ActivationReference {
                 double x = a * s;
                 yield logistic(x) * (1.0 + x * logistic(-x)); // 1 - sigmoid(x) = sigmoid(-x)
             }
+            default -> throw new IllegalArgumentException(d.kernelName() + ": not in this reference (the conformance "
+                    + "suite's ActivationReference has every activation)");
         };
     }
 

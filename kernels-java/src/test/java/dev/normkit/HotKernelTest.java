@@ -153,10 +153,10 @@ class HotKernelTest {
         float[] dy = TestData.normal(12, n);
         for (ActivationDesc desc : new ActivationDesc[] {
                 new ActivationDesc(Activation.RELU, Shape.of(n), 0f, 0f),
-                new ActivationDesc(Activation.RELU, Shape.of(n), 0.01f, 0f),
+                new ActivationDesc(Activation.LEAKY_RELU, Shape.of(n), 0.01f, 0f),
                 ActivationDesc.of(Activation.GELU_ERF, Shape.of(n)),
                 ActivationDesc.of(Activation.GELU_TANH, Shape.of(n)),
-                new ActivationDesc(Activation.SILU, Shape.of(n), 1.702f, 0f)}) {
+                new ActivationDesc(Activation.SWISH, Shape.of(n), 1.702f, 0f)}) {
             double[] ref = new double[n];
             double[] refGrad = new double[n];
             for (int i = 0; i < n; i++) {

@@ -27,11 +27,13 @@ final class ScalarActivation implements ActivationKernel {
 
     private final ActivationDesc desc;
     private final double alpha;
+    private final double beta;
     private final long n;
 
     ScalarActivation(ActivationDesc desc) {
         this.desc = desc;
         this.alpha = desc.alpha();
+        this.beta = desc.beta();
         this.n = desc.shape().elementCount();
     }
 
@@ -64,47 +66,83 @@ final class ScalarActivation implements ActivationKernel {
         }
     }
 
-    /** Only ReLU with alpha >= 0 gets here, where dst > 0 exactly when src > 0: its derivative reads the same. */
+    /** The activations whose derivative is a function of their output ({@link ActivationDesc#hasBackwardFromDst()}). */
     @Override
     public void backwardFromDst(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc) {
         KernelArgs.activationBackwardFromDst(desc, dst, diffDst, diffSrc);
         for (long i = 0; i < n; i++) {
             double d = dst.getAtIndex(JAVA_FLOAT, i);
             double dy = diffDst.getAtIndex(JAVA_FLOAT, i);
-            diffSrc.setAtIndex(JAVA_FLOAT, i, (float) (dy * reluDerivative(d)));
+            diffSrc.setAtIndex(JAVA_FLOAT, i, (float) (dy * derivativeFromDst(d)));
         }
     }
 
     private double value(double s) {
         return switch (desc.activation()) {
-            case RELU -> relu(s);
+            case RELU -> relu(s, 0.0);
+            case LEAKY_RELU -> relu(s, alpha);
             case GELU_ERF -> geluErf(s);
             case GELU_TANH -> geluTanh(s);
-            case SILU -> silu(s);
+            case SILU -> swish(s, 1.0);
+            case SWISH -> swish(s, alpha);
+            // ---- piecewise linear (filled by the piecewise-linear work)
+            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
+                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(desc.kernelName());
+            // ---- exponential family
+            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
+                    throw new UnsupportedOperationException(desc.kernelName());
+            // ---- others
+            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
         };
     }
 
     private double derivative(double s) {
         return switch (desc.activation()) {
-            case RELU -> reluDerivative(s);
+            case RELU -> reluDerivative(s, 0.0);
+            case LEAKY_RELU -> reluDerivative(s, alpha);
             case GELU_ERF -> geluErfDerivative(s);
             case GELU_TANH -> geluTanhDerivative(s);
-            case SILU -> siluDerivative(s);
+            case SILU -> swishDerivative(s, 1.0);
+            case SWISH -> swishDerivative(s, alpha);
+            // ---- piecewise linear (filled by the piecewise-linear work)
+            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
+                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(desc.kernelName());
+            // ---- exponential family
+            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
+                    throw new UnsupportedOperationException(desc.kernelName());
+            // ---- others
+            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
         };
     }
 
-    private double relu(double s) {
+    /** f' from the output d, for the activations {@link ActivationDesc#hasBackwardFromDst()} admits. */
+    private double derivativeFromDst(double d) {
+        return switch (desc.activation()) {
+            // with a slope >= 0, d > 0 exactly when s > 0
+            case RELU -> reluDerivative(d, 0.0);
+            case LEAKY_RELU -> reluDerivative(d, alpha);
+            // ---- piecewise linear (clip_v2)
+            case CLIP_V2 -> throw new UnsupportedOperationException(desc.kernelName());
+            // ---- exponential family (elu, sigmoid, tanh, exp)
+            case ELU, SIGMOID, TANH, EXP -> throw new UnsupportedOperationException(desc.kernelName());
+            // ---- others (sqrt)
+            case SQRT -> throw new UnsupportedOperationException(desc.kernelName());
+            default -> throw new IllegalStateException(desc.kernelName() + " has no backward from dst");
+        };
+    }
+
+    private static double relu(double s, double slope) {
         if (s > 0 || Double.isNaN(s)) {
             return s;
         }
-        return alpha == 0 ? 0.0 : alpha * s; // not 0 * s: that is NaN at -inf and -0 elsewhere
+        return slope == 0 ? 0.0 : slope * s; // not 0 * s: that is NaN at -inf and -0 elsewhere
     }
 
-    private double reluDerivative(double s) {
+    private static double reluDerivative(double s, double slope) {
         if (Double.isNaN(s)) {
             return s;
         }
-        return s > 0 ? 1.0 : alpha;
+        return s > 0 ? 1.0 : slope;
     }
 
     /** s Phi(s) with Phi(s) = erfc(-s/sqrt 2)/2, which keeps its relative accuracy for negative s. */
@@ -144,7 +182,8 @@ final class ScalarActivation implements ActivationKernel {
         return sigmoid(g) + s * gPrime * sigmoid(g) * sigmoid(-g);
     }
 
-    private double silu(double s) {
+    /** s sigmoid(beta s). */
+    private static double swish(double s, double alpha) {
         if (Double.isInfinite(s)) {
             // sigmoid(alpha s) tends to 1, 1/2 (alpha = 0) or 0, where s times it tends to a signed zero
             return alpha == 0 || (alpha > 0) == (s > 0) ? s : Math.copySign(0.0, s);
@@ -153,7 +192,7 @@ final class ScalarActivation implements ActivationKernel {
     }
 
     /** With x = alpha s: sigmoid(x) (1 + x sigmoid(-x)). */
-    private double siluDerivative(double s) {
+    private static double swishDerivative(double s, double alpha) {
         if (Double.isInfinite(s)) {
             return alpha == 0 ? 0.5 : (alpha > 0) == (s > 0) ? 1.0 : 0.0;
         }

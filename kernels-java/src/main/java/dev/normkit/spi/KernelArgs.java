@@ -93,6 +93,9 @@ public final class KernelArgs {
 
     public static void activationBackward(ActivationDesc d, MemorySegment src, MemorySegment diffDst,
             MemorySegment diffSrc) {
+        if (!d.activation().hasBackward()) {
+            throw new IllegalStateException(d.kernelName() + " has no backward (it is forward only)");
+        }
         long n = d.shape().elementCount();
         input("src", src, n);
         input("diffDst", diffDst, n);

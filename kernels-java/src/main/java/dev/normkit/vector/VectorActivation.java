@@ -16,12 +16,12 @@ import java.lang.foreign.MemorySegment;
  * Elementwise activations on the Vector API, with the scalar path's conventions (NaN propagates, limits at
  * +-infinity, ReLU'(0) = 0, ReLU(-0) = +0).
  *
- * <p>The arithmetic lives in {@link VectorActivationFunctions}, the loops in the generated {@link ActivationLoops};
+ * <p>The arithmetic lives in {@link VectorActivationFunctions} and the other {@code *ActivationFunctions} classes, the loops in the generated {@link ActivationLoops};
  * this class picks the function once per kernel and the memory placement once per call ({@link Placement}): float[]
  * heap tensors run the {@code fromArray} loops, native ones the segment loops, and a call that mixes them (or passes
  * heap memory over another array type) stages its heap tensors through native copies, so no vector loop ever loads
  * from a heap segment (docs/vector-jit.md). Adding an activation: write its functions in
- * {@link VectorActivationFunctions}, rerun the generator, and map the descriptor to them in the constructor.
+ * {@link VectorActivationFunctions}, rerun the generator, and map the descriptor to them in {@link #plan}.
  *
  * <p>Loops cover whole vectors; the last {@code n mod lanes} elements are copied into a zero-padded array of one
  * vector and run through the same array loop, so the tail computes exactly what a lane does, without masks (AMD's
@@ -35,44 +35,49 @@ final class VectorActivation implements ActivationKernel {
 
     private final ActivationDesc desc;
     private final long n;
-    private final Forward forward;
-    private final Backward backward;
-    private final float p;
-    private final float q;
+    private final Plan plan;
     private final HeapStaging staging = new HeapStaging();
+
+    /**
+     * The generated loops an activation runs and their two constants: forward, backward from src, backward from dst
+     * (null where the activation has none) and p, q, which each function reads as it documents.
+     */
+    record Plan(Forward forward, Backward backward, Backward backwardFromDst, float p, float q) {}
 
     VectorActivation(ActivationDesc desc) {
         this.desc = desc;
         this.n = desc.shape().elementCount();
+        this.plan = plan(desc);
+    }
+
+    /** The loops of each activation: one case per activation, the place to map a new one. */
+    static Plan plan(ActivationDesc desc) {
         float alpha = desc.alpha();
-        switch (desc.activation()) {
-            case RELU -> {
-                forward = alpha == 0f ? Forward.RELU : Forward.LEAKY_RELU;
-                backward = Backward.RELU_GRADIENT;
-                p = alpha;
-                q = 0f;
-            }
-            case GELU_ERF -> {
-                forward = Forward.GELU_ERF;
-                backward = Backward.GELU_ERF_GRADIENT;
-                p = 0f;
-                q = 0f;
-            }
-            case GELU_TANH -> {
-                forward = Forward.GELU_TANH;
-                backward = Backward.GELU_TANH_GRADIENT;
-                p = 0f;
-                q = 0f;
-            }
-            case SILU -> {
-                // alpha 0: s sigmoid(0) = s / 2. Otherwise q is the infinity at which alpha s = -inf (see silu).
-                forward = alpha == 0f ? Forward.SCALE : Forward.SILU;
-                backward = alpha == 0f ? Backward.SCALE_GRADIENT : Backward.SILU_GRADIENT;
-                p = alpha == 0f ? 0.5f : alpha;
-                q = alpha > 0 ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
-            }
-            default -> throw new IllegalArgumentException("activation: " + desc.activation() + " has no vector kernel");
-        }
+        return switch (desc.activation()) {
+            case RELU -> new Plan(Forward.RELU, Backward.RELU_GRADIENT, Backward.RELU_GRADIENT, 0f, 0f);
+            // backward from dst: with alpha >= 0, dst > 0 exactly when src > 0, so the same slope reads off dst
+            case LEAKY_RELU -> new Plan(alpha == 0f ? Forward.RELU : Forward.LEAKY_RELU, Backward.RELU_GRADIENT,
+                    Backward.RELU_GRADIENT, alpha, 0f);
+            case GELU_ERF -> new Plan(Forward.GELU_ERF, Backward.GELU_ERF_GRADIENT, null, 0f, 0f);
+            case GELU_TANH -> new Plan(Forward.GELU_TANH, Backward.GELU_TANH_GRADIENT, null, 0f, 0f);
+            case SILU -> swish(1f);
+            case SWISH -> swish(alpha);
+            // ---- piecewise linear (filled by the piecewise-linear work)
+            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
+                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(desc.kernelName());
+            // ---- exponential family
+            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
+                    throw new UnsupportedOperationException(desc.kernelName());
+            // ---- others
+            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
+        };
+    }
+
+    /** Beta 0: s sigmoid(0) = s / 2. Otherwise q is the infinity at which beta s = -inf (see silu). */
+    private static Plan swish(float beta) {
+        if (beta == 0f) return new Plan(Forward.SCALE, Backward.SCALE_GRADIENT, null, 0.5f, 0f);
+        return new Plan(Forward.SILU, Backward.SILU_GRADIENT, null, beta,
+                beta > 0 ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
     }
 
     @Override
@@ -104,25 +109,25 @@ final class VectorActivation implements ActivationKernel {
     @Override
     public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
         KernelArgs.activationBackward(desc, src, diffDst, diffSrc);
-        runBackward(src, diffDst, diffSrc);
+        runBackward(plan.backward(), src, diffDst, diffSrc);
     }
 
-    /** Only ReLU with alpha >= 0 gets here, where dst > 0 exactly when src > 0: its derivative reads the same. */
     @Override
     public void backwardFromDst(MemorySegment dst, MemorySegment diffDst, MemorySegment diffSrc) {
         KernelArgs.activationBackwardFromDst(desc, dst, diffDst, diffSrc);
-        runBackward(dst, diffDst, diffSrc);
+        runBackward(plan.backwardFromDst(), dst, diffDst, diffSrc);
     }
 
-    private void runBackward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
+    /** {@code backward} on (src or dst, diffDst, diffSrc). */
+    private void runBackward(Backward backward, MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
         switch (Placement.of(src, diffDst, diffSrc)) {
-            case ARRAYS -> backwardArrays(Placement.array(src), Placement.index(src), Placement.array(diffDst),
+            case ARRAYS -> backwardArrays(backward, Placement.array(src), Placement.index(src), Placement.array(diffDst),
                     Placement.index(diffDst), Placement.array(diffSrc), Placement.index(diffSrc));
-            case NATIVE -> backwardNative(src, diffDst, diffSrc);
+            case NATIVE -> backwardNative(backward, src, diffDst, diffSrc);
             case MIXED -> {
                 staging.begin(bytes(src, n) + bytes(diffDst, n) + bytes(diffSrc, n));
                 MemorySegment dx = staging.output(diffSrc, n);
-                backwardNative(staging.input(src, n), staging.input(diffDst, n), dx);
+                backwardNative(backward, staging.input(src, n), staging.input(diffDst, n), dx);
                 copyBack(dx, diffSrc);
             }
         }
@@ -133,51 +138,51 @@ final class VectorActivation implements ActivationKernel {
     private void forwardArrays(float[] src, int srcAt, float[] dst, int dstAt) {
         int count = (int) n;
         int bulk = count - count % L;
-        ActivationLoops.forwardArrays(forward, src, srcAt, dst, dstAt, bulk, p, q);
+        ActivationLoops.forwardArrays(plan.forward(), src, srcAt, dst, dstAt, bulk, plan.p(), plan.q());
         if (bulk < count) {
             float[] t = new float[L];
             System.arraycopy(src, srcAt + bulk, t, 0, count - bulk);
-            ActivationLoops.forwardArrays(forward, t, 0, t, 0, L, p, q);
+            ActivationLoops.forwardArrays(plan.forward(), t, 0, t, 0, L, plan.p(), plan.q());
             System.arraycopy(t, 0, dst, dstAt + bulk, count - bulk);
         }
     }
 
     private void forwardNative(MemorySegment src, MemorySegment dst) {
         long bulk = n - n % L;
-        ActivationLoops.forwardNative(forward, src, dst, bulk, p, q);
+        ActivationLoops.forwardNative(plan.forward(), src, dst, bulk, plan.p(), plan.q());
         if (bulk < n) {
             int rest = (int) (n - bulk);
             float[] t = new float[L];
             MemorySegment.copy(src, JAVA_FLOAT, bulk * Float.BYTES, t, 0, rest);
-            ActivationLoops.forwardArrays(forward, t, 0, t, 0, L, p, q);
+            ActivationLoops.forwardArrays(plan.forward(), t, 0, t, 0, L, plan.p(), plan.q());
             MemorySegment.copy(t, 0, dst, JAVA_FLOAT, bulk * Float.BYTES, rest);
         }
     }
 
-    private void backwardArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt) {
+    private void backwardArrays(Backward backward, float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt) {
         int count = (int) n;
         int bulk = count - count % L;
-        ActivationLoops.backwardArrays(backward, src, srcAt, dy, dyAt, dx, dxAt, bulk, p, q);
+        ActivationLoops.backwardArrays(backward, src, srcAt, dy, dyAt, dx, dxAt, bulk, plan.p(), plan.q());
         if (bulk < count) {
             float[] s = new float[L];
             float[] t = new float[L];
             System.arraycopy(src, srcAt + bulk, s, 0, count - bulk);
             System.arraycopy(dy, dyAt + bulk, t, 0, count - bulk);
-            ActivationLoops.backwardArrays(backward, s, 0, t, 0, t, 0, L, p, q);
+            ActivationLoops.backwardArrays(backward, s, 0, t, 0, t, 0, L, plan.p(), plan.q());
             System.arraycopy(t, 0, dx, dxAt + bulk, count - bulk);
         }
     }
 
-    private void backwardNative(MemorySegment src, MemorySegment dy, MemorySegment dx) {
+    private void backwardNative(Backward backward, MemorySegment src, MemorySegment dy, MemorySegment dx) {
         long bulk = n - n % L;
-        ActivationLoops.backwardNative(backward, src, dy, dx, bulk, p, q);
+        ActivationLoops.backwardNative(backward, src, dy, dx, bulk, plan.p(), plan.q());
         if (bulk < n) {
             int rest = (int) (n - bulk);
             float[] s = new float[L];
             float[] t = new float[L];
             MemorySegment.copy(src, JAVA_FLOAT, bulk * Float.BYTES, s, 0, rest);
             MemorySegment.copy(dy, JAVA_FLOAT, bulk * Float.BYTES, t, 0, rest);
-            ActivationLoops.backwardArrays(backward, s, 0, t, 0, t, 0, L, p, q);
+            ActivationLoops.backwardArrays(backward, s, 0, t, 0, t, 0, L, plan.p(), plan.q());
             MemorySegment.copy(t, 0, dx, JAVA_FLOAT, bulk * Float.BYTES, rest);
         }
     }

@@ -23,10 +23,10 @@ public final class HotActivations {
     public static void main(String[] args) {
         ActivationDesc[] descs = {
             new ActivationDesc(Activation.RELU, Shape.of(N), 0f, 0f),
-            new ActivationDesc(Activation.RELU, Shape.of(N), 0.01f, 0f),
+            new ActivationDesc(Activation.LEAKY_RELU, Shape.of(N), 0.01f, 0f),
             ActivationDesc.of(Activation.GELU_ERF, Shape.of(N)),
             ActivationDesc.of(Activation.GELU_TANH, Shape.of(N)),
-            new ActivationDesc(Activation.SILU, Shape.of(N), 1f, 0f),
+            new ActivationDesc(Activation.SWISH, Shape.of(N), 0f, 0f),
             new ActivationDesc(Activation.SILU, Shape.of(N), 0f, 0f),
         };
         float[] s = new float[N];

@@ -49,12 +49,28 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
     /** How a normkit activation maps onto oneDNN eltwise; {@code fromDst} is null when oneDNN has no dst variant. */
     record Eltwise(EltwiseAlg alg, EltwiseAlg fromDst, float alpha, float beta) {
 
+        /**
+         * The mapping of {@code d}: one case per activation.
+         *
+         * @throws IllegalArgumentException with the reason, where oneDNN's eltwise has no such algorithm (the onednn
+         *     path then reports the activation unsupported, never a substitute)
+         */
         static Eltwise of(ActivationDesc d) {
             return switch (d.activation()) {
-                case RELU -> new Eltwise(EltwiseAlg.RELU, EltwiseAlg.RELU_USE_DST_FOR_BWD, d.alpha(), 0f);
+                case RELU -> new Eltwise(EltwiseAlg.RELU, EltwiseAlg.RELU_USE_DST_FOR_BWD, 0f, 0f);
+                case LEAKY_RELU -> new Eltwise(EltwiseAlg.RELU, EltwiseAlg.RELU_USE_DST_FOR_BWD, d.alpha(), 0f);
                 case GELU_ERF -> new Eltwise(EltwiseAlg.GELU_ERF, null, 0f, 0f);
                 case GELU_TANH -> new Eltwise(EltwiseAlg.GELU_TANH, null, 0f, 0f);
-                case SILU -> new Eltwise(EltwiseAlg.SWISH, null, d.alpha(), 0f);
+                case SILU -> new Eltwise(EltwiseAlg.SWISH, null, 1f, 0f);
+                case SWISH -> new Eltwise(EltwiseAlg.SWISH, null, d.alpha(), 0f);
+                // ---- piecewise linear (filled by the piecewise-linear work)
+                case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
+                        SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(d.kernelName());
+                // ---- exponential family
+                case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
+                        throw new UnsupportedOperationException(d.kernelName());
+                // ---- others
+                case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
             };
         }
     }

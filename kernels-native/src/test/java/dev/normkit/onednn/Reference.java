@@ -122,26 +122,30 @@ final class Reference {
     /** The activation's value at {@code s}. */
     static double activation(dev.normkit.Activation kind, double alpha, double s) {
         return switch (kind) {
-            case RELU -> s > 0 ? s : alpha * s;
+            case RELU, LEAKY_RELU -> s > 0 ? s : alpha * s;
             case GELU_ERF -> 0.5 * s * (1 + erf(s / Math.sqrt(2)));
             case GELU_TANH -> 0.5 * s * (1 + Math.tanh(SQRT_2_OVER_PI * (s + 0.044715 * s * s * s)));
-            case SILU -> s / (1 + Math.exp(-alpha * s));
+            case SILU -> s / (1 + Math.exp(-s));
+            case SWISH -> s / (1 + Math.exp(-alpha * s));
+            default -> throw new IllegalArgumentException(kind + ": not in this test reference");
         };
     }
 
     /** The activation's derivative at {@code s} (ReLU's at 0 is alpha: PyTorch's 0 for plain ReLU). */
     static double derivative(dev.normkit.Activation kind, double alpha, double s) {
         return switch (kind) {
-            case RELU -> s > 0 ? 1 : alpha;
+            case RELU, LEAKY_RELU -> s > 0 ? 1 : alpha;
             case GELU_ERF -> 0.5 * (1 + erf(s / Math.sqrt(2))) + s * Math.exp(-s * s / 2) / Math.sqrt(2 * Math.PI);
             case GELU_TANH -> {
                 double t = Math.tanh(SQRT_2_OVER_PI * (s + 0.044715 * s * s * s));
                 yield 0.5 * (1 + t) + 0.5 * s * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * s * s);
             }
-            case SILU -> {
-                double sigmoid = 1 / (1 + Math.exp(-alpha * s));
-                yield sigmoid + alpha * s * sigmoid * (1 - sigmoid);
+            case SILU, SWISH -> {
+                double beta = kind == dev.normkit.Activation.SILU ? 1 : alpha;
+                double sigmoid = 1 / (1 + Math.exp(-beta * s));
+                yield sigmoid + beta * s * sigmoid * (1 - sigmoid);
             }
+            default -> throw new IllegalArgumentException(kind + ": not in this test reference");
         };
     }
 

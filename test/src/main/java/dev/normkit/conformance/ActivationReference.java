@@ -3,7 +3,7 @@ package dev.normkit.conformance;
 import dev.normkit.ActivationDesc;
 
 /**
- * The slice's elementwise activations and their derivatives in float64, from the formulas in docs/kernels.md.
+ * The elementwise activations and their derivatives in float64, from the formulas in docs/kernels.md.
  *
  * <p>Special values: NaN gives NaN (forward and every backward). At +-infinity the result is the mathematical limit,
  * which is what the f32 paths must produce too: e.g. {@code relu(-inf) = 0}, {@code gelu(-inf) = 0},
@@ -32,7 +32,8 @@ public final class ActivationReference {
     }
 
     /**
-     * {@code diffSrc = diffDst * f'} read off the output: for ReLU with slope alpha >= 0, {@code d > 0 ? 1 : alpha}.
+     * {@code diffSrc = diffDst * f'} read off the output {@code dst}, for the activations whose derivative is a
+     * function of their output ({@link ActivationDesc#hasBackwardFromDst()}).
      *
      * @throws IllegalArgumentException for a descriptor without backward from dst
      */
@@ -42,11 +43,7 @@ public final class ActivationReference {
                     + " has no backward from dst");
         }
         double[] diffSrc = new double[dst.length];
-        for (int i = 0; i < dst.length; i++) {
-            double y = dst[i];
-            double slope = Double.isNaN(y) ? Double.NaN : y > 0 ? 1.0 : d.alpha();
-            diffSrc[i] = diffDst[i] * slope;
-        }
+        for (int i = 0; i < dst.length; i++) diffSrc[i] = diffDst[i] * derivativeFromDst(d, dst[i]);
         return diffSrc;
     }
 
@@ -55,24 +52,32 @@ public final class ActivationReference {
         if (Double.isNaN(s)) return s;
         double a = d.alpha();
         return switch (d.activation()) {
-            // alpha * s would make 0 * -inf = NaN for plain ReLU; the limit is 0.
-            case RELU -> s > 0 ? s : a == 0 ? 0.0 : a * s;
+            case RELU -> s > 0 ? s : 0.0;
+            // alpha * s would make 0 * -inf = NaN for a zero slope; the limit is 0.
+            case LEAKY_RELU -> s > 0 ? s : a == 0 ? 0.0 : a * s;
             case GELU_ERF -> s == Double.NEGATIVE_INFINITY ? 0.0 : s * normalCdf(s);
             // 0.5 (1 + tanh u) = 1 / (1 + e^(-2u)): no cancellation for negative s.
             case GELU_TANH -> s == Double.NEGATIVE_INFINITY ? 0.0 : s * sigmoid(2.0 * geluTanhArgument(s));
-            case SILU -> {
-                double sig = sigmoid(siluArgument(a, s));
-                yield Double.isInfinite(s) && sig == 0 ? 0.0 : s * sig;
-            }
+            case SILU -> swish(1.0, s);
+            case SWISH -> swish(a, s);
+            // ---- piecewise linear (filled by the piecewise-linear work)
+            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
+                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(d.kernelName());
+            // ---- exponential family
+            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
+                    throw new UnsupportedOperationException(d.kernelName());
+            // ---- others
+            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
         };
     }
 
-    /** f'(s); at a kink (ReLU at 0) the PyTorch convention, the left slope alpha. */
+    /** f'(s); at a kink the PyTorch convention (ReLU at 0: the left slope). */
     public static double derivative(ActivationDesc d, double s) {
         if (Double.isNaN(s)) return s;
         double a = d.alpha();
         return switch (d.activation()) {
-            case RELU -> s > 0 ? 1.0 : a;
+            case RELU -> s > 0 ? 1.0 : 0.0;
+            case LEAKY_RELU -> s > 0 ? 1.0 : a;
             case GELU_ERF -> Double.isInfinite(s) ? (s > 0 ? 1.0 : 0.0)
                     : normalCdf(s) + s * INV_SQRT_2PI * Math.exp(-0.5 * s * s);
             case GELU_TANH -> {
@@ -83,13 +88,47 @@ public final class ActivationReference {
                 double du = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_CUBIC * s * s);
                 yield up + 2.0 * s * up * sigmoid(-2.0 * u) * du;
             }
-            case SILU -> {
-                double z = siluArgument(a, s);
-                double sig = sigmoid(z);
-                if (Double.isInfinite(s)) yield a == 0 ? 0.5 : sig;
-                yield sig + a * s * sig * sigmoid(-z);
-            }
+            case SILU -> swishDerivative(1.0, s);
+            case SWISH -> swishDerivative(a, s);
+            // ---- piecewise linear (filled by the piecewise-linear work)
+            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
+                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(d.kernelName());
+            // ---- exponential family
+            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
+                    throw new UnsupportedOperationException(d.kernelName());
+            // ---- others
+            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
         };
+    }
+
+    /** f' as a function of the output y = f(s), where {@link ActivationDesc#hasBackwardFromDst()}. */
+    public static double derivativeFromDst(ActivationDesc d, double y) {
+        if (Double.isNaN(y)) return y;
+        return switch (d.activation()) {
+            // y > 0 exactly when s > 0 for a slope >= 0
+            case RELU -> y > 0 ? 1.0 : 0.0;
+            case LEAKY_RELU -> y > 0 ? 1.0 : d.alpha();
+            // ---- piecewise linear (clip_v2)
+            case CLIP_V2 -> throw new UnsupportedOperationException(d.kernelName());
+            // ---- exponential family (elu, sigmoid, tanh, exp)
+            case ELU, SIGMOID, TANH, EXP -> throw new UnsupportedOperationException(d.kernelName());
+            // ---- others (sqrt)
+            case SQRT -> throw new UnsupportedOperationException(d.kernelName());
+            default -> throw new IllegalArgumentException("desc: " + d.kernelName() + " has no backward from dst");
+        };
+    }
+
+    /** s sigmoid(beta s), with the limits at infinity (a signed zero or s) written out. */
+    static double swish(double beta, double s) {
+        double sig = sigmoid(siluArgument(beta, s));
+        return Double.isInfinite(s) && sig == 0 ? 0.0 : s * sig;
+    }
+
+    static double swishDerivative(double beta, double s) {
+        double z = siluArgument(beta, s);
+        double sig = sigmoid(z);
+        if (Double.isInfinite(s)) return beta == 0 ? 0.5 : sig;
+        return sig + beta * s * sig * sigmoid(-z);
     }
 
     /** Phi(s) = 0.5 erfc(-s / sqrt 2): the erfc form keeps the negative tail accurate. */

@@ -56,7 +56,7 @@ public final class Corpus {
     public static List<Shape> defaultShapes(KernelId k) {
         List<Shape> shapes = new ArrayList<>();
         for (long len : LENGTHS) shapes.add(Shape.of(SMALL_ROWS, len));
-        switch (k) {
+        switch (k.family()) {
             case LAYER_NORM, RMS_NORM -> shapes.addAll(List.of(BERT_BASE, BERT_LARGE, BATCH, SEQUENCE));
             case SOFTMAX, LOG_SOFTMAX -> shapes.addAll(List.of(CLASSES, CLASSES_ODD, SEQUENCE, TALL));
             case BATCH_NORM -> shapes.addAll(List.of(Shape.of(1000, 17), CONV_ODD, CONV_POINT, CONV_LARGE));
@@ -68,7 +68,7 @@ public final class Corpus {
 
     /** The input families a kernel is checked with; the first is the one large shapes and heap runs use. */
     public static List<InputFamily> families(KernelId k) {
-        return switch (k) {
+        return switch (k.family()) {
             case LAYER_NORM, RMS_NORM, BATCH_NORM, GROUP_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
             case SOFTMAX, LOG_SOFTMAX -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
@@ -110,7 +110,7 @@ public final class Corpus {
 
     private static List<Problem> variants(KernelId k) {
         Shape small = Shape.of(SMALL_ROWS, 1025);
-        return switch (k) {
+        return switch (k.family()) {
             case LAYER_NORM -> List.of(
                     new Problem(LayerNormDesc.of(SEQUENCE).withNormalizedAxes(2), "axes=2", false),
                     new Problem(LayerNormDesc.of(BERT_BASE).withShift(false), "no_shift", false),

@@ -1,5 +1,6 @@
 package dev.normkit.conformance;
 
+import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
@@ -207,15 +208,25 @@ final class ErrorScales {
                 yield 0.5 * (1 + Math.abs(t)) + 0.5 * Math.abs(s) * oneMinusT2 * SQRT_2_OVER_PI
                         * (1 + 3 * GELU_TANH_CUBIC * s * s);
             }
-            case SILU -> {
-                double z = ActivationReference.siluArgument(d.alpha(), s);
+            case SILU, SWISH -> {
+                double beta = d.activation() == Activation.SILU ? 1.0 : d.alpha();
+                double z = ActivationReference.siluArgument(beta, s);
                 double sig = ActivationReference.sigmoid(z);
                 double oneMinusSig = z < SIGMOID_SATURATES ? 1 + sig : ActivationReference.sigmoid(-z);
-                yield sig + Math.abs(d.alpha() * s) * sig * oneMinusSig;
+                yield sig + Math.abs(beta * s) * sig * oneMinusSig;
             }
             case GELU_ERF -> 0.5 * (1 + Math.abs(Erf.erf(s * SQRT_HALF)))
                     + Math.abs(s) * Math.exp(-0.5 * s * s) / SQRT_2PI;
-            case RELU -> Math.abs(d.alpha()) + (s > 0 ? 1 : 0);
+            case RELU -> s > 0 ? 1 : 0;
+            case LEAKY_RELU -> Math.abs(d.alpha()) + (s > 0 ? 1 : 0);
+            // ---- piecewise linear (filled by the piecewise-linear work)
+            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
+                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(d.kernelName());
+            // ---- exponential family
+            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
+                    throw new UnsupportedOperationException(d.kernelName());
+            // ---- others
+            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
         };
     }
 

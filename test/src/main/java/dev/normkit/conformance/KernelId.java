@@ -9,46 +9,97 @@ import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The kernels the conformance checks and benchmarks know, by the name the command line and reports use, with the
  * descriptor each runs for a shape (library defaults) and the directions it has. Check and bench share this list so
  * they always talk about the same kernels.
+ *
+ * <p>The normalizations are listed here; the activations are not: there is one kernel per {@link Activation}, named
+ * and parameterised by the API's catalogue, so adding an activation there adds it to check, bench and compare.
  */
-public enum KernelId {
-    LAYER_NORM("layer_norm", Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD),
-    RMS_NORM("rms_norm", Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD),
-    SOFTMAX("softmax", Direction.FORWARD, Direction.BACKWARD),
-    LOG_SOFTMAX("log_softmax", Direction.FORWARD, Direction.BACKWARD),
-    RELU("relu", Direction.FORWARD, Direction.BACKWARD, Direction.BACKWARD_FROM_DST),
-    /** ReLU with PyTorch's leaky slope 0.01; backward from dst is exact only for a non-negative slope, so it has it. */
-    LEAKY_RELU("leaky_relu", Direction.FORWARD, Direction.BACKWARD, Direction.BACKWARD_FROM_DST),
-    GELU_ERF("gelu_erf", Direction.FORWARD, Direction.BACKWARD),
-    GELU_TANH("gelu_tanh", Direction.FORWARD, Direction.BACKWARD),
-    SILU("silu", Direction.FORWARD, Direction.BACKWARD),
+public final class KernelId {
+
+    /** What kind of kernel an id is: the switch key of code that treats kernels by kind (references, corpus, ...). */
+    public enum Family { LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX, ACTIVATION, BATCH_NORM, GROUP_NORM }
+
+    public static final KernelId LAYER_NORM = new KernelId("layer_norm", Family.LAYER_NORM, null,
+            Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
+    public static final KernelId RMS_NORM = new KernelId("rms_norm", Family.RMS_NORM, null,
+            Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
+    public static final KernelId SOFTMAX = new KernelId("softmax", Family.SOFTMAX, null,
+            Direction.FORWARD, Direction.BACKWARD);
+    public static final KernelId LOG_SOFTMAX = new KernelId("log_softmax", Family.LOG_SOFTMAX, null,
+            Direction.FORWARD, Direction.BACKWARD);
     /** Batch norm: forward is inference from given statistics; 2-D shapes are N x C, 3- to 5-D channels first. */
-    BATCH_NORM("batch_norm", Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD),
+    public static final KernelId BATCH_NORM = new KernelId("batch_norm", Family.BATCH_NORM, null,
+            Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
     /** Group norm with {@link #DEFAULT_GROUPS} groups, or fewer where they do not divide C; shapes as batch norm. */
-    GROUP_NORM("group_norm", Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
+    public static final KernelId GROUP_NORM = new KernelId("group_norm", Family.GROUP_NORM, null,
+            Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
+
+    private static final List<KernelId> ALL;
+    static {
+        List<KernelId> all = new ArrayList<>(List.of(LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX));
+        for (Activation a : Activation.values()) all.add(activation(a));
+        all.addAll(List.of(BATCH_NORM, GROUP_NORM));
+        ALL = Collections.unmodifiableList(all);
+    }
+
+    public static final KernelId RELU = of(Activation.RELU);
+    public static final KernelId LEAKY_RELU = of(Activation.LEAKY_RELU);
+    public static final KernelId GELU_ERF = of(Activation.GELU_ERF);
+    public static final KernelId GELU_TANH = of(Activation.GELU_TANH);
+    public static final KernelId SILU = of(Activation.SILU);
 
     /** The group count of Wu and He's paper and Stable Diffusion's blocks. */
     public static final long DEFAULT_GROUPS = 32;
 
-    /** PyTorch's default negative slope for {@code nn.LeakyReLU}. */
-    public static final float LEAKY_SLOPE = 0.01f;
-
     private final String label;
+    private final Family family;
+    private final Activation activation;
     private final List<Direction> directions;
 
-    KernelId(String label, Direction... directions) {
+    private KernelId(String label, Family family, Activation activation, Direction... directions) {
         this.label = label;
+        this.family = family;
+        this.activation = activation;
         this.directions = List.of(directions);
+    }
+
+    /** An activation's kernel: forward, backward where it has one, backward from dst where its defaults allow it. */
+    private static KernelId activation(Activation a) {
+        List<Direction> d = new ArrayList<>(List.of(Direction.FORWARD));
+        if (a.hasBackward()) d.add(Direction.BACKWARD);
+        if (a.hasBackwardFromDst(a.defaultAlpha(), a.defaultBeta())) d.add(Direction.BACKWARD_FROM_DST);
+        return new KernelId(a.kernelName(), Family.ACTIVATION, a, d.toArray(Direction[]::new));
+    }
+
+    /** Every kernel, normalizations first, in a fixed order. */
+    public static KernelId[] values() {
+        return ALL.toArray(KernelId[]::new);
+    }
+
+    /** The kernel of an activation. */
+    public static KernelId of(Activation a) {
+        return byLabel(a.kernelName());
     }
 
     public String label() {
         return label;
+    }
+
+    public Family family() {
+        return family;
+    }
+
+    /** The activation of an {@link Family#ACTIVATION} kernel; empty for the others. */
+    public Optional<Activation> activation() {
+        return Optional.ofNullable(activation);
     }
 
     public List<Direction> directions() {
@@ -57,16 +108,12 @@ public enum KernelId {
 
     /** The descriptor this kernel runs on {@code shape}, with the library's (PyTorch's) defaults. */
     public KernelDesc<?> desc(Shape shape) {
-        return switch (this) {
+        return switch (family) {
             case LAYER_NORM -> LayerNormDesc.of(shape);
             case RMS_NORM -> RmsNormDesc.of(shape);
             case SOFTMAX -> SoftmaxDesc.of(shape);
             case LOG_SOFTMAX -> SoftmaxDesc.logOf(shape);
-            case RELU -> ActivationDesc.of(Activation.RELU, shape);
-            case LEAKY_RELU -> ActivationDesc.of(Activation.RELU, shape).withAlpha(LEAKY_SLOPE);
-            case GELU_ERF -> ActivationDesc.of(Activation.GELU_ERF, shape);
-            case GELU_TANH -> ActivationDesc.of(Activation.GELU_TANH, shape);
-            case SILU -> ActivationDesc.of(Activation.SILU, shape);
+            case ACTIVATION -> ActivationDesc.of(activation, shape);
             case BATCH_NORM -> BatchNormDesc.of(shape);
             case GROUP_NORM -> GroupNormDesc.of(shape, defaultGroups(shape));
         };
@@ -86,11 +133,11 @@ public enum KernelId {
     }
 
     public static KernelId byLabel(String label) {
-        for (KernelId k : values()) {
+        for (KernelId k : ALL) {
             if (k.label.equals(label)) return k;
         }
         throw new IllegalArgumentException("kernel: unknown '" + label + "'; known: "
-                + Arrays.stream(values()).map(KernelId::label).toList());
+                + ALL.stream().map(KernelId::label).toList());
     }
 
     @Override

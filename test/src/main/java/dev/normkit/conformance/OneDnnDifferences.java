@@ -37,8 +37,8 @@ final class OneDnnDifferences {
 
     static Exclusion forCase(ConformanceCase c, CaseData data, String path) {
         if (!PATH.equals(path)) return NONE;
-        Map<String, boolean[]> masks = switch (c.kernel()) {
-            case RELU, LEAKY_RELU, GELU_ERF, GELU_TANH, SILU -> elementwise(data);
+        Map<String, boolean[]> masks = switch (c.kernel().family()) {
+            case ACTIVATION -> elementwise(data);
             case SOFTMAX, LOG_SOFTMAX -> rowwise(c, data);
             case LAYER_NORM, RMS_NORM -> normalization(c, data);
             case BATCH_NORM -> perChannel((BatchNormDesc) c.desc(), data);

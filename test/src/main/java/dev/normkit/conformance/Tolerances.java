@@ -1,5 +1,6 @@
 package dev.normkit.conformance;
 
+import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
@@ -40,7 +41,7 @@ public final class Tolerances {
 
     /** The tolerance for a kernel direction whose longest reduction has {@code n} terms. */
     public static Tolerance of(KernelId k, Direction d, long n) {
-        return switch (k) {
+        return switch (k.family()) {
             // Scalar sums in double; vector centres on a first mean and sums in f32 lanes, then repairs in double;
             // oneDNN sums in f32 and saves the variance, converted to rstd. Measured: forward 0.8 / 3.0 / 3.4 u,
             // training 1.0 / 3.0 / 6.9 u (mean, rstd, dst), backward 3.9 / 3.2 / 3.9 u.
@@ -62,17 +63,7 @@ public final class Tolerances {
                             + "~1e-6 relative, and the sum of n terms rounds in f32")
                     // Measured: 1.0 / 3.8 / 3.8 u.
                     : ulps(8, 0, n, "log-softmax backward: dy - exp(y) * sum(dy), one exp and a product per element");
-            // Measured: 0 / 0 / 0 (relu), 1.0 / 1.0 / 1.0 u (leaky: alpha * s and alpha * dy, single roundings).
-            case RELU, LEAKY_RELU -> ulps(1, 0, n, k + " " + d + ": exact, or one correctly rounded product by the "
-                    + "slope");
-            // Measured: forward 1.0 / 4.1 / 9.5 u, backward 1.0 / 2.8 / 5.0 u.
-            case GELU_ERF -> ulps(16, 0, n, "gelu erf " + d + ": an f32 erf (oneDNN's to ~5 u) plus the products "
-                    + "around it; the negative tail against |s|, derivatives against 1 (see ErrorScales)");
-            // Measured: forward 1.0 / 2.7 / 2.6 u, backward 1.0 / 3.2 / 3.7 u.
-            case GELU_TANH -> ulps(8, 0, n, "gelu tanh " + d + ": an f32 tanh good to a few u plus a cubic and "
-                    + "products; cancellation in 1 + t and 1 - t^2 is in the error scale");
-            // Measured: forward 1.0 / 3.6 / 5.8 u, backward 1.0 / 2.5 / 4.3 u.
-            case SILU -> ulps(12, 0, n, "silu " + d + ": an f32 exp and a division, a few u");
+            case ACTIVATION -> activation(k.activation().orElseThrow(), d);
             // Measured (n up to 25088): forward 1.0 / 2.3 / 3.5 u; backward 1.4 / 2.8 / 3.9 u; training 1.3 / 3.4 u
             // (Java paths, variance) and on onednn up to 98 u (variance), 40 u (dst), 23 u (mean), all at
             // 8x56x56x16 NHWC: oneDNN sums each channel's n values in f32, and that error grows like sqrt(n).
@@ -86,6 +77,31 @@ public final class Tolerances {
                     ? ulps(8, 0, n, "group norm backward: as layer norm per (sample, group), on statistics given in f32")
                     : ulps(12, 1, n, "group norm " + d + ": statistics of n = C/G*H*W values summed in f32 (onednn) "
                             + "err by ~sqrt(n) u, and dst inherits them");
+        };
+    }
+
+    /** An activation's tolerance; n is 1 (no reductions). */
+    private static Tolerance activation(Activation a, Direction d) {
+        String name = a.kernelName() + " " + d;
+        return switch (a) {
+            // Measured: 0 / 0 / 0 (relu), 1.0 / 1.0 / 1.0 u (leaky: alpha * s and alpha * dy, single roundings).
+            case RELU, LEAKY_RELU -> ulps(1, 0, 1, name + ": exact, or one correctly rounded product by the slope");
+            // Measured: forward 1.0 / 4.1 / 9.5 u, backward 1.0 / 2.8 / 5.0 u.
+            case GELU_ERF -> ulps(16, 0, 1, name + ": an f32 erf (oneDNN's to ~5 u) plus the products around it; "
+                    + "the negative tail against |s|, derivatives against 1 (see ErrorScales)");
+            // Measured: forward 1.0 / 2.7 / 2.6 u, backward 1.0 / 3.2 / 3.7 u.
+            case GELU_TANH -> ulps(8, 0, 1, name + ": an f32 tanh good to a few u plus a cubic and products; "
+                    + "cancellation in 1 + t and 1 - t^2 is in the error scale");
+            // Measured: forward 1.0 / 3.6 / 5.8 u, backward 1.0 / 2.5 / 4.3 u.
+            case SILU, SWISH -> ulps(12, 0, 1, name + ": an f32 exp and a division, a few u");
+            // ---- piecewise linear (filled by the piecewise-linear work)
+            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
+                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(name);
+            // ---- exponential family
+            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
+                    throw new UnsupportedOperationException(name);
+            // ---- others
+            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(name);
         };
     }
 

@@ -167,11 +167,11 @@ class ReferenceTest {
 
     @ParameterizedTest(name = "{0}({1}) = {2}")
     @CsvSource({
-        "RELU, 0.0, 2.5, 2.5", "RELU, 0.0, -2.5, 0.0", "RELU, 0.5, -2.5, -1.25",
+        "RELU, 0.0, 2.5, 2.5", "RELU, 0.0, -2.5, 0.0", "LEAKY_RELU, 0.5, -2.5, -1.25",
         "GELU_ERF, 0.0, 1.0, 0.8413447460685429", "GELU_ERF, 0.0, -1.0, -0.15865525393145707",
         "GELU_ERF, 0.0, -5.0, -1.4332578593959696e-06",
         "GELU_TANH, 0.0, 1.0, 0.8411919906082767", "GELU_TANH, 0.0, -3.0, -0.0036373920817730188",
-        "SILU, 1.0, 1.0, 0.7310585786300049", "SILU, 1.0, -2.0, -0.2384058440442351"})
+        "SILU, 0.0, 1.0, 0.7310585786300049", "SWISH, 1.0, -2.0, -0.2384058440442351"})
     void activationsMatchIndependentlyComputedValues(Activation a, float alpha, double s, double expected) {
         ActivationDesc d = ActivationDesc.of(a, Shape.of(1)).withAlpha(alpha);
         assertEquals(expected, ActivationReference.value(d, s), 1e-15 * Math.max(1e-3, Math.abs(expected)));
@@ -192,20 +192,20 @@ class ReferenceTest {
             assertEquals(1.0, ActivationReference.derivative(d, 3e38), 1e-15, a.name());
             assertEquals(0.0, ActivationReference.derivative(d, -3e38), 1e-15, a.name());
         }
-        ActivationDesc leaky = ActivationDesc.of(Activation.RELU, Shape.of(1)).withAlpha(0.01f);
+        ActivationDesc leaky = ActivationDesc.of(Activation.LEAKY_RELU, Shape.of(1)).withAlpha(0.01f);
         assertEquals(-inf, ActivationReference.value(leaky, -inf));
     }
 
     @Test
     void reluDerivativeAtZeroIsTheLeftSlopeAsInPyTorch() {
         assertEquals(0.0, ActivationReference.derivative(ActivationDesc.of(Activation.RELU, Shape.of(1)), 0.0));
-        ActivationDesc leaky = ActivationDesc.of(Activation.RELU, Shape.of(1)).withAlpha(0.01f);
+        ActivationDesc leaky = ActivationDesc.of(Activation.LEAKY_RELU, Shape.of(1)).withAlpha(0.01f);
         assertEquals(0.01f, ActivationReference.derivative(leaky, 0.0));
     }
 
     @Test
     void backwardFromDstIsRefusedWhereTheOutputCannotTellTheSlope() {
-        ActivationDesc negative = ActivationDesc.of(Activation.RELU, Shape.of(1)).withAlpha(-0.5f);
+        ActivationDesc negative = ActivationDesc.of(Activation.LEAKY_RELU, Shape.of(1)).withAlpha(-0.5f);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ActivationReference.backwardFromDst(negative, new double[] {1}, new double[] {1}));
         assertTrue(e.getMessage().contains("backward from dst"), e.getMessage());
