@@ -1,5 +1,6 @@
 package dev.normkit.conformance;
 
+import dev.normkit.Activation;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.ChannelLayout;
 import dev.normkit.GroupNormDesc;
@@ -73,7 +74,18 @@ public final class Corpus {
                     InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
             case SOFTMAX, LOG_SOFTMAX -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.NEAR_80, InputFamily.NEAR_1000, InputFamily.NAN_INF);
-            default -> List.of(InputFamily.RANGE_10, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
+            case ACTIVATION -> activationFamilies(k.activation().orElseThrow());
+        };
+    }
+
+    /** An activation's families: the defaults cover the real line; some activations add inputs they need. */
+    private static List<InputFamily> activationFamilies(Activation a) {
+        List<InputFamily> defaults = List.of(InputFamily.RANGE_10, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
+        return switch (a) {
+            // ---- piecewise linear (the piecewise-linear work may add families, e.g. inputs at the kinks)
+            // ---- exponential family
+            // ---- others
+            default -> defaults;
         };
     }
 

@@ -107,10 +107,11 @@ class GradientCheckTest {
 
     static Stream<ActivationDesc> activationDescs() {
         Shape s = Shape.of(1);
-        return Stream.of(ActivationDesc.of(Activation.RELU, s), ActivationDesc.of(Activation.RELU, s).withAlpha(0.01f),
-                ActivationDesc.of(Activation.RELU, s).withAlpha(-0.3f), ActivationDesc.of(Activation.GELU_ERF, s),
+        return Stream.of(ActivationDesc.of(Activation.RELU, s),
+                ActivationDesc.of(Activation.LEAKY_RELU, s).withAlpha(0.01f),
+                ActivationDesc.of(Activation.LEAKY_RELU, s).withAlpha(-0.3f), ActivationDesc.of(Activation.GELU_ERF, s),
                 ActivationDesc.of(Activation.GELU_TANH, s), ActivationDesc.of(Activation.SILU, s),
-                ActivationDesc.of(Activation.SILU, s).withAlpha(1.7f));
+                ActivationDesc.of(Activation.SWISH, s).withAlpha(1.7f));
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,10 +178,12 @@ class ReferenceTest {
         assertEquals(expected, ActivationReference.value(d, s), 1e-15 * Math.max(1e-3, Math.abs(expected)));
     }
 
+    /** The ReLU and GELU/SiLU kinds, which tend to s at +inf and to 0 at -inf (their defaults). */
     @Test
     void activationsTakeTheirLimitsAtInfinityAndPropagateNan() {
         double inf = Double.POSITIVE_INFINITY;
-        for (Activation a : Activation.values()) {
+        for (Activation a : List.of(Activation.RELU, Activation.GELU_ERF, Activation.GELU_TANH, Activation.SILU,
+                Activation.SWISH)) {
             ActivationDesc d = ActivationDesc.of(a, Shape.of(1));
             assertEquals(inf, ActivationReference.value(d, inf), a.name());
             assertEquals(0.0, ActivationReference.value(d, -inf), a.name());
