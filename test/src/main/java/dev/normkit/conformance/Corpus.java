@@ -18,7 +18,8 @@ import java.util.List;
  * <ul>
  *   <li>Innermost lengths 1, 7, 8, 9, 15, 17, 1000, 1023, 1025 on {@value #SMALL_ROWS} rows: below, at and around
  *       vector widths (4, 8, 16 lanes) and unrolled blocks, so every tail path runs.</li>
- *   <li>Shapes real models have: BERT-base/large hidden sizes (256x768, 128x1024), a DRAM-sized batch (8192x1024),
+ *   <li>Shapes real models have: BERT-base/large hidden sizes (256x768, 128x1024), a DRAM-sized batch (8192x1024;
+ *       for activations only relu and gelu_erf, see {@link #DRAM_ACTIVATIONS}),
  *       a 3-D activation (64x30x512) normalized over its last axis and over its last two; softmax over ImageNet classes
  *       (96x1000, 1024x1001, odd) and along non-innermost axes.</li>
  *   <li>Default descriptors on large shapes ({@value #LARGE_ELEMENTS}+ elements) run with the kernel's first family
@@ -53,6 +54,13 @@ public final class Corpus {
     private static final Shape GROUPS_OF_TWO = Shape.of(2, 64, 28, 28);
     private static final Shape DIFFUSION = Shape.of(1, 320, 32, 32);
 
+    /**
+     * The activations also checked on the DRAM-sized batch: one memory-bound, one transcendental. Every activation
+     * runs the same generated loops (docs/vector-jit.md), whose chunking and tails the BERT shapes already cross many
+     * times over, so the batch adds nothing per function but time: for 40-odd activations, minutes of CI.
+     */
+    private static final List<KernelId> DRAM_ACTIVATIONS = List.of(KernelId.RELU, KernelId.GELU_ERF);
+
     /** The shapes a kernel is checked on by default (each with the kernel's default descriptor). */
     public static List<Shape> defaultShapes(KernelId k) {
         List<Shape> shapes = new ArrayList<>();
@@ -62,7 +70,10 @@ public final class Corpus {
             case SOFTMAX, LOG_SOFTMAX -> shapes.addAll(List.of(CLASSES, CLASSES_ODD, SEQUENCE, TALL));
             case BATCH_NORM -> shapes.addAll(List.of(Shape.of(1000, 17), CONV_ODD, CONV_POINT, CONV_LARGE));
             case GROUP_NORM -> shapes.addAll(List.of(CONV_ODD, GROUPS_OF_ONE, GROUPS_OF_TWO, DIFFUSION));
-            default -> shapes.addAll(List.of(BERT_BASE, BERT_LARGE, BATCH));
+            case ACTIVATION -> {
+                shapes.addAll(List.of(BERT_BASE, BERT_LARGE));
+                if (DRAM_ACTIVATIONS.contains(k)) shapes.add(BATCH);
+            }
         }
         return shapes;
     }
