@@ -30,9 +30,9 @@ import java.util.Arrays;
  * The write is {@code y = max((x - m1) * a + b, lo)} with m1 the f32 mean and what rounding took from it folded into
  * b, so a large common offset costs no accuracy; {@code lo} is 0 with the fused ReLU and -inf without.
  *
- * <p>Memory: dispatched once per call on {@link Placement}; the loops, in {@link BatchNormLoops}, come in an array
- * ({@code A}) and a native segment ({@code N}) version generated from one template, and follow {@link RowLoops}'s
- * conventions. Per-channel scratch lives in the kernel, so a kernel must not run two calls at once.
+ * <p>Memory: dispatched once per call on {@link Placement}; the loops are {@link BatchNormSegmentLoops} (native
+ * segments) and the {@code float[]} twin GenerateArrayLoops writes from it, {@code BatchNormArrayLoops}, and follow
+ * {@link RowLoops}'s conventions. Per-channel scratch lives in the kernel, so a kernel must not run two calls at once.
  */
 final class VectorBatchNorm implements BatchNormKernel {
 
@@ -157,8 +157,8 @@ final class VectorBatchNorm implements BatchNormKernel {
                 double sq = 0;
                 for (int o = 0; o < outer; o++) {
                     int at = (o * channels + c) * inner;
-                    long pair = arrays ? BatchNormLoops.runMomentsA(xa, xo, at, inner, k)
-                            : BatchNormLoops.runMomentsN(x, at, inner, k);
+                    long pair = arrays ? BatchNormArrayLoops.runMoments(xa, xo, at, inner, k)
+                            : BatchNormSegmentLoops.runMoments(x, 0, at, inner, k);
                     s += FloatPair.first(pair);
                     sq += FloatPair.second(pair);
                 }
@@ -172,16 +172,16 @@ final class VectorBatchNorm implements BatchNormKernel {
             int r1 = Math.min(outer, r0 + CHUNK_ROWS);
             for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
                 if (arrays) {
-                    BatchNormLoops.rowMomentsA(xa, xo, channels, r0, r1, c0, center, blockSum, blockSquares);
+                    BatchNormArrayLoops.rowMoments(xa, xo, channels, r0, r1, c0, center, blockSum, blockSquares);
                 } else {
-                    BatchNormLoops.rowMomentsN(x, channels, r0, r1, c0, center, blockSum, blockSquares);
+                    BatchNormSegmentLoops.rowMoments(x, 0, channels, r0, r1, c0, center, blockSum, blockSquares);
                 }
             }
             for (int c = wholeChannels; c < channels; c++) {
                 if (arrays) {
-                    BatchNormLoops.rowMomentsTailA(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
+                    BatchNormArrayLoops.rowMomentsTail(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
                 } else {
-                    BatchNormLoops.rowMomentsTailN(x, channels, r0, r1, c, center, blockSum, blockSquares);
+                    BatchNormSegmentLoops.rowMomentsTail(x, 0, channels, r0, r1, c, center, blockSum, blockSquares);
                 }
             }
             for (int c = 0; c < channels; c++) {
@@ -226,9 +226,9 @@ final class VectorBatchNorm implements BatchNormKernel {
         int yo = arrays ? Placement.index(dst) : 0;
         if (inner == 1) {
             if (arrays) {
-                BatchNormLoops.rowWriteA(xa, xo, ya, yo, channels, 0, outer, mean, a, b, lo);
+                BatchNormArrayLoops.rowWrite(xa, xo, ya, yo, channels, 0, outer, mean, a, b, lo);
             } else {
-                BatchNormLoops.rowWriteN(src, dst, channels, 0, outer, mean, a, b, lo);
+                BatchNormSegmentLoops.rowWrite(src, 0, dst, 0, channels, 0, outer, mean, a, b, lo);
             }
             return;
         }
@@ -236,9 +236,9 @@ final class VectorBatchNorm implements BatchNormKernel {
             for (int c = 0; c < channels; c++) {
                 int at = (o * channels + c) * inner;
                 if (arrays) {
-                    BatchNormLoops.runWriteA(xa, xo, ya, yo, at, inner, mean[c], a[c], b[c], lo);
+                    BatchNormArrayLoops.runWrite(xa, xo, ya, yo, at, inner, mean[c], a[c], b[c], lo);
                 } else {
-                    BatchNormLoops.runWriteN(src, dst, at, inner, mean[c], a[c], b[c], lo);
+                    BatchNormSegmentLoops.runWrite(src, 0, dst, 0, at, inner, mean[c], a[c], b[c], lo);
                 }
             }
         }
@@ -309,8 +309,8 @@ final class VectorBatchNorm implements BatchNormKernel {
                 double d = 0;
                 for (int o = 0; o < outer; o++) {
                     int at = (o * channels + c) * inner;
-                    long pair = arrays ? BatchNormLoops.runGradSumsA(xa, xo, ga, go, ya, yo, at, inner, mean[c], relu)
-                            : BatchNormLoops.runGradSumsN(x, dy, y, at, inner, mean[c], relu);
+                    long pair = arrays ? BatchNormArrayLoops.runGradSums(xa, xo, ga, go, ya, yo, at, inner, mean[c], relu)
+                            : BatchNormSegmentLoops.runGradSums(x, 0, dy, 0, y, 0, at, inner, mean[c], relu);
                     s += FloatPair.first(pair);
                     d += FloatPair.second(pair);
                 }
@@ -323,18 +323,20 @@ final class VectorBatchNorm implements BatchNormKernel {
             int r1 = Math.min(outer, r0 + CHUNK_ROWS);
             for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
                 if (arrays) {
-                    BatchNormLoops.rowGradSumsA(xa, xo, ga, go, ya, yo, channels, r0, r1, c0, mean, relu, blockSum,
+                    BatchNormArrayLoops.rowGradSums(xa, xo, ga, go, ya, yo, channels, r0, r1, c0, mean, relu, blockSum,
                             blockSquares);
                 } else {
-                    BatchNormLoops.rowGradSumsN(x, dy, y, channels, r0, r1, c0, mean, relu, blockSum, blockSquares);
+                    BatchNormSegmentLoops.rowGradSums(x, 0, dy, 0, y, 0, channels, r0, r1, c0, mean, relu, blockSum,
+                            blockSquares);
                 }
             }
             for (int c = wholeChannels; c < channels; c++) {
                 if (arrays) {
-                    BatchNormLoops.rowGradSumsTailA(xa, xo, ga, go, ya, yo, channels, r0, r1, c, mean, relu, blockSum,
+                    BatchNormArrayLoops.rowGradSumsTail(xa, xo, ga, go, ya, yo, channels, r0, r1, c, mean, relu, blockSum,
                             blockSquares);
                 } else {
-                    BatchNormLoops.rowGradSumsTailN(x, dy, y, channels, r0, r1, c, mean, relu, blockSum, blockSquares);
+                    BatchNormSegmentLoops.rowGradSumsTail(x, 0, dy, 0, y, 0, channels, r0, r1, c, mean, relu, blockSum,
+                            blockSquares);
                 }
             }
             for (int c = 0; c < channels; c++) {
@@ -356,9 +358,9 @@ final class VectorBatchNorm implements BatchNormKernel {
         int dxo = arrays ? Placement.index(dx) : 0;
         if (inner == 1) {
             if (arrays) {
-                BatchNormLoops.rowGradWriteA(xa, xo, ga, go, ya, yo, da, dxo, channels, 0, outer, mean, a, p, q, relu);
+                BatchNormArrayLoops.rowGradWrite(xa, xo, ga, go, ya, yo, da, dxo, channels, 0, outer, mean, a, p, q, relu);
             } else {
-                BatchNormLoops.rowGradWriteN(x, dy, y, dx, channels, 0, outer, mean, a, p, q, relu);
+                BatchNormSegmentLoops.rowGradWrite(x, 0, dy, 0, y, 0, dx, 0, channels, 0, outer, mean, a, p, q, relu);
             }
             return;
         }
@@ -366,10 +368,10 @@ final class VectorBatchNorm implements BatchNormKernel {
             for (int c = 0; c < channels; c++) {
                 int at = (o * channels + c) * inner;
                 if (arrays) {
-                    BatchNormLoops.runGradWriteA(xa, xo, ga, go, ya, yo, da, dxo, at, inner, mean[c], a[c], p[c], q[c],
+                    BatchNormArrayLoops.runGradWrite(xa, xo, ga, go, ya, yo, da, dxo, at, inner, mean[c], a[c], p[c], q[c],
                             relu);
                 } else {
-                    BatchNormLoops.runGradWriteN(x, dy, y, dx, at, inner, mean[c], a[c], p[c], q[c], relu);
+                    BatchNormSegmentLoops.runGradWrite(x, 0, dy, 0, y, 0, dx, 0, at, inner, mean[c], a[c], p[c], q[c], relu);
                 }
             }
         }

@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * Group norm on the Vector API, on {@link VectorBatchNorm}'s loops ({@link BatchNormLoops}): channels first, each
+ * Group norm on the Vector API, on {@link VectorBatchNorm}'s loops ({@link BatchNormSegmentLoops} and its generated array twin): channels first, each
  * channel of a sample is one contiguous run of H*W floats; channels last (and N x C), each spatial position is a row
  * of C channels and vectors run across channels, a (sample, group) being a slice of every row of its sample.
  *
@@ -156,8 +156,8 @@ final class VectorGroupNorm implements GroupNormKernel {
         if (runs) {
             for (int c = 0; c < channels; c++) {
                 int at = (n * channels + c) * spatial;
-                long pair = arrays ? BatchNormLoops.runMomentsA(xa, xo, at, spatial, center[c])
-                        : BatchNormLoops.runMomentsN(x, at, spatial, center[c]);
+                long pair = arrays ? BatchNormArrayLoops.runMoments(xa, xo, at, spatial, center[c])
+                        : BatchNormSegmentLoops.runMoments(x, 0, at, spatial, center[c]);
                 sum[c] = FloatPair.first(pair);
                 squares[c] = FloatPair.second(pair);
             }
@@ -169,16 +169,16 @@ final class VectorGroupNorm implements GroupNormKernel {
             int r1 = Math.min((n + 1) * spatial, r0 + VectorBatchNorm.CHUNK_ROWS);
             for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
                 if (arrays) {
-                    BatchNormLoops.rowMomentsA(xa, xo, channels, r0, r1, c0, center, blockSum, blockSquares);
+                    BatchNormArrayLoops.rowMoments(xa, xo, channels, r0, r1, c0, center, blockSum, blockSquares);
                 } else {
-                    BatchNormLoops.rowMomentsN(x, channels, r0, r1, c0, center, blockSum, blockSquares);
+                    BatchNormSegmentLoops.rowMoments(x, 0, channels, r0, r1, c0, center, blockSum, blockSquares);
                 }
             }
             for (int c = wholeChannels; c < channels; c++) {
                 if (arrays) {
-                    BatchNormLoops.rowMomentsTailA(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
+                    BatchNormArrayLoops.rowMomentsTail(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
                 } else {
-                    BatchNormLoops.rowMomentsTailN(x, channels, r0, r1, c, center, blockSum, blockSquares);
+                    BatchNormSegmentLoops.rowMomentsTail(x, 0, channels, r0, r1, c, center, blockSum, blockSquares);
                 }
             }
             for (int c = 0; c < channels; c++) {
@@ -193,18 +193,18 @@ final class VectorGroupNorm implements GroupNormKernel {
         float lo = Float.NEGATIVE_INFINITY;
         if (!runs) {
             if (arrays) {
-                BatchNormLoops.rowWriteA(xa, xo, ya, yo, channels, n * spatial, (n + 1) * spatial, mean, a, b, lo);
+                BatchNormArrayLoops.rowWrite(xa, xo, ya, yo, channels, n * spatial, (n + 1) * spatial, mean, a, b, lo);
             } else {
-                BatchNormLoops.rowWriteN(x, y, channels, n * spatial, (n + 1) * spatial, mean, a, b, lo);
+                BatchNormSegmentLoops.rowWrite(x, 0, y, 0, channels, n * spatial, (n + 1) * spatial, mean, a, b, lo);
             }
             return;
         }
         for (int c = 0; c < channels; c++) {
             int at = (n * channels + c) * spatial;
             if (arrays) {
-                BatchNormLoops.runWriteA(xa, xo, ya, yo, at, spatial, mean[c], a[c], b[c], lo);
+                BatchNormArrayLoops.runWrite(xa, xo, ya, yo, at, spatial, mean[c], a[c], b[c], lo);
             } else {
-                BatchNormLoops.runWriteN(x, y, at, spatial, mean[c], a[c], b[c], lo);
+                BatchNormSegmentLoops.runWrite(x, 0, y, 0, at, spatial, mean[c], a[c], b[c], lo);
             }
         }
     }
@@ -273,8 +273,8 @@ final class VectorGroupNorm implements GroupNormKernel {
         if (runs) {
             for (int c = 0; c < channels; c++) {
                 int at = (n * channels + c) * spatial;
-                long pair = arrays ? BatchNormLoops.runGradSumsA(xa, xo, ga, go, ga, go, at, spatial, mean[c], false)
-                        : BatchNormLoops.runGradSumsN(x, dy, dy, at, spatial, mean[c], false);
+                long pair = arrays ? BatchNormArrayLoops.runGradSums(xa, xo, ga, go, ga, go, at, spatial, mean[c], false)
+                        : BatchNormSegmentLoops.runGradSums(x, 0, dy, 0, dy, 0, at, spatial, mean[c], false);
                 sum[c] = FloatPair.first(pair);
                 squares[c] = FloatPair.second(pair);
             }
@@ -286,19 +286,19 @@ final class VectorGroupNorm implements GroupNormKernel {
             int r1 = Math.min((n + 1) * spatial, r0 + VectorBatchNorm.CHUNK_ROWS);
             for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
                 if (arrays) {
-                    BatchNormLoops.rowGradSumsA(xa, xo, ga, go, ga, go, channels, r0, r1, c0, mean, false, blockSum,
+                    BatchNormArrayLoops.rowGradSums(xa, xo, ga, go, ga, go, channels, r0, r1, c0, mean, false, blockSum,
                             blockSquares);
                 } else {
-                    BatchNormLoops.rowGradSumsN(x, dy, dy, channels, r0, r1, c0, mean, false, blockSum,
+                    BatchNormSegmentLoops.rowGradSums(x, 0, dy, 0, dy, 0, channels, r0, r1, c0, mean, false, blockSum,
                             blockSquares);
                 }
             }
             for (int c = wholeChannels; c < channels; c++) {
                 if (arrays) {
-                    BatchNormLoops.rowGradSumsTailA(xa, xo, ga, go, ga, go, channels, r0, r1, c, mean, false,
+                    BatchNormArrayLoops.rowGradSumsTail(xa, xo, ga, go, ga, go, channels, r0, r1, c, mean, false,
                             blockSum, blockSquares);
                 } else {
-                    BatchNormLoops.rowGradSumsTailN(x, dy, dy, channels, r0, r1, c, mean, false, blockSum,
+                    BatchNormSegmentLoops.rowGradSumsTail(x, 0, dy, 0, dy, 0, channels, r0, r1, c, mean, false, blockSum,
                             blockSquares);
                 }
             }
@@ -313,10 +313,10 @@ final class VectorGroupNorm implements GroupNormKernel {
             MemorySegment dy, float[] da, int dxo, MemorySegment dx, int n) {
         if (!runs) {
             if (arrays) {
-                BatchNormLoops.rowGradWriteA(xa, xo, ga, go, ga, go, da, dxo, channels, n * spatial,
+                BatchNormArrayLoops.rowGradWrite(xa, xo, ga, go, ga, go, da, dxo, channels, n * spatial,
                         (n + 1) * spatial, mean, a, p, q, false);
             } else {
-                BatchNormLoops.rowGradWriteN(x, dy, dy, dx, channels, n * spatial, (n + 1) * spatial, mean, a, p, q,
+                BatchNormSegmentLoops.rowGradWrite(x, 0, dy, 0, dy, 0, dx, 0, channels, n * spatial, (n + 1) * spatial, mean, a, p, q,
                         false);
             }
             return;
@@ -324,10 +324,10 @@ final class VectorGroupNorm implements GroupNormKernel {
         for (int c = 0; c < channels; c++) {
             int at = (n * channels + c) * spatial;
             if (arrays) {
-                BatchNormLoops.runGradWriteA(xa, xo, ga, go, ga, go, da, dxo, at, spatial, mean[c], a[c], p[c], q[c],
+                BatchNormArrayLoops.runGradWrite(xa, xo, ga, go, ga, go, da, dxo, at, spatial, mean[c], a[c], p[c], q[c],
                         false);
             } else {
-                BatchNormLoops.runGradWriteN(x, dy, dy, dx, at, spatial, mean[c], a[c], p[c], q[c], false);
+                BatchNormSegmentLoops.runGradWrite(x, 0, dy, 0, dy, 0, dx, 0, at, spatial, mean[c], a[c], p[c], q[c], false);
             }
         }
     }

@@ -1,0 +1,276 @@
+// GENERATED from BatchNormSegmentLoops.java by kernels-java/src/build/java/GenerateArrayLoops.java.
+// Do not edit: edit the template and rerun the generator.
+package dev.normkit.vector;
+
+import static dev.normkit.vector.FloatSpecies.F;
+import static dev.normkit.vector.RowLoops.LANES;
+import static jdk.incubator.vector.FloatVector.fromArray;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** The {@code float[]} variant of {@link BatchNormSegmentLoops}, generated from it (see package-info.java). */
+final class BatchNormArrayLoops {
+    private BatchNormArrayLoops() {}
+
+    // ---- contiguous runs of one channel (NCHW) ----
+
+    /** Moments of {@code count} floats from {@code at} about {@code k}: {@code sum(x - k)}, {@code sum((x - k)^2)}. */
+    static long runMoments(float[] x, int xo, int at, int count, float k) {
+        FloatVector kv = FloatVector.broadcast(F, k);
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+        int j = 0;
+        for (int end = count - count % (4 * LANES); j < end; j += 4 * LANES) {
+            int i = at + j;
+            FloatVector d0 = fromArray(F, x, xo + i).sub(kv);
+            FloatVector d1 = fromArray(F, x, xo + i + LANES).sub(kv);
+            FloatVector d2 = fromArray(F, x, xo + i + 2 * LANES).sub(kv);
+            FloatVector d3 = fromArray(F, x, xo + i + 3 * LANES).sub(kv);
+            s0 = s0.add(d0);
+            s1 = s1.add(d1);
+            s2 = s2.add(d2);
+            s3 = s3.add(d3);
+            q0 = d0.fma(d0, q0);
+            q1 = d1.fma(d1, q1);
+            q2 = d2.fma(d2, q2);
+            q3 = d3.fma(d3, q3);
+        }
+        for (int end = count - count % LANES; j < end; j += LANES) {
+            FloatVector d = fromArray(F, x, xo + at + j).sub(kv);
+            s0 = s0.add(d);
+            q0 = d.fma(d, q0);
+        }
+        FloatVector sumLanes = s0.add(s1).add(s2.add(s3));
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
+        FloatVector squaresLanes = q0.add(q1).add(q2.add(q3));
+        float squares = squaresLanes.lane(0);
+        for (int l = 1; l < LANES; l++) squares += squaresLanes.lane(l); // in lane order: see package-info
+        for (; j < count; j++) {
+            float d = x[xo + at + j] - k;
+            sum += d;
+            squares = Math.fma(d, d, squares);
+        }
+        return FloatPair.of(sum, squares);
+    }
+
+    /** {@code y = max((x - m) * a + b, lo)} over a run; lo is -inf without the fused ReLU. */
+    static void runWrite(float[] x, int xo, float[] y, int yo, int at, int count, float m, float a,
+            float b, float lo) {
+        FloatVector mv = FloatVector.broadcast(F, m);
+        FloatVector av = FloatVector.broadcast(F, a);
+        FloatVector bv = FloatVector.broadcast(F, b);
+        FloatVector lov = FloatVector.broadcast(F, lo);
+        int j = 0;
+        for (int end = count - count % LANES; j < end; j += LANES) {
+            fromArray(F, x, xo + at + j).sub(mv).fma(av,
+                    bv).max(lov).intoArray(y, yo + at + j);
+        }
+        for (; j < count; j++) {
+            y[yo + at + j] = Math.max(Math.fma(x[xo + at + j] - m, a, b), lo);
+        }
+    }
+
+    /**
+     * {@code sum(g)} and {@code sum(g * (x - m))} over a run, {@code g = dy}, or 0 where {@code y <= 0} when
+     * {@code relu}.
+     */
+    static long runGradSums(float[] x, int xo, float[] dy, int dyo, float[] y, int yo, int at,
+            int count, float m, boolean relu) {
+        FloatVector mv = FloatVector.broadcast(F, m);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector s0 = zero, s1 = zero, q0 = zero, q1 = zero;
+        int j = 0;
+        for (int end = count - count % (2 * LANES); j < end; j += 2 * LANES) {
+            int i = at + j;
+            FloatVector g0 = fromArray(F, dy, dyo + i);
+            FloatVector g1 = fromArray(F, dy, dyo + i + LANES);
+            if (relu) {
+                g0 = g0.blend(zero, fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
+                g1 = g1.blend(zero, fromArray(F, y, yo + i + LANES).compare(VectorOperators.LE, 0f));
+            }
+            s0 = s0.add(g0);
+            s1 = s1.add(g1);
+            q0 = g0.fma(fromArray(F, x, xo + i).sub(mv), q0);
+            q1 = g1.fma(fromArray(F, x, xo + i + LANES).sub(mv), q1);
+        }
+        FloatVector sumLanes = s0.add(s1);
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
+        FloatVector dotLanes = q0.add(q1);
+        float dot = dotLanes.lane(0);
+        for (int l = 1; l < LANES; l++) dot += dotLanes.lane(l); // in lane order: see package-info
+        for (; j < count; j++) {
+            float g = relu && y[yo + at + j] <= 0f ? 0f : dy[dyo + at + j];
+            sum += g;
+            dot = Math.fma(g, x[xo + at + j] - m, dot);
+        }
+        return FloatPair.of(sum, dot);
+    }
+
+    /** {@code dx = (x - m) * p + (g * a + q)} over a run, g as in runGradSums. */
+    static void runGradWrite(float[] x, int xo, float[] dy, int dyo, float[] y, int yo,
+            float[] dx, int dxo, int at, int count, float m, float a,
+            float p, float q, boolean relu) {
+        FloatVector mv = FloatVector.broadcast(F, m);
+        FloatVector av = FloatVector.broadcast(F, a);
+        FloatVector pv = FloatVector.broadcast(F, p);
+        FloatVector qv = FloatVector.broadcast(F, q);
+        FloatVector zero = FloatVector.zero(F);
+        int j = 0;
+        for (int end = count - count % LANES; j < end; j += LANES) {
+            int i = at + j;
+            FloatVector g = fromArray(F, dy, dyo + i);
+            if (relu) g = g.blend(zero, fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
+            fromArray(F, x, xo + i).sub(mv).fma(pv, g.fma(av,
+                    qv)).intoArray(dx, dxo + i);
+        }
+        for (; j < count; j++) {
+            int i = at + j;
+            float g = relu && y[yo + i] <= 0f ? 0f : dy[dyo + i];
+            dx[dxo + i] = Math.fma(x[xo + i] - m, p, Math.fma(g, a, q));
+        }
+    }
+
+    // ---- rows of C channels (NHWC, N x C): vectors across channels ----
+
+    /**
+     * Moments about {@code k[c]} of rows {@code [r0, r1)} for the channels of the vector at {@code c0}, into
+     * {@code sum[c0..]} and {@code squares[c0..]}: four rows at a time into independent accumulators.
+     */
+    static void rowMoments(float[] x, int xo, int channels, int r0, int r1, int c0, float[] k, float[] sum,
+            float[] squares) {
+        FloatVector kv = FloatVector.fromArray(F, k, c0);
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+        int r = r0;
+        for (int end = r1 - (r1 - r0) % 4; r < end; r += 4) {
+            int i = r * channels + c0;
+            FloatVector d0 = fromArray(F, x, xo + i).sub(kv);
+            FloatVector d1 = fromArray(F, x, xo + i + channels).sub(kv);
+            FloatVector d2 = fromArray(F, x, xo + i + 2 * channels).sub(kv);
+            FloatVector d3 = fromArray(F, x, xo + i + 3 * channels).sub(kv);
+            s0 = s0.add(d0);
+            s1 = s1.add(d1);
+            s2 = s2.add(d2);
+            s3 = s3.add(d3);
+            q0 = d0.fma(d0, q0);
+            q1 = d1.fma(d1, q1);
+            q2 = d2.fma(d2, q2);
+            q3 = d3.fma(d3, q3);
+        }
+        for (; r < r1; r++) {
+            FloatVector d = fromArray(F, x, xo + r * channels + c0).sub(kv);
+            s0 = s0.add(d);
+            q0 = d.fma(d, q0);
+        }
+        s0.add(s1).add(s2.add(s3)).intoArray(sum, c0);
+        q0.add(q1).add(q2.add(q3)).intoArray(squares, c0);
+    }
+
+    /** rowMoments for one channel past the last whole vector, in scalars. */
+    static void rowMomentsTail(float[] x, int xo, int channels, int r0, int r1, int c, float[] k, float[] sum,
+            float[] squares) {
+        float s = 0f;
+        float q = 0f;
+        for (int r = r0; r < r1; r++) {
+            float d = x[xo + r * channels + c] - k[c];
+            s += d;
+            q = Math.fma(d, d, q);
+        }
+        sum[c] = s;
+        squares[c] = q;
+    }
+
+    /** {@code y = max((x - m[c]) * a[c] + b[c], lo)} over rows {@code [r0, r1)}. */
+    static void rowWrite(float[] x, int xo, float[] y, int yo, int channels, int r0, int r1, float[] m,
+            float[] a, float[] b,
+            float lo) {
+        FloatVector lov = FloatVector.broadcast(F, lo);
+        int whole = channels - channels % LANES;
+        for (int r = r0; r < r1; r++) {
+            int row = r * channels;
+            int c = 0;
+            for (; c < whole; c += LANES) {
+                FloatVector v = fromArray(F, x, xo + row + c).sub(FloatVector.fromArray(F, m, c))
+                        .fma(FloatVector.fromArray(F, a, c), FloatVector.fromArray(F, b, c));
+                v.max(lov).intoArray(y, yo + row + c);
+            }
+            for (; c < channels; c++) {
+                y[yo + row + c] = Math.max(Math.fma(x[xo + row + c] - m[c], a[c], b[c]), lo);
+            }
+        }
+    }
+
+    /** runGradSums for the channels of the vector at {@code c0}, rows {@code [r0, r1)}, into sum and dot. */
+    static void rowGradSums(float[] x, int xo, float[] dy, int dyo, float[] y, int yo,
+            int channels, int r0, int r1, int c0, float[] m,
+            boolean relu, float[] sum, float[] dot) {
+        FloatVector mv = FloatVector.fromArray(F, m, c0);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector s0 = zero, s1 = zero, q0 = zero, q1 = zero;
+        int r = r0;
+        for (int end = r1 - (r1 - r0) % 2; r < end; r += 2) {
+            int i = r * channels + c0;
+            FloatVector g0 = fromArray(F, dy, dyo + i);
+            FloatVector g1 = fromArray(F, dy, dyo + i + channels);
+            if (relu) {
+                g0 = g0.blend(zero, fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
+                g1 = g1.blend(zero, fromArray(F, y, yo + i + channels).compare(VectorOperators.LE, 0f));
+            }
+            s0 = s0.add(g0);
+            s1 = s1.add(g1);
+            q0 = g0.fma(fromArray(F, x, xo + i).sub(mv), q0);
+            q1 = g1.fma(fromArray(F, x, xo + i + channels).sub(mv), q1);
+        }
+        for (; r < r1; r++) {
+            int i = r * channels + c0;
+            FloatVector g = fromArray(F, dy, dyo + i);
+            if (relu) g = g.blend(zero, fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
+            s0 = s0.add(g);
+            q0 = g.fma(fromArray(F, x, xo + i).sub(mv), q0);
+        }
+        s0.add(s1).intoArray(sum, c0);
+        q0.add(q1).intoArray(dot, c0);
+    }
+
+    /** rowGradSums for one channel past the last whole vector, in scalars. */
+    static void rowGradSumsTail(float[] x, int xo, float[] dy, int dyo, float[] y, int yo,
+            int channels, int r0, int r1, int c, float[] m,
+            boolean relu, float[] sum, float[] dot) {
+        float s = 0f;
+        float q = 0f;
+        for (int r = r0; r < r1; r++) {
+            int i = r * channels + c;
+            float g = relu && y[yo + i] <= 0f ? 0f : dy[dyo + i];
+            s += g;
+            q = Math.fma(g, x[xo + i] - m[c], q);
+        }
+        sum[c] = s;
+        dot[c] = q;
+    }
+
+    /** {@code dx = (x - m[c]) * p[c] + (g * a[c] + q[c])} over rows {@code [r0, r1)}. */
+    static void rowGradWrite(float[] x, int xo, float[] dy, int dyo, float[] y, int yo,
+            float[] dx, int dxo, int channels, int r0, int r1, float[] m,
+            float[] a, float[] p, float[] q, boolean relu) {
+        FloatVector zero = FloatVector.zero(F);
+        int whole = channels - channels % LANES;
+        for (int r = r0; r < r1; r++) {
+            int row = r * channels;
+            int c = 0;
+            for (; c < whole; c += LANES) {
+                int i = row + c;
+                FloatVector g = fromArray(F, dy, dyo + i);
+                if (relu) g = g.blend(zero, fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
+                FloatVector v = fromArray(F, x, xo + i).sub(FloatVector.fromArray(F, m, c)).fma(FloatVector.fromArray(F, p, c),
+                        g.fma(FloatVector.fromArray(F, a, c), FloatVector.fromArray(F, q, c)));
+                v.intoArray(dx, dxo + i);
+            }
+            for (; c < channels; c++) {
+                int i = row + c;
+                float g = relu && y[yo + i] <= 0f ? 0f : dy[dyo + i];
+                dx[dxo + i] = Math.fma(x[xo + i] - m[c], p[c], Math.fma(g, a[c], q[c]));
+            }
+        }
+    }
+}
