@@ -181,7 +181,7 @@ class ActivationKernelTest {
     @MethodSource("paths")
     void reluDerivativeAtZeroIsZeroAndLeakyIsAlpha(String path) {
         for (float alpha : new float[] {0f, 0.01f, -0.2f}) {
-            ActivationKernel k = Backends.get(path).create(new ActivationDesc(Activation.RELU, Shape.of(2), alpha, 0f));
+            ActivationKernel k = Backends.get(path).create(new ActivationDesc(Activation.LEAKY_RELU, Shape.of(2), alpha, 0f));
             float[] dx = new float[2];
             k.backward(new float[] {0f, -0f}, new float[] {3f, 3f}, dx);
             assertEquals(3f * alpha, dx[0], "relu'(+0) with alpha " + alpha);
@@ -368,7 +368,7 @@ class ActivationKernelTest {
     void backwardFromDstEqualsBackwardForReluWithNonNegativeSlope(String path) {
         for (float alpha : new float[] {0f, 0.01f, 0.5f}) {
             int n = 1025;
-            ActivationKernel k = Backends.get(path).create(new ActivationDesc(Activation.RELU, Shape.of(n), alpha, 0f));
+            ActivationKernel k = Backends.get(path).create(new ActivationDesc(Activation.LEAKY_RELU, Shape.of(n), alpha, 0f));
             float[] s = inputs(n);
             float[] dy = upstream(n);
             float[] d = new float[n];

@@ -35,7 +35,7 @@ public final class ActivationReference {
                 yield 0.5 * onePlusTanh(u)
                         + 0.5 * s * sech * sech * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_CUBIC * s * s);
             }
-            case SILU -> {
+            case SILU, SWISH -> {
                 double x = a * s;
                 yield logistic(x) * (1.0 + x * logistic(-x)); // 1 - sigmoid(x) = sigmoid(-x)
             }

@@ -25,6 +25,10 @@ final class KernelOutputs {
     private final RmsNormKernel rms;
     private final SoftmaxKernel[] softmaxes;
     private final ActivationKernel[] activations;
+    private final GroupNormKernel[] groupNorms;
+    /** Group norm samples: 6 of 64 x 20 x 20 are 153,600 floats, so a parallel kernel runs 6 chunks. */
+    private final int samples = 6;
+    private final int side;
 
     /** Shapes a parallel kernel cuts into several chunks. */
     KernelOutputs(Backend path) {
@@ -47,6 +51,10 @@ final class KernelOutputs {
         activations = Arrays.stream(Activation.values())
                 .map(a -> path.create(ActivationDesc.of(a, Shape.of(elements))))
                 .toArray(ActivationKernel[]::new);
+        side = chunked ? 20 : 2;
+        groupNorms = new GroupNormKernel[] {
+            path.create(GroupNormDesc.of(Shape.of(samples, 64, side, side), 32)),
+            path.create(GroupNormDesc.of(Shape.of(samples, side, side, 64), ChannelLayout.NHWC, 32))};
     }
 
     /** Each output by name ("layer_norm backward diffScale diffShift", ...); {@code seed} picks the inputs. */
@@ -95,9 +103,25 @@ final class KernelOutputs {
         for (ActivationKernel k : activations) {
             float[] ay = new float[elements], adx = new float[elements];
             k.forward(a, ay);
-            k.backward(a, da, adx);
             put(out, k.desc().kernelName() + " forward", ay);
-            put(out, k.desc().kernelName() + " backward", adx);
+            if (k.desc().activation().hasBackward()) {
+                k.backward(a, da, adx);
+                put(out, k.desc().kernelName() + " backward", adx);
+            }
+        }
+
+        for (GroupNormKernel g : groupNorms) {
+            int size = samples * 64 * side * side;
+            float[] gx = TestData.normal(seed + 7, size, 3, 2), gdy = TestData.normal(seed + 8, size);
+            float[] gy = new float[size], gdx = new float[size];
+            float[] gm = new float[samples * 32], gv = new float[samples * 32];
+            float[] gg = Arrays.copyOf(gamma, 64), gb = Arrays.copyOf(beta, 64), dgg = new float[64], dgb = new float[64];
+            g.forwardTraining(gx, gy, gg, gb, gm, gv);
+            g.backward(gx, gdy, gg, gm, gv, gdx, dgg, dgb);
+            String name = "group_norm " + g.desc().layout().name().toLowerCase(java.util.Locale.ROOT);
+            put(out, name + " forward", gy, gm, gv);
+            put(out, name + " backward diffSrc", gdx);
+            put(out, name + " backward diffScale diffShift", dgg, dgb);
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.normkit.parallel;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.Backend;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
@@ -73,6 +74,7 @@ public final class ParallelBackend implements Backend {
             case RmsNormDesc d -> new ParallelRmsNorm(base, d, runner);
             case SoftmaxDesc d -> new ParallelSoftmax(base, d, runner);
             case ActivationDesc d -> new ParallelActivation(base, d, runner);
+            case GroupNormDesc d -> new ParallelGroupNorm(base, d, runner);
             default -> base.create(desc); // a kernel without a parallel form runs on its caller
         };
         return (K) k;

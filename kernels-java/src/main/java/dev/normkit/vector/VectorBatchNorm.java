@@ -32,7 +32,7 @@ import java.util.Arrays;
  *
  * <p>Memory: dispatched once per call on {@link Placement}; the loops are {@link BatchNormSegmentLoops} (native
  * segments) and the {@code float[]} twin GenerateArrayLoops writes from it, {@code BatchNormArrayLoops}, and follow
- * {@link RowLoops}'s conventions. Per-channel scratch lives in the kernel, so a kernel must not run two calls at once.
+ * {@link RowLoops}'s conventions. Per-channel scratch is made per call ({@code Call}), so concurrent calls share nothing.
  */
 final class VectorBatchNorm implements BatchNormKernel {
 
@@ -47,16 +47,6 @@ final class VectorBatchNorm implements BatchNormKernel {
     private final int inner;
     private final int n;
     private final int wholeChannels;
-    private final float[] center;
-    private final float[] mean;
-    private final float[] a;
-    private final float[] b;
-    private final float[] p;
-    private final float[] q;
-    private final float[] blockSum;
-    private final float[] blockSquares;
-    private final double[] sum;
-    private final double[] squares;
 
     VectorBatchNorm(BatchNormDesc desc) {
         this.desc = desc;
@@ -65,16 +55,6 @@ final class VectorBatchNorm implements BatchNormKernel {
         this.inner = Math.toIntExact(desc.inner());
         this.n = Math.toIntExact(desc.perChannel());
         this.wholeChannels = channels - channels % LANES;
-        this.center = new float[channels];
-        this.mean = new float[channels];
-        this.a = new float[channels];
-        this.b = new float[channels];
-        this.p = new float[channels];
-        this.q = new float[channels];
-        this.blockSum = new float[channels];
-        this.blockSquares = new float[channels];
-        this.sum = new double[channels];
-        this.squares = new double[channels];
     }
 
     @Override
@@ -85,110 +65,6 @@ final class VectorBatchNorm implements BatchNormKernel {
     @Override
     public String path() {
         return "vector";
-    }
-
-    @Override
-    public void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
-            MemorySegment meanIn, MemorySegment varianceIn) {
-        KernelArgs.batchNormForward(desc, src, dst, scale, shift, meanIn, varianceIn);
-        for (int c = 0; c < channels; c++) {
-            coefficients(c, meanIn.getAtIndex(JAVA_FLOAT, c), 0.0, varianceIn.getAtIndex(JAVA_FLOAT, c), scale, shift);
-        }
-        write(src, dst);
-    }
-
-    @Override
-    public void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
-            MemorySegment meanOut, MemorySegment varianceOut, MemorySegment runningMean, MemorySegment runningVar) {
-        KernelArgs.batchNormForwardTraining(desc, src, dst, scale, shift, meanOut, varianceOut, runningMean,
-                runningVar);
-        Placement pl = Placement.of(src);
-        try (Arena arena = pl == Placement.MIXED ? Arena.ofConfined() : null) {
-            MemorySegment x = pl == Placement.MIXED ? stage(arena, src) : src;
-            moments(pl == Placement.MIXED ? Placement.NATIVE : pl, x);
-        }
-        for (int c = 0; c < channels; c++) {
-            double meanD = sum[c] / n;
-            double meanSquareD = squares[c] / n;
-            double mu = center[c] + meanD;
-            double variance = meanSquareD - meanD * meanD;
-            if (!(squares[c] < Float.MAX_VALUE) || RowLoops.squaresNeedDouble((float) squares[c], desc.eps())
-                    || meanD * meanD > 0.75 * meanSquareD) {
-                mu = exactMean(src, c);
-                variance = exactSquares(src, c, mu) / n;
-            }
-            float m1 = (float) mu;
-            if (!Float.isFinite(m1)) m1 = 0f; // a NaN or inf channel: the centred write then yields its NaN
-            meanOut.setAtIndex(JAVA_FLOAT, c, (float) mu);
-            varianceOut.setAtIndex(JAVA_FLOAT, c, (float) variance);
-            coefficients(c, m1, mu - m1, variance, scale, shift);
-        }
-        write(src, dst);
-        RunningStats.update(desc, meanOut, varianceOut, runningMean, runningVar);
-    }
-
-    /**
-     * Channel c's write coefficients from its mean {@code m1 + rest} and variance:
-     * {@code a = rstd * gamma}, {@code b = beta - rest * a}.
-     */
-    private void coefficients(int c, float m1, double rest, double variance, MemorySegment scale,
-            MemorySegment shift) {
-        double rstd = 1.0 / Math.sqrt(Math.max(0.0, variance) + desc.eps());
-        if (Double.isNaN(variance)) rstd = Double.NaN;
-        double ac = scale != null ? rstd * scale.getAtIndex(JAVA_FLOAT, c) : rstd;
-        double bc = shift != null ? shift.getAtIndex(JAVA_FLOAT, c) : 0.0;
-        mean[c] = m1;
-        a[c] = (float) ac;
-        b[c] = (float) (bc - rest * ac);
-    }
-
-    /** Fills center, sum and squares: each channel's moments about its centre. */
-    private void moments(Placement pl, MemorySegment x) {
-        boolean arrays = pl == Placement.ARRAYS;
-        float[] xa = arrays ? Placement.array(x) : null;
-        int xo = arrays ? Placement.index(x) : 0;
-        Arrays.fill(sum, 0.0);
-        Arrays.fill(squares, 0.0);
-        if (inner > 1) {
-            for (int c = 0; c < channels; c++) {
-                float k = centre(arrays, xa, xo, x, c);
-                center[c] = k;
-                double s = 0;
-                double sq = 0;
-                for (int o = 0; o < outer; o++) {
-                    int at = (o * channels + c) * inner;
-                    long pair = arrays ? BatchNormArrayLoops.runMoments(xa, xo, at, inner, k)
-                            : BatchNormSegmentLoops.runMoments(x, 0, at, inner, k);
-                    s += FloatPair.first(pair);
-                    sq += FloatPair.second(pair);
-                }
-                sum[c] = s;
-                squares[c] = sq;
-            }
-            return;
-        }
-        for (int c = 0; c < channels; c++) center[c] = centre(arrays, xa, xo, x, c);
-        for (int r0 = 0; r0 < outer; r0 += CHUNK_ROWS) {
-            int r1 = Math.min(outer, r0 + CHUNK_ROWS);
-            for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
-                if (arrays) {
-                    BatchNormArrayLoops.rowMoments(xa, xo, channels, r0, r1, c0, center, blockSum, blockSquares);
-                } else {
-                    BatchNormSegmentLoops.rowMoments(x, 0, channels, r0, r1, c0, center, blockSum, blockSquares);
-                }
-            }
-            for (int c = wholeChannels; c < channels; c++) {
-                if (arrays) {
-                    BatchNormArrayLoops.rowMomentsTail(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
-                } else {
-                    BatchNormSegmentLoops.rowMomentsTail(x, 0, channels, r0, r1, c, center, blockSum, blockSquares);
-                }
-            }
-            for (int c = 0; c < channels; c++) {
-                sum[c] += blockSum[c];
-                squares[c] += blockSquares[c];
-            }
-        }
     }
 
     /**
@@ -206,42 +82,16 @@ final class VectorBatchNorm implements BatchNormKernel {
         return s / count;
     }
 
-    /** Writes dst from the coefficients in mean, a and b. */
-    private void write(MemorySegment src, MemorySegment dst) {
-        float lo = desc.fuseRelu() ? 0f : Float.NEGATIVE_INFINITY;
-        Placement pl = Placement.of(src, dst);
-        if (pl == Placement.MIXED) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment x = stage(arena, src);
-                MemorySegment y = arena.allocate(dst.byteSize(), Float.BYTES);
-                write(x, y);
-                MemorySegment.copy(y, 0, dst, 0, (long) n * channels * Float.BYTES);
-            }
-            return;
-        }
-        boolean arrays = pl == Placement.ARRAYS;
-        float[] xa = arrays ? Placement.array(src) : null;
-        int xo = arrays ? Placement.index(src) : 0;
-        float[] ya = arrays ? Placement.array(dst) : null;
-        int yo = arrays ? Placement.index(dst) : 0;
-        if (inner == 1) {
-            if (arrays) {
-                BatchNormArrayLoops.rowWrite(xa, xo, ya, yo, channels, 0, outer, mean, a, b, lo);
-            } else {
-                BatchNormSegmentLoops.rowWrite(src, 0, dst, 0, channels, 0, outer, mean, a, b, lo);
-            }
-            return;
-        }
-        for (int o = 0; o < outer; o++) {
-            for (int c = 0; c < channels; c++) {
-                int at = (o * channels + c) * inner;
-                if (arrays) {
-                    BatchNormArrayLoops.runWrite(xa, xo, ya, yo, at, inner, mean[c], a[c], b[c], lo);
-                } else {
-                    BatchNormSegmentLoops.runWrite(src, 0, dst, 0, at, inner, mean[c], a[c], b[c], lo);
-                }
-            }
-        }
+    @Override
+    public void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+            MemorySegment meanIn, MemorySegment varianceIn) {
+        new Call().forward(src, dst, scale, shift, meanIn, varianceIn);
+    }
+
+    @Override
+    public void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+            MemorySegment meanOut, MemorySegment varianceOut, MemorySegment runningMean, MemorySegment runningVar) {
+        new Call().forwardTraining(src, dst, scale, shift, meanOut, varianceOut, runningMean, runningVar);
     }
 
     @Override
@@ -250,7 +100,7 @@ final class VectorBatchNorm implements BatchNormKernel {
             MemorySegment diffShift) {
         KernelArgs.batchNormBackward(desc, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale,
                 diffShift);
-        gradient(false, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale, diffShift);
+        new Call().gradient(false, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale, diffShift);
     }
 
     @Override
@@ -259,122 +109,7 @@ final class VectorBatchNorm implements BatchNormKernel {
             MemorySegment diffScale, MemorySegment diffShift) {
         KernelArgs.batchNormBackward(desc, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale,
                 diffShift);
-        gradient(true, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale, diffShift);
-    }
-
-    private void gradient(boolean global, MemorySegment src, MemorySegment diffDst, MemorySegment scale,
-            MemorySegment meanIn, MemorySegment varianceIn, MemorySegment dst, MemorySegment diffSrc,
-            MemorySegment diffScale, MemorySegment diffShift) {
-        Placement pl = Placement.of(src, diffDst, dst, diffSrc);
-        if (pl == Placement.MIXED) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment dx = arena.allocate(diffSrc.byteSize(), Float.BYTES);
-                gradient(global, stage(arena, src), stage(arena, diffDst), scale, meanIn, varianceIn,
-                        dst == null ? null : stage(arena, dst), dx, diffScale, diffShift);
-                MemorySegment.copy(dx, 0, diffSrc, 0, (long) n * channels * Float.BYTES);
-            }
-            return;
-        }
-        boolean relu = desc.fuseRelu();
-        MemorySegment y = relu ? dst : diffDst; // read only when relu
-        for (int c = 0; c < channels; c++) mean[c] = meanIn.getAtIndex(JAVA_FLOAT, c);
-        boolean sums = !global || diffScale != null || diffShift != null;
-        if (sums) gradientSums(pl == Placement.ARRAYS, src, diffDst, y, relu);
-        for (int c = 0; c < channels; c++) {
-            double rstd = 1.0 / Math.sqrt(Math.max(0.0, varianceIn.getAtIndex(JAVA_FLOAT, c)) + desc.eps());
-            if (Float.isNaN(varianceIn.getAtIndex(JAVA_FLOAT, c))) rstd = Double.NaN;
-            double ac = scale != null ? rstd * scale.getAtIndex(JAVA_FLOAT, c) : rstd;
-            a[c] = (float) ac;
-            p[c] = global ? 0f : (float) (-ac * rstd * rstd * squares[c] / n);
-            q[c] = global ? 0f : (float) (-ac * sum[c] / n);
-            if (diffScale != null) diffScale.setAtIndex(JAVA_FLOAT, c, (float) (rstd * squares[c]));
-            if (diffShift != null) diffShift.setAtIndex(JAVA_FLOAT, c, (float) sum[c]);
-        }
-        gradientWrite(pl == Placement.ARRAYS, src, diffDst, y, diffSrc, relu);
-    }
-
-    /** Fills sum (of g) and squares (here: of g * (x - mean)) per channel. */
-    private void gradientSums(boolean arrays, MemorySegment x, MemorySegment dy, MemorySegment y, boolean relu) {
-        float[] xa = arrays ? Placement.array(x) : null;
-        float[] ga = arrays ? Placement.array(dy) : null;
-        float[] ya = arrays ? Placement.array(y) : null;
-        int xo = arrays ? Placement.index(x) : 0;
-        int go = arrays ? Placement.index(dy) : 0;
-        int yo = arrays ? Placement.index(y) : 0;
-        Arrays.fill(sum, 0.0);
-        Arrays.fill(squares, 0.0);
-        if (inner > 1) {
-            for (int c = 0; c < channels; c++) {
-                double s = 0;
-                double d = 0;
-                for (int o = 0; o < outer; o++) {
-                    int at = (o * channels + c) * inner;
-                    long pair = arrays ? BatchNormArrayLoops.runGradSums(xa, xo, ga, go, ya, yo, at, inner, mean[c], relu)
-                            : BatchNormSegmentLoops.runGradSums(x, 0, dy, 0, y, 0, at, inner, mean[c], relu);
-                    s += FloatPair.first(pair);
-                    d += FloatPair.second(pair);
-                }
-                sum[c] = s;
-                squares[c] = d;
-            }
-            return;
-        }
-        for (int r0 = 0; r0 < outer; r0 += CHUNK_ROWS) {
-            int r1 = Math.min(outer, r0 + CHUNK_ROWS);
-            for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
-                if (arrays) {
-                    BatchNormArrayLoops.rowGradSums(xa, xo, ga, go, ya, yo, channels, r0, r1, c0, mean, relu, blockSum,
-                            blockSquares);
-                } else {
-                    BatchNormSegmentLoops.rowGradSums(x, 0, dy, 0, y, 0, channels, r0, r1, c0, mean, relu, blockSum,
-                            blockSquares);
-                }
-            }
-            for (int c = wholeChannels; c < channels; c++) {
-                if (arrays) {
-                    BatchNormArrayLoops.rowGradSumsTail(xa, xo, ga, go, ya, yo, channels, r0, r1, c, mean, relu, blockSum,
-                            blockSquares);
-                } else {
-                    BatchNormSegmentLoops.rowGradSumsTail(x, 0, dy, 0, y, 0, channels, r0, r1, c, mean, relu, blockSum,
-                            blockSquares);
-                }
-            }
-            for (int c = 0; c < channels; c++) {
-                sum[c] += blockSum[c];
-                squares[c] += blockSquares[c];
-            }
-        }
-    }
-
-    private void gradientWrite(boolean arrays, MemorySegment x, MemorySegment dy, MemorySegment y, MemorySegment dx,
-            boolean relu) {
-        float[] xa = arrays ? Placement.array(x) : null;
-        float[] ga = arrays ? Placement.array(dy) : null;
-        float[] ya = arrays ? Placement.array(y) : null;
-        float[] da = arrays ? Placement.array(dx) : null;
-        int xo = arrays ? Placement.index(x) : 0;
-        int go = arrays ? Placement.index(dy) : 0;
-        int yo = arrays ? Placement.index(y) : 0;
-        int dxo = arrays ? Placement.index(dx) : 0;
-        if (inner == 1) {
-            if (arrays) {
-                BatchNormArrayLoops.rowGradWrite(xa, xo, ga, go, ya, yo, da, dxo, channels, 0, outer, mean, a, p, q, relu);
-            } else {
-                BatchNormSegmentLoops.rowGradWrite(x, 0, dy, 0, y, 0, dx, 0, channels, 0, outer, mean, a, p, q, relu);
-            }
-            return;
-        }
-        for (int o = 0; o < outer; o++) {
-            for (int c = 0; c < channels; c++) {
-                int at = (o * channels + c) * inner;
-                if (arrays) {
-                    BatchNormArrayLoops.runGradWrite(xa, xo, ga, go, ya, yo, da, dxo, at, inner, mean[c], a[c], p[c], q[c],
-                            relu);
-                } else {
-                    BatchNormSegmentLoops.runGradWrite(x, 0, dy, 0, y, 0, dx, 0, at, inner, mean[c], a[c], p[c], q[c], relu);
-                }
-            }
-        }
+        new Call().gradient(true, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale, diffShift);
     }
 
     /** Mean of channel c in double: the rare-case fallback (any placement). */
@@ -407,4 +142,276 @@ final class VectorBatchNorm implements BatchNormKernel {
         return copy;
     }
 
+
+    /**
+     * One call: its per-channel scratch and the passes that use it, made per call so that concurrent calls on one
+     * kernel share nothing (the kernel itself holds only its shape).
+     */
+    private final class Call {
+        private final float[] center = new float[channels];
+        private final float[] mean = new float[channels];
+        private final float[] a = new float[channels];
+        private final float[] b = new float[channels];
+        private final float[] p = new float[channels];
+        private final float[] q = new float[channels];
+        private final float[] blockSum = new float[channels];
+        private final float[] blockSquares = new float[channels];
+        private final double[] sum = new double[channels];
+        private final double[] squares = new double[channels];
+
+        void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+                MemorySegment meanIn, MemorySegment varianceIn) {
+            KernelArgs.batchNormForward(desc, src, dst, scale, shift, meanIn, varianceIn);
+            for (int c = 0; c < channels; c++) {
+                coefficients(c, meanIn.getAtIndex(JAVA_FLOAT, c), 0.0, varianceIn.getAtIndex(JAVA_FLOAT, c), scale, shift);
+            }
+            write(src, dst);
+        }
+
+        void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
+                MemorySegment meanOut, MemorySegment varianceOut, MemorySegment runningMean, MemorySegment runningVar) {
+            KernelArgs.batchNormForwardTraining(desc, src, dst, scale, shift, meanOut, varianceOut, runningMean,
+                    runningVar);
+            Placement pl = Placement.of(src);
+            try (Arena arena = pl == Placement.MIXED ? Arena.ofConfined() : null) {
+                MemorySegment x = pl == Placement.MIXED ? stage(arena, src) : src;
+                moments(pl == Placement.MIXED ? Placement.NATIVE : pl, x);
+            }
+            for (int c = 0; c < channels; c++) {
+                double meanD = sum[c] / n;
+                double meanSquareD = squares[c] / n;
+                double mu = center[c] + meanD;
+                double variance = meanSquareD - meanD * meanD;
+                if (!(squares[c] < Float.MAX_VALUE) || RowLoops.squaresNeedDouble((float) squares[c], desc.eps())
+                        || meanD * meanD > 0.75 * meanSquareD) {
+                    mu = exactMean(src, c);
+                    variance = exactSquares(src, c, mu) / n;
+                }
+                float m1 = (float) mu;
+                if (!Float.isFinite(m1)) m1 = 0f; // a NaN or inf channel: the centred write then yields its NaN
+                meanOut.setAtIndex(JAVA_FLOAT, c, (float) mu);
+                varianceOut.setAtIndex(JAVA_FLOAT, c, (float) variance);
+                coefficients(c, m1, mu - m1, variance, scale, shift);
+            }
+            write(src, dst);
+            RunningStats.update(desc, meanOut, varianceOut, runningMean, runningVar);
+        }
+
+        /**
+         * Channel c's write coefficients from its mean {@code m1 + rest} and variance:
+         * {@code a = rstd * gamma}, {@code b = beta - rest * a}.
+         */
+        void coefficients(int c, float m1, double rest, double variance, MemorySegment scale,
+                MemorySegment shift) {
+            double rstd = 1.0 / Math.sqrt(Math.max(0.0, variance) + desc.eps());
+            if (Double.isNaN(variance)) rstd = Double.NaN;
+            double ac = scale != null ? rstd * scale.getAtIndex(JAVA_FLOAT, c) : rstd;
+            double bc = shift != null ? shift.getAtIndex(JAVA_FLOAT, c) : 0.0;
+            mean[c] = m1;
+            a[c] = (float) ac;
+            b[c] = (float) (bc - rest * ac);
+        }
+
+        /** Fills center, sum and squares: each channel's moments about its centre. */
+        void moments(Placement pl, MemorySegment x) {
+            boolean arrays = pl == Placement.ARRAYS;
+            float[] xa = arrays ? Placement.array(x) : null;
+            int xo = arrays ? Placement.index(x) : 0;
+            Arrays.fill(sum, 0.0);
+            Arrays.fill(squares, 0.0);
+            if (inner > 1) {
+                for (int c = 0; c < channels; c++) {
+                    float k = centre(arrays, xa, xo, x, c);
+                    center[c] = k;
+                    double s = 0;
+                    double sq = 0;
+                    for (int o = 0; o < outer; o++) {
+                        int at = (o * channels + c) * inner;
+                        long pair = arrays ? BatchNormArrayLoops.runMoments(xa, xo, at, inner, k)
+                                : BatchNormSegmentLoops.runMoments(x, 0, at, inner, k);
+                        s += FloatPair.first(pair);
+                        sq += FloatPair.second(pair);
+                    }
+                    sum[c] = s;
+                    squares[c] = sq;
+                }
+                return;
+            }
+            for (int c = 0; c < channels; c++) center[c] = centre(arrays, xa, xo, x, c);
+            for (int r0 = 0; r0 < outer; r0 += CHUNK_ROWS) {
+                int r1 = Math.min(outer, r0 + CHUNK_ROWS);
+                for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
+                    if (arrays) {
+                        BatchNormArrayLoops.rowMoments(xa, xo, channels, r0, r1, c0, center, blockSum, blockSquares);
+                    } else {
+                        BatchNormSegmentLoops.rowMoments(x, 0, channels, r0, r1, c0, center, blockSum, blockSquares);
+                    }
+                }
+                for (int c = wholeChannels; c < channels; c++) {
+                    if (arrays) {
+                        BatchNormArrayLoops.rowMomentsTail(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
+                    } else {
+                        BatchNormSegmentLoops.rowMomentsTail(x, 0, channels, r0, r1, c, center, blockSum, blockSquares);
+                    }
+                }
+                for (int c = 0; c < channels; c++) {
+                    sum[c] += blockSum[c];
+                    squares[c] += blockSquares[c];
+                }
+            }
+        }
+
+        /** Writes dst from the coefficients in mean, a and b. */
+        void write(MemorySegment src, MemorySegment dst) {
+            float lo = desc.fuseRelu() ? 0f : Float.NEGATIVE_INFINITY;
+            Placement pl = Placement.of(src, dst);
+            if (pl == Placement.MIXED) {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment x = stage(arena, src);
+                    MemorySegment y = arena.allocate(dst.byteSize(), Float.BYTES);
+                    write(x, y);
+                    MemorySegment.copy(y, 0, dst, 0, (long) n * channels * Float.BYTES);
+                }
+                return;
+            }
+            boolean arrays = pl == Placement.ARRAYS;
+            float[] xa = arrays ? Placement.array(src) : null;
+            int xo = arrays ? Placement.index(src) : 0;
+            float[] ya = arrays ? Placement.array(dst) : null;
+            int yo = arrays ? Placement.index(dst) : 0;
+            if (inner == 1) {
+                if (arrays) {
+                    BatchNormArrayLoops.rowWrite(xa, xo, ya, yo, channels, 0, outer, mean, a, b, lo);
+                } else {
+                    BatchNormSegmentLoops.rowWrite(src, 0, dst, 0, channels, 0, outer, mean, a, b, lo);
+                }
+                return;
+            }
+            for (int o = 0; o < outer; o++) {
+                for (int c = 0; c < channels; c++) {
+                    int at = (o * channels + c) * inner;
+                    if (arrays) {
+                        BatchNormArrayLoops.runWrite(xa, xo, ya, yo, at, inner, mean[c], a[c], b[c], lo);
+                    } else {
+                        BatchNormSegmentLoops.runWrite(src, 0, dst, 0, at, inner, mean[c], a[c], b[c], lo);
+                    }
+                }
+            }
+        }
+
+        void gradient(boolean global, MemorySegment src, MemorySegment diffDst, MemorySegment scale,
+                MemorySegment meanIn, MemorySegment varianceIn, MemorySegment dst, MemorySegment diffSrc,
+                MemorySegment diffScale, MemorySegment diffShift) {
+            Placement pl = Placement.of(src, diffDst, dst, diffSrc);
+            if (pl == Placement.MIXED) {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment dx = arena.allocate(diffSrc.byteSize(), Float.BYTES);
+                    gradient(global, stage(arena, src), stage(arena, diffDst), scale, meanIn, varianceIn,
+                            dst == null ? null : stage(arena, dst), dx, diffScale, diffShift);
+                    MemorySegment.copy(dx, 0, diffSrc, 0, (long) n * channels * Float.BYTES);
+                }
+                return;
+            }
+            boolean relu = desc.fuseRelu();
+            MemorySegment y = relu ? dst : diffDst; // read only when relu
+            for (int c = 0; c < channels; c++) mean[c] = meanIn.getAtIndex(JAVA_FLOAT, c);
+            boolean sums = !global || diffScale != null || diffShift != null;
+            if (sums) gradientSums(pl == Placement.ARRAYS, src, diffDst, y, relu);
+            for (int c = 0; c < channels; c++) {
+                double rstd = 1.0 / Math.sqrt(Math.max(0.0, varianceIn.getAtIndex(JAVA_FLOAT, c)) + desc.eps());
+                if (Float.isNaN(varianceIn.getAtIndex(JAVA_FLOAT, c))) rstd = Double.NaN;
+                double ac = scale != null ? rstd * scale.getAtIndex(JAVA_FLOAT, c) : rstd;
+                a[c] = (float) ac;
+                p[c] = global ? 0f : (float) (-ac * rstd * rstd * squares[c] / n);
+                q[c] = global ? 0f : (float) (-ac * sum[c] / n);
+                if (diffScale != null) diffScale.setAtIndex(JAVA_FLOAT, c, (float) (rstd * squares[c]));
+                if (diffShift != null) diffShift.setAtIndex(JAVA_FLOAT, c, (float) sum[c]);
+            }
+            gradientWrite(pl == Placement.ARRAYS, src, diffDst, y, diffSrc, relu);
+        }
+
+        /** Fills sum (of g) and squares (here: of g * (x - mean)) per channel. */
+        void gradientSums(boolean arrays, MemorySegment x, MemorySegment dy, MemorySegment y, boolean relu) {
+            float[] xa = arrays ? Placement.array(x) : null;
+            float[] ga = arrays ? Placement.array(dy) : null;
+            float[] ya = arrays ? Placement.array(y) : null;
+            int xo = arrays ? Placement.index(x) : 0;
+            int go = arrays ? Placement.index(dy) : 0;
+            int yo = arrays ? Placement.index(y) : 0;
+            Arrays.fill(sum, 0.0);
+            Arrays.fill(squares, 0.0);
+            if (inner > 1) {
+                for (int c = 0; c < channels; c++) {
+                    double s = 0;
+                    double d = 0;
+                    for (int o = 0; o < outer; o++) {
+                        int at = (o * channels + c) * inner;
+                        long pair = arrays ? BatchNormArrayLoops.runGradSums(xa, xo, ga, go, ya, yo, at, inner, mean[c], relu)
+                                : BatchNormSegmentLoops.runGradSums(x, 0, dy, 0, y, 0, at, inner, mean[c], relu);
+                        s += FloatPair.first(pair);
+                        d += FloatPair.second(pair);
+                    }
+                    sum[c] = s;
+                    squares[c] = d;
+                }
+                return;
+            }
+            for (int r0 = 0; r0 < outer; r0 += CHUNK_ROWS) {
+                int r1 = Math.min(outer, r0 + CHUNK_ROWS);
+                for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
+                    if (arrays) {
+                        BatchNormArrayLoops.rowGradSums(xa, xo, ga, go, ya, yo, channels, r0, r1, c0, mean, relu, blockSum,
+                                blockSquares);
+                    } else {
+                        BatchNormSegmentLoops.rowGradSums(x, 0, dy, 0, y, 0, channels, r0, r1, c0, mean, relu, blockSum,
+                                blockSquares);
+                    }
+                }
+                for (int c = wholeChannels; c < channels; c++) {
+                    if (arrays) {
+                        BatchNormArrayLoops.rowGradSumsTail(xa, xo, ga, go, ya, yo, channels, r0, r1, c, mean, relu, blockSum,
+                                blockSquares);
+                    } else {
+                        BatchNormSegmentLoops.rowGradSumsTail(x, 0, dy, 0, y, 0, channels, r0, r1, c, mean, relu, blockSum,
+                                blockSquares);
+                    }
+                }
+                for (int c = 0; c < channels; c++) {
+                    sum[c] += blockSum[c];
+                    squares[c] += blockSquares[c];
+                }
+            }
+        }
+
+        void gradientWrite(boolean arrays, MemorySegment x, MemorySegment dy, MemorySegment y, MemorySegment dx,
+                boolean relu) {
+            float[] xa = arrays ? Placement.array(x) : null;
+            float[] ga = arrays ? Placement.array(dy) : null;
+            float[] ya = arrays ? Placement.array(y) : null;
+            float[] da = arrays ? Placement.array(dx) : null;
+            int xo = arrays ? Placement.index(x) : 0;
+            int go = arrays ? Placement.index(dy) : 0;
+            int yo = arrays ? Placement.index(y) : 0;
+            int dxo = arrays ? Placement.index(dx) : 0;
+            if (inner == 1) {
+                if (arrays) {
+                    BatchNormArrayLoops.rowGradWrite(xa, xo, ga, go, ya, yo, da, dxo, channels, 0, outer, mean, a, p, q, relu);
+                } else {
+                    BatchNormSegmentLoops.rowGradWrite(x, 0, dy, 0, y, 0, dx, 0, channels, 0, outer, mean, a, p, q, relu);
+                }
+                return;
+            }
+            for (int o = 0; o < outer; o++) {
+                for (int c = 0; c < channels; c++) {
+                    int at = (o * channels + c) * inner;
+                    if (arrays) {
+                        BatchNormArrayLoops.runGradWrite(xa, xo, ga, go, ya, yo, da, dxo, at, inner, mean[c], a[c], p[c], q[c],
+                                relu);
+                    } else {
+                        BatchNormSegmentLoops.runGradWrite(x, 0, dy, 0, y, 0, dx, 0, at, inner, mean[c], a[c], p[c], q[c], relu);
+                    }
+                }
+            }
+        }
+    }
 }
