@@ -50,9 +50,14 @@ public record InstanceNormDesc(Shape shape, ChannelLayout layout, float eps, flo
         }
     }
 
-    /** PyTorch's defaults on {@code shape}, channels first (ranks 3 to 5: N x C x spatial). */
+    /**
+     * PyTorch's defaults on {@code shape}, channels first: ranks 3 to 5 are N x C x spatial; rank 2 is PyTorch's
+     * unbatched {@code (C, L)} input of {@code InstanceNorm1d}, one sample, so the descriptor's shape is
+     * {@code 1 x C x L} (the same memory).
+     */
     public static InstanceNormDesc of(Shape shape) {
         if (shape == null) throw new IllegalArgumentException("shape: must not be null");
+        if (shape.rank() == 2) return of(Shape.of(1, shape.dim(0), shape.dim(1)), ChannelLayout.NCHW);
         return of(shape, ChannelLayout.NCHW);
     }
 

@@ -46,6 +46,10 @@ class InstanceNormKernelTest {
         assertFalse(d.trackRunningStats());
         assertEquals(ChannelLayout.NCHW, d.layout());
         assertEquals(16, d.spatial());
+        // Rank 2 is PyTorch's unbatched (C, L): one sample of C instances.
+        InstanceNormDesc unbatched = InstanceNormDesc.of(Shape.of(4, 6));
+        assertEquals(Shape.of(1, 4, 6), unbatched.shape());
+        assertEquals(4, unbatched.channels());
         GroupNormDesc g = d.withAffine(true).asGroupNorm();
         assertEquals(3, g.groups());
         assertTrue(g.useScale() && g.useShift());
@@ -214,7 +218,9 @@ class InstanceNormKernelTest {
                 false, false));
         assertMessage("shape: instance norm needs more than 1 spatial position",
                 () -> InstanceNormDesc.of(Shape.of(4, 6, 1, 1)));
-        assertMessage("shape: layout NCHW needs rank 3 to 5", () -> InstanceNormDesc.of(Shape.of(4, 6)));
+        assertMessage("shape: layout NCHW needs rank 3 to 5", () -> InstanceNormDesc.of(Shape.of(24)));
+        assertMessage("shape: layout NHWC needs rank 3 to 5",
+                () -> InstanceNormDesc.of(Shape.of(4, 6), ChannelLayout.NHWC));
         assertMessage("momentum:", () -> InstanceNormDesc.of(Shape.of(2, 3, 4)).withMomentum(1.5f));
         assertMessage("eps:", () -> InstanceNormDesc.of(Shape.of(2, 3, 4)).withEps(-1f));
         assertMessage("shape: must not be null", () -> InstanceNormDesc.of(null));
