@@ -212,6 +212,50 @@ class InstanceNormKernelTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void parallelLayerGivesThePlainPathsBits(String path) {
+        InstanceNormDesc d = InstanceNormDesc.of(Shape.of(4, 16, 32, 32)).withAffine(true).withRunningStats(true);
+        int size = (int) d.shape().elementCount(), ch = (int) d.channels(), stats = 4 * ch;
+        float[] x = TestData.normal(31, size, 2, 3);
+        float[] gamma = TestData.normal(32, ch, 1, 0.5), beta = TestData.normal(33, ch);
+        Backend plain = Backends.get(path);
+        Backend parallel = plain.parallel(Parallelism.threads(3));
+        float[][] got = new float[2][];
+        float[][] sums = new float[2][];
+        int i = 0;
+        for (Backend b : List.of(plain, parallel)) {
+            try (InstanceNormKernel k = b.create(d)) {
+                assertEquals(path, k.path());
+                float[] y = new float[size], mean = new float[stats], var = new float[stats];
+                float[] rm = new float[ch], rv = new float[ch];
+                java.util.Arrays.fill(rv, 1f);
+                k.forwardTraining(x, y, gamma, beta, mean, var, rm, rv);
+                float[] yi = new float[size];
+                k.forward(x, yi, gamma, beta, rm, rv);
+                float[] dx = new float[size], dg = new float[ch], db = new float[ch];
+                k.backward(x, y, gamma, mean, var, dx, dg, db);
+                // diffScale and diffShift may be sums of per-chunk partials on a parallel layer (Backend.parallel)
+                sums[i] = concat(dg, db);
+                got[i++] = concat(y, mean, var, rm, rv, yi, dx);
+            }
+        }
+        assertArrayEquals(got[0], got[1], path + ": parallel layer");
+        assertClose(path + ": parallel layer diffScale, diffShift", Close.toDouble(sums[0]), sums[1], TOL, 32);
+    }
+
+    private static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) n += p.length;
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
     @Test
     void descriptorRejectsWhatInstanceNormCannotRun() {
         assertMessage("layout:", () -> new InstanceNormDesc(Shape.of(4, 6), ChannelLayout.NC, 1e-5f, 0.1f, false,

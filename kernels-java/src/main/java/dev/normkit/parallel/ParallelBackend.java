@@ -1,6 +1,7 @@
 package dev.normkit.parallel;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.Backend;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
@@ -9,6 +10,7 @@ import dev.normkit.Parallelism;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.Support;
+import dev.normkit.spi.InstanceNormOnGroupNorm;
 import java.util.concurrent.Executor;
 
 /**
@@ -73,6 +75,9 @@ public final class ParallelBackend implements Backend {
             case RmsNormDesc d -> new ParallelRmsNorm(base, d, runner);
             case SoftmaxDesc d -> new ParallelSoftmax(base, d, runner);
             case ActivationDesc d -> new ParallelActivation(base, d, runner);
+            // Made of this layer's group norm and batch norm: single-threaded today (they have no parallel form), and
+            // parallel as soon as they get one.
+            case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
             default -> base.create(desc); // a kernel without a parallel form runs on its caller
         };
         return (K) k;
