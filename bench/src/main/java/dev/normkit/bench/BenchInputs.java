@@ -3,6 +3,7 @@ package dev.normkit.bench;
 import dev.normkit.ActivationKernel;
 import dev.normkit.BatchNormKernel;
 import dev.normkit.GroupNormKernel;
+import dev.normkit.InstanceNormKernel;
 import dev.normkit.Backends;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormDesc;
@@ -31,6 +32,11 @@ final class BenchInputs {
         fillIfPresent(t, "diffDst", 2, z -> z);
         fillIfPresent(t, "scale", 3, z -> 1 + 0.1 * z);
         fillIfPresent(t, "shift", 4, z -> 0.1 * z);
+        if (kernel.family() == KernelId.Family.INSTANCE_NORM) {
+            // Running statistics of N(0, 1) data, near its own: mean near 0, variance near 1 (never negative).
+            fillIfPresent(t, "runningMean", 5, z -> 0.1 * z);
+            fillIfPresent(t, "runningVar", 6, z -> 1 + 0.1 * Math.abs(z));
+        }
         boolean savedStats = t.has("mean") && isInput(t, "mean") || t.has("rstd") && isInput(t, "rstd");
         boolean dstIsInput = t.has("dst") && isInput(t, "dst");
         if (!savedStats && !dstIsInput) return;
@@ -59,6 +65,13 @@ final class BenchInputs {
                     MemorySegment shift = k.desc().useShift() ? MemorySegment.ofArray(new float[channels]) : null;
                     k.forwardTraining(t.segment("src"), t.segment("diffSrc"), t.segment("scale"), shift,
                             t.segment("mean"), t.segment("variance"));
+                }
+                case InstanceNormKernel k -> {
+                    // The instances' statistics for backward; no running statistics are needed for them.
+                    int channels = (int) k.desc().channels();
+                    MemorySegment shift = k.desc().useShift() ? MemorySegment.ofArray(new float[channels]) : null;
+                    k.forwardTraining(t.segment("src"), t.segment("diffSrc"), t.segment("scale"), shift,
+                            t.segment("mean"), t.segment("variance"), null, null);
                 }
                 case RmsNormKernel k -> k.forwardTraining(t.segment("src"), t.segment("diffSrc"),
                         t.segment("scale"), t.segment("rstd"));

@@ -6,6 +6,7 @@ import static dev.normkit.bench.TensorSpec.out;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -33,6 +34,8 @@ import java.util.List;
  *   batch_norm backward          src, diffDst, scale, mean, variance
  *                                -> diffSrc, diffScale, diffShift
  *   group_norm as layer_norm, with variance for rstd and N x groups statistics
+ *   instance_norm as group_norm with N x C statistics; forward also reads runningMean, runningVar and
+ *                forward_training also updates them, when the descriptor tracks them
  *   copy roof                    src -> dst
  * </pre>
  *
@@ -176,6 +179,36 @@ public final class BytesModel {
                         t.add(out("variance", c));
                         t.add(out("runningMean", c));
                         t.add(out("runningVar", c));
+                    }
+                }
+            }
+            case InstanceNormDesc d -> {
+                long c = d.channels();
+                long stats = d.batch() * c;
+                t.add(in("src", n));
+                if (direction == Direction.BACKWARD) {
+                    t.add(in("diffDst", n));
+                    if (d.useScale()) t.add(in("scale", c));
+                    t.add(in("mean", stats));
+                    t.add(in("variance", stats));
+                    t.add(out("diffSrc", n));
+                    if (d.useScale()) t.add(out("diffScale", c));
+                    if (d.useShift()) t.add(out("diffShift", c));
+                } else {
+                    if (d.useScale()) t.add(in("scale", c));
+                    if (d.useShift()) t.add(in("shift", c));
+                    if (direction == Direction.FORWARD && d.trackRunningStats()) {
+                        t.add(in("runningMean", c));
+                        t.add(in("runningVar", c));
+                    }
+                    t.add(out("dst", n));
+                    if (direction == Direction.FORWARD_TRAINING) {
+                        t.add(out("mean", stats));
+                        t.add(out("variance", stats));
+                        if (d.trackRunningStats()) {
+                            t.add(out("runningMean", c));
+                            t.add(out("runningVar", c));
+                        }
                     }
                 }
             }

@@ -3,6 +3,7 @@ package dev.normkit.bench;
 import dev.normkit.ActivationKernel;
 import dev.normkit.BatchNormKernel;
 import dev.normkit.GroupNormKernel;
+import dev.normkit.InstanceNormKernel;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
@@ -27,6 +28,7 @@ public final class KernelCalls {
             case ActivationKernel k -> heapArrays ? activationArrays(k, direction, t) : activation(k, direction, t);
             case BatchNormKernel k -> batchNorm(k, direction, t, heapArrays);
             case GroupNormKernel k -> groupNorm(k, direction, t, heapArrays);
+            case InstanceNormKernel k -> instanceNorm(k, direction, t, heapArrays);
             default -> throw new IllegalArgumentException("kernel: no benchmark call for " + kernel.getClass());
         };
     }
@@ -319,6 +321,64 @@ public final class KernelCalls {
                 MemorySegment dst = t.segment("dst");
                 MemorySegment shift = t.segment("shift");
                 yield () -> k.forwardTraining(src, dst, scale, shift, mean, variance);
+            }
+            case BACKWARD -> {
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                MemorySegment diffScale = t.segment("diffScale");
+                MemorySegment diffShift = t.segment("diffShift");
+                yield () -> k.backward(src, diffDst, scale, mean, variance, diffSrc, diffScale, diffShift);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    /** Instance norm: as group norm, with the running statistics where the descriptor tracks them. */
+    private static Runnable instanceNorm(InstanceNormKernel k, Direction direction, Tensors t, boolean heapArrays) {
+        if (heapArrays) {
+            float[] src = t.array("src");
+            float[] scale = t.array("scale");
+            float[] mean = t.array("mean");
+            float[] variance = t.array("variance");
+            float[] runningMean = t.array("runningMean");
+            float[] runningVar = t.array("runningVar");
+            return switch (direction) {
+                case FORWARD -> {
+                    float[] dst = t.array("dst");
+                    float[] shift = t.array("shift");
+                    yield () -> k.forward(src, dst, scale, shift, runningMean, runningVar);
+                }
+                case FORWARD_TRAINING -> {
+                    float[] dst = t.array("dst");
+                    float[] shift = t.array("shift");
+                    yield () -> k.forwardTraining(src, dst, scale, shift, mean, variance, runningMean, runningVar);
+                }
+                case BACKWARD -> {
+                    float[] diffDst = t.array("diffDst");
+                    float[] diffSrc = t.array("diffSrc");
+                    float[] diffScale = t.array("diffScale");
+                    float[] diffShift = t.array("diffShift");
+                    yield () -> k.backward(src, diffDst, scale, mean, variance, diffSrc, diffScale, diffShift);
+                }
+                default -> throw unsupported(k, direction);
+            };
+        }
+        MemorySegment src = t.segment("src");
+        MemorySegment scale = t.segment("scale");
+        MemorySegment mean = t.segment("mean");
+        MemorySegment variance = t.segment("variance");
+        MemorySegment runningMean = t.segment("runningMean");
+        MemorySegment runningVar = t.segment("runningVar");
+        return switch (direction) {
+            case FORWARD -> {
+                MemorySegment dst = t.segment("dst");
+                MemorySegment shift = t.segment("shift");
+                yield () -> k.forward(src, dst, scale, shift, runningMean, runningVar);
+            }
+            case FORWARD_TRAINING -> {
+                MemorySegment dst = t.segment("dst");
+                MemorySegment shift = t.segment("shift");
+                yield () -> k.forwardTraining(src, dst, scale, shift, mean, variance, runningMean, runningVar);
             }
             case BACKWARD -> {
                 MemorySegment diffDst = t.segment("diffDst");

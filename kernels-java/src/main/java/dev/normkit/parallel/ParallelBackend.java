@@ -1,8 +1,9 @@
 package dev.normkit.parallel;
 
 import dev.normkit.ActivationDesc;
-import dev.normkit.GroupNormDesc;
 import dev.normkit.Backend;
+import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
@@ -10,6 +11,7 @@ import dev.normkit.Parallelism;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.Support;
+import dev.normkit.spi.InstanceNormOnGroupNorm;
 import java.util.concurrent.Executor;
 
 /**
@@ -75,6 +77,8 @@ public final class ParallelBackend implements Backend {
             case SoftmaxDesc d -> new ParallelSoftmax(base, d, runner);
             case ActivationDesc d -> new ParallelActivation(base, d, runner);
             case GroupNormDesc d -> new ParallelGroupNorm(base, d, runner);
+            // Made of this layer's group norm (split by samples) and batch norm (single-threaded: no parallel form yet).
+            case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
             default -> base.create(desc); // a kernel without a parallel form runs on its caller
         };
         return (K) k;

@@ -4,12 +4,14 @@ import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.Support;
+import dev.normkit.spi.InstanceNormOnGroupNorm;
 
 /** The {@code scalar} path: plain Java loops, the readable reference and the fallback. Runs every kernel. */
 public final class ScalarBackend implements Backend {
@@ -39,6 +41,8 @@ public final class ScalarBackend implements Backend {
             case ActivationDesc d -> new ScalarActivation(d);
             case BatchNormDesc d -> new ScalarBatchNorm(d);
             case GroupNormDesc d -> new ScalarGroupNorm(d);
+            // G = C on this path's group norm; running statistics on its batch norm (spi.InstanceNormOnGroupNorm)
+            case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
         };
         return (K) k;
     }

@@ -8,6 +8,7 @@ import static dev.normkit.spi.SegmentArgs.output;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -196,6 +197,50 @@ public final class KernelArgs {
         optionalInput("scale", scale, c, d.useScale(), "useScale");
         input("mean", mean, d.batch() * d.groups());
         input("variance", variance, d.batch() * d.groups());
+        output("diffSrc", diffSrc, n);
+        optionalOutput("diffScale", diffScale, c, d.useScale(), "useScale");
+        optionalOutput("diffShift", diffShift, c, d.useShift(), "useShift");
+    }
+
+    /** Instance norm inference forward: the running statistics are inputs, given exactly when tracked. */
+    public static void instanceNormForward(InstanceNormDesc d, MemorySegment src, MemorySegment dst,
+            MemorySegment scale, MemorySegment shift, MemorySegment runningMean, MemorySegment runningVar) {
+        long n = d.shape().elementCount();
+        long c = d.channels();
+        input("src", src, n);
+        output("dst", dst, n);
+        optionalInput("scale", scale, c, d.useScale(), "useScale");
+        optionalInput("shift", shift, c, d.useShift(), "useShift");
+        optionalInput("runningMean", runningMean, c, d.trackRunningStats(), "trackRunningStats");
+        optionalInput("runningVar", runningVar, c, d.trackRunningStats(), "trackRunningStats");
+    }
+
+    /** Instance norm training forward: mean and variance ({@code N x C}) are outputs, the running statistics too. */
+    public static void instanceNormForwardTraining(InstanceNormDesc d, MemorySegment src, MemorySegment dst,
+            MemorySegment scale, MemorySegment shift, MemorySegment mean, MemorySegment variance,
+            MemorySegment runningMean, MemorySegment runningVar) {
+        long n = d.shape().elementCount();
+        long c = d.channels();
+        input("src", src, n);
+        output("dst", dst, n);
+        optionalInput("scale", scale, c, d.useScale(), "useScale");
+        optionalInput("shift", shift, c, d.useShift(), "useShift");
+        output("mean", mean, d.batch() * c);
+        output("variance", variance, d.batch() * c);
+        optionalOutput("runningMean", runningMean, c, d.trackRunningStats(), "trackRunningStats");
+        optionalOutput("runningVar", runningVar, c, d.trackRunningStats(), "trackRunningStats");
+    }
+
+    public static void instanceNormBackward(InstanceNormDesc d, MemorySegment src, MemorySegment diffDst,
+            MemorySegment scale, MemorySegment mean, MemorySegment variance, MemorySegment diffSrc,
+            MemorySegment diffScale, MemorySegment diffShift) {
+        long n = d.shape().elementCount();
+        long c = d.channels();
+        input("src", src, n);
+        input("diffDst", diffDst, n);
+        optionalInput("scale", scale, c, d.useScale(), "useScale");
+        input("mean", mean, d.batch() * c);
+        input("variance", variance, d.batch() * c);
         output("diffSrc", diffSrc, n);
         optionalOutput("diffScale", diffScale, c, d.useScale(), "useScale");
         optionalOutput("diffShift", diffShift, c, d.useShift(), "useShift");

@@ -3,6 +3,7 @@ package dev.normkit.spi;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.normkit.BatchNormDesc;
+import dev.normkit.InstanceNormDesc;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -26,6 +27,34 @@ public final class RunningStats {
             runningMean.setAtIndex(JAVA_FLOAT, c, (float) ((1 - m) * rm + m * mean.getAtIndex(JAVA_FLOAT, c)));
             runningVar.setAtIndex(JAVA_FLOAT, c,
                     (float) ((1 - m) * rv + m * variance.getAtIndex(JAVA_FLOAT, c) * unbias));
+        }
+    }
+
+    /**
+     * Instance norm's update, as PyTorch's {@code instance_norm} makes it (batch norm over N copies of the running
+     * statistics, then their mean over N): each channel moves toward the mean over the N samples of its instance means
+     * and of its unbiased instance variances ({@code m / (m - 1)} with m the spatial positions). {@code mean} and
+     * {@code variance} are the saved {@code N x C} statistics; nothing when the running buffers are null.
+     */
+    public static void updateFromInstances(InstanceNormDesc d, MemorySegment mean, MemorySegment variance,
+            MemorySegment runningMean, MemorySegment runningVar) {
+        if (runningMean == null) return;
+        double k = d.momentum();
+        long batch = d.batch();
+        long channels = d.channels();
+        double m = d.spatial();
+        double unbias = m / (m - 1);
+        for (long c = 0; c < channels; c++) {
+            double meanSum = 0;
+            double varSum = 0;
+            for (long n = 0; n < batch; n++) {
+                meanSum += mean.getAtIndex(JAVA_FLOAT, n * channels + c);
+                varSum += variance.getAtIndex(JAVA_FLOAT, n * channels + c);
+            }
+            double rm = runningMean.getAtIndex(JAVA_FLOAT, c);
+            double rv = runningVar.getAtIndex(JAVA_FLOAT, c);
+            runningMean.setAtIndex(JAVA_FLOAT, c, (float) ((1 - k) * rm + k * meanSum / batch));
+            runningVar.setAtIndex(JAVA_FLOAT, c, (float) ((1 - k) * rv + k * varSum / batch * unbias));
         }
     }
 }

@@ -4,12 +4,14 @@ import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.Support;
+import dev.normkit.spi.InstanceNormOnGroupNorm;
 
 /**
  * The {@code vector} path: kernels on the Java Vector API. Loaded only through {@link VectorBackendProvider}, after it
@@ -51,6 +53,8 @@ public final class VectorBackend implements Backend {
             case ActivationDesc d -> new VectorActivation(d);
             case BatchNormDesc d -> new VectorBatchNorm(d);
             case GroupNormDesc d -> new VectorGroupNorm(d);
+            // G = C on this path's group norm; running statistics on its batch norm (spi.InstanceNormOnGroupNorm)
+            case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
         };
         return (K) k;
     }

@@ -3,6 +3,7 @@ package dev.normkit.onednn;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.Backend;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
@@ -12,6 +13,7 @@ import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.Support;
 import dev.normkit.UnsupportedKernelException;
+import dev.normkit.spi.InstanceNormOnGroupNorm;
 import dev.normkit.onednn.dnnl.DnnlEngine;
 import dev.normkit.onednn.dnnl.DnnlException;
 import dev.normkit.onednn.dnnl.DnnlInfo;
@@ -128,6 +130,9 @@ public final class OneDnnBackend implements Backend {
                 case ActivationDesc d -> OneDnnActivation.descs(engine, d).close();
                 case BatchNormDesc d -> OneDnnBatchNorm.descs(engine, d).close();
                 case GroupNormDesc d -> OneDnnGroupNorm.descs(engine, d).close();
+                case InstanceNormDesc d -> {
+                    return InstanceNormOnGroupNorm.support(this, d);
+                }
             }
             return Support.yes();
         } catch (DnnlException | IllegalArgumentException e) {
@@ -170,6 +175,8 @@ public final class OneDnnBackend implements Backend {
                     yield new OneDnnGroupNorm(engine, threads, d, pds);
                 }
             }
+            // group_normalization with G = C; from running statistics, batch_normalization inference
+            case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
         };
         return (K) kernel;
     }

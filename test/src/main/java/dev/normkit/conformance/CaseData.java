@@ -4,6 +4,7 @@ import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.ChannelLayout;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -22,7 +23,8 @@ import java.util.SplittableRandom;
  * <p>Names: inputs {@code src, scale, shift, diff_dst, mean, rstd, dst}; outputs {@code dst, mean, rstd, diff_src,
  * diff_scale, diff_shift}, in the order the kernel signatures list them; batch norm also has the inputs {@code variance,
  * running_mean, running_var} and the outputs {@code variance, running_mean, running_var} (an output named like an input
- * is updated in place: it starts as that input). {@code scales} holds, for the outputs that
+ * is updated in place: it starts as that input); instance norm has the same names, its forward's running statistics
+ * being inputs. {@code scales} holds, for the outputs that
  * have one, the magnitude each element's error is measured against ({@link ErrorScales}).
  */
 public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expected, Map<String, double[]> scales) {
@@ -60,6 +62,8 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
             case GroupNormDesc d -> groupNorm(c.direction(), d, fromChannelsFirst(d, src), diffDst, params, in, out,
                     sc);
             case BatchNormDesc d -> batchNorm(c.direction(), d, fromChannelsLast(d, src), diffDst, params, in, out, sc);
+            case InstanceNormDesc d -> instanceNorm(c.direction(), d, fromChannelsFirst(d.asGroupNorm(), src), diffDst,
+                    params, in, out, sc);
         }
         return new CaseData(in, out, sc);
     }
@@ -331,6 +335,99 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                         widen(mean), widen(variance), widen(dst));
                 double[][] s = ErrorScales.batchNormBackward(d, x, dy, widen(scale), widen(mean), widen(variance),
                         widen(dst));
+                out.put("diff_src", b.diffSrc());
+                sc.put("diff_src", s[0]);
+                if (d.useScale()) {
+                    out.put("diff_scale", b.diffScale());
+                    sc.put("diff_scale", s[1]);
+                }
+                if (d.useShift()) {
+                    out.put("diff_shift", b.diffShift());
+                    sc.put("diff_shift", s[2]);
+                }
+            }
+            default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    /**
+     * Instance norm: the statistics, training forward and backward as group norm with G = C; with running statistics,
+     * forward normalizes by them and training forward updates them.
+     */
+    private static void instanceNorm(Direction dir, InstanceNormDesc d, float[] src, float[] diffDst,
+            SplittableRandom params, Map<String, float[]> in, Map<String, double[]> out, Map<String, double[]> sc) {
+        GroupNormDesc g = d.asGroupNorm();
+        int batch = Math.toIntExact(d.batch());
+        int channels = Math.toIntExact(d.channels());
+        float[] scale = d.useScale() ? normal(channels, 0.25, 1.0, params.split()) : null;
+        float[] shift = d.useShift() ? normal(channels, 0.5, 0.0, params.split()) : null;
+        in.put("src", src);
+        putIfPresent(in, "scale", scale);
+        putIfPresent(in, "shift", shift);
+        double[] x = widen(src);
+        GroupNormReference.Forward f = InstanceNormReference.forward(d, x, widen(scale), widen(shift));
+        switch (dir) {
+            case FORWARD -> {
+                if (!d.trackRunningStats()) {
+                    out.put("dst", f.dst());
+                    sc.put("dst", ErrorScales.groupNormForward(g, x, widen(scale), widen(shift), f)[0]);
+                    return;
+                }
+                // Running statistics near the instances' average but not equal: a path that normalizes by the
+                // instance statistics fails.
+                SplittableRandom r = params.split();
+                float[] runningMean = new float[channels];
+                float[] runningVar = new float[channels];
+                for (int c = 0; c < channels; c++) {
+                    double mu = 0;
+                    double var = 0;
+                    for (int n = 0; n < batch; n++) {
+                        mu += f.mean()[n * channels + c] / batch;
+                        var += f.variance()[n * channels + c] / batch;
+                    }
+                    runningMean[c] = (float) (mu + 0.25 * Math.sqrt(var) * r.nextGaussian());
+                    runningVar[c] = (float) (var * r.nextDouble(0.5, 1.5));
+                }
+                in.put("running_mean", runningMean);
+                in.put("running_var", runningVar);
+                out.put("dst", InstanceNormReference.forwardFromRunning(d, x, widen(scale), widen(shift),
+                        widen(runningMean), widen(runningVar)));
+                sc.put("dst", ErrorScales.instanceNormFromRunning(d, x, widen(scale), widen(shift),
+                        widen(runningMean), widen(runningVar)));
+            }
+            case FORWARD_TRAINING -> {
+                double[][] s = ErrorScales.groupNormForward(g, x, widen(scale), widen(shift), f);
+                out.put("dst", f.dst());
+                sc.put("dst", s[0]);
+                out.put("mean", f.mean());
+                sc.put("mean", s[1]);
+                out.put("variance", f.variance());
+                sc.put("variance", s[2]);
+                if (d.trackRunningStats()) {
+                    float[] runningMean = normal(channels, 1.0, 0.0, params.split());
+                    float[] runningVar = normal(channels, 0.25, 1.0, params.split());
+                    in.put("running_mean", runningMean);
+                    in.put("running_var", runningVar);
+                    double[][] running = InstanceNormReference.runningUpdate(d, widen(runningMean),
+                            widen(runningVar), f.mean(), f.variance());
+                    double[][] runningScales = ErrorScales.instanceNormRunning(d, widen(runningMean),
+                            widen(runningVar), s[1], s[2]);
+                    out.put("running_mean", running[0]);
+                    sc.put("running_mean", runningScales[0]);
+                    out.put("running_var", running[1]);
+                    sc.put("running_var", runningScales[1]);
+                }
+            }
+            case BACKWARD -> {
+                float[] mean = narrow(f.mean());
+                float[] variance = narrow(f.variance());
+                in.put("diff_dst", diffDst);
+                in.put("mean", mean);
+                in.put("variance", variance);
+                double[] dy = widen(diffDst);
+                GroupNormReference.Backward b =
+                        InstanceNormReference.backward(d, x, dy, widen(scale), widen(mean), widen(variance));
+                double[][] s = ErrorScales.groupNormBackward(g, x, dy, widen(scale), widen(mean), widen(variance));
                 out.put("diff_src", b.diffSrc());
                 sc.put("diff_src", s[0]);
                 if (d.useScale()) {

@@ -4,6 +4,7 @@ import dev.normkit.Activation;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.ChannelLayout;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -61,9 +62,25 @@ public final class Corpus {
      */
     private static final List<KernelId> DRAM_ACTIVATIONS = List.of(KernelId.RELU, KernelId.GELU_ERF);
 
+    /**
+     * Instance norm, NCHW (N x C x spatial, no N x C form): spatial tails on 2 x 3 instances (2 is the fewest
+     * positions it takes), a small odd image, a 3-D volume, 64 channels, a Stable Diffusion block and a large H*W
+     * (3136 values per instance).
+     */
+    private static final long[] INSTANCE_LENGTHS = {2, 7, 8, 9, 15, 17, 1000, 1023, 1025};
+    private static final Shape INSTANCE_ODD = Shape.of(2, 3, 5, 7);
+    private static final Shape INSTANCE_VOLUME = Shape.of(2, 4, 3, 5, 6);
+    private static final Shape INSTANCE_64 = Shape.of(4, 64, 16, 16);
+    private static final Shape INSTANCE_LARGE = Shape.of(2, 8, 56, 56);
+
     /** The shapes a kernel is checked on by default (each with the kernel's default descriptor). */
     public static List<Shape> defaultShapes(KernelId k) {
         List<Shape> shapes = new ArrayList<>();
+        if (k.family() == KernelId.Family.INSTANCE_NORM) {
+            for (long len : INSTANCE_LENGTHS) shapes.add(Shape.of(2, 3, len));
+            shapes.addAll(List.of(INSTANCE_ODD, INSTANCE_VOLUME, INSTANCE_64, DIFFUSION, INSTANCE_LARGE));
+            return shapes;
+        }
         for (long len : LENGTHS) shapes.add(Shape.of(SMALL_ROWS, len));
         switch (k.family()) {
             case LAYER_NORM, RMS_NORM -> shapes.addAll(List.of(BERT_BASE, BERT_LARGE, BATCH, SEQUENCE));
@@ -81,7 +98,7 @@ public final class Corpus {
     /** The input families a kernel is checked with; the first is the one large shapes and heap runs use. */
     public static List<InputFamily> families(KernelId k) {
         return switch (k.family()) {
-            case LAYER_NORM, RMS_NORM, BATCH_NORM, GROUP_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
+            case LAYER_NORM, RMS_NORM, BATCH_NORM, GROUP_NORM, INSTANCE_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
             case SOFTMAX, LOG_SOFTMAX -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.NEAR_80, InputFamily.NEAR_1000, InputFamily.NAN_INF);
@@ -168,6 +185,22 @@ public final class Corpus {
                             false),
                     new Problem(k.desc(GROUPS_OF_ONE), "", true),
                     new Problem(groupsNhwc(GROUPS_OF_TWO, 32), "nhwc", true));
+            case INSTANCE_NORM -> List.of(
+                    new Problem(InstanceNormDesc.of(INSTANCE_ODD).withAffine(true), "affine", false),
+                    new Problem(InstanceNormDesc.of(INSTANCE_64).withAffine(true), "affine", false),
+                    new Problem(instanceNhwc(INSTANCE_ODD).withAffine(true), "nhwc affine", false),
+                    new Problem(instanceNhwc(INSTANCE_64), "nhwc", false),
+                    new Problem(instanceNhwc(DIFFUSION).withAffine(true), "nhwc affine", false),
+                    new Problem(InstanceNormDesc.of(Shape.of(3, 12, 5, 5)).withScale(true), "no_shift", false),
+                    new Problem(InstanceNormDesc.of(INSTANCE_ODD).withAffine(true).withRunningStats(true),
+                            "affine running_stats", false),
+                    new Problem(InstanceNormDesc.of(INSTANCE_64).withRunningStats(true).withMomentum(0.3f),
+                            "running_stats momentum=0.3", false),
+                    new Problem(instanceNhwc(INSTANCE_64).withAffine(true).withRunningStats(true),
+                            "nhwc affine running_stats", false),
+                    new Problem(k.desc(INSTANCE_ODD), "", true),
+                    new Problem(instanceNhwc(INSTANCE_64).withAffine(true).withRunningStats(true),
+                            "nhwc affine running_stats", true));
             default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
         };
     }
@@ -176,6 +209,11 @@ public final class Corpus {
     private static GroupNormDesc groupsNhwc(Shape nchw, long groups) {
         return GroupNormDesc.of(Shape.of(nchw.dim(0), nchw.dim(2), nchw.dim(3), nchw.dim(1)), ChannelLayout.NHWC,
                 groups);
+    }
+
+    /** Instance norm (PyTorch's defaults) on the NHWC tensor of an NCHW shape. */
+    private static InstanceNormDesc instanceNhwc(Shape nchw) {
+        return InstanceNormDesc.of(Shape.of(nchw.dim(0), nchw.dim(2), nchw.dim(3), nchw.dim(1)), ChannelLayout.NHWC);
     }
 
     /** The NHWC descriptor of an NCHW shape's tensor: the same N, C, H, W stored channels last. */

@@ -4,6 +4,7 @@ import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -394,5 +395,55 @@ final class ErrorScales {
             }
         }
         return new double[][] {dx, dScale, dShift};
+    }
+
+    /**
+     * Instance norm inference from running statistics, as batch-norm inference per channel:
+     * {@code (|x - rm| + |rm|) * rstd * |gamma| + |beta|} (a path may fold the mean into the shift).
+     */
+    static double[] instanceNormFromRunning(InstanceNormDesc d, double[] x, double[] gamma, double[] beta,
+            double[] runningMean, double[] runningVar) {
+        int batch = Math.toIntExact(d.batch());
+        int channels = Math.toIntExact(d.channels());
+        int sp = Math.toIntExact(d.spatial());
+        double[] dst = new double[x.length];
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                double rstd = 1.0 / Math.sqrt(runningVar[c] + d.eps());
+                for (int s = 0; s < sp; s++) {
+                    int k = InstanceNormReference.at(d, n, c, s);
+                    double v = (Math.abs(x[k] - runningMean[c]) + Math.abs(runningMean[c])) * rstd;
+                    if (gamma != null) v *= Math.abs(gamma[c]);
+                    if (beta != null) v += Math.abs(beta[c]);
+                    dst[k] = v;
+                }
+            }
+        }
+        return dst;
+    }
+
+    /**
+     * Instance norm's running statistics: {@code (1 - k)|running| + k mean_n(scale(instance))}, the variance's term
+     * times m / (m - 1); {@code meanScale} and {@code varianceScale} are the saved statistics' scales ({@code N x C}).
+     */
+    static double[][] instanceNormRunning(InstanceNormDesc d, double[] runningMean, double[] runningVar,
+            double[] meanScale, double[] varianceScale) {
+        int batch = Math.toIntExact(d.batch());
+        int channels = Math.toIntExact(d.channels());
+        double k = d.momentum();
+        double m = d.spatial();
+        double[] rm = new double[channels];
+        double[] rv = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double mu = 0;
+            double var = 0;
+            for (int n = 0; n < batch; n++) {
+                mu += meanScale[n * channels + c] / batch;
+                var += varianceScale[n * channels + c] * m / (m - 1) / batch;
+            }
+            rm[c] = (1 - k) * Math.abs(runningMean[c]) + k * mu;
+            rv[c] = (1 - k) * Math.abs(runningVar[c]) + k * var;
+        }
+        return new double[][] {rm, rv};
     }
 }

@@ -4,6 +4,7 @@ import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -25,7 +26,8 @@ import java.util.Optional;
 public final class KernelId {
 
     /** What kind of kernel an id is: the switch key of code that treats kernels by kind (references, corpus, ...). */
-    public enum Family { LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX, ACTIVATION, BATCH_NORM, GROUP_NORM }
+    public enum Family { LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX, ACTIVATION, BATCH_NORM, GROUP_NORM,
+        INSTANCE_NORM }
 
     public static final KernelId LAYER_NORM = new KernelId("layer_norm", Family.LAYER_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
@@ -41,12 +43,19 @@ public final class KernelId {
     /** Group norm with {@link #DEFAULT_GROUPS} groups, or fewer where they do not divide C; shapes as batch norm. */
     public static final KernelId GROUP_NORM = new KernelId("group_norm", Family.GROUP_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
+    /**
+     * Instance norm with PyTorch's InstanceNorm2d defaults (affine off, no running statistics), ranks 3 to 5 channels
+     * first; the corpus adds affine, NHWC and running-statistics variants.
+     */
+    public static final KernelId INSTANCE_NORM = new KernelId("instance_norm", Family.INSTANCE_NORM, null,
+            Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
 
     private static final List<KernelId> ALL;
     static {
         List<KernelId> all = new ArrayList<>(List.of(LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX));
         for (Activation a : Activation.values()) all.add(activation(a));
         all.addAll(List.of(BATCH_NORM, GROUP_NORM));
+        all.add(INSTANCE_NORM);
         ALL = Collections.unmodifiableList(all);
     }
 
@@ -116,6 +125,7 @@ public final class KernelId {
             case ACTIVATION -> ActivationDesc.of(activation, shape);
             case BATCH_NORM -> BatchNormDesc.of(shape);
             case GROUP_NORM -> GroupNormDesc.of(shape, defaultGroups(shape));
+            case INSTANCE_NORM -> InstanceNormDesc.of(shape);
         };
     }
 

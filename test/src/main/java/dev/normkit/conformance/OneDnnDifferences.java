@@ -2,6 +2,7 @@ package dev.normkit.conformance;
 
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,6 +44,7 @@ final class OneDnnDifferences {
             case LAYER_NORM, RMS_NORM -> normalization(c, data);
             case BATCH_NORM -> perChannel((BatchNormDesc) c.desc(), data);
             case GROUP_NORM -> perGroup((GroupNormDesc) c.desc(), data);
+            case INSTANCE_NORM -> perInstance((InstanceNormDesc) c.desc(), data);
         };
         int n = 0;
         for (boolean[] m : masks.values()) n += count(m);
@@ -209,6 +211,69 @@ final class OneDnnDifferences {
                         for (int g = 0; g < groups; g++) {
                             for (int i = 0; i < m; i++) {
                                 mask[GroupNormReference.element(d, n, g, i)] = row[n * groups + g] || group[g];
+                            }
+                        }
+                    }
+                }
+            }
+            masks.put(e.getKey(), mask);
+        }
+        return masks;
+    }
+
+    /**
+     * Instance norm. An instance (sample n, channel c) is tainted by a non-finite value of it in src or diff_dst, or
+     * by its saved mean or variance; a channel by its scale, shift or running statistics. dst and diff_src elements
+     * depend on their instance and channel, except forward from running statistics, where dst depends on its own src
+     * element and its channel only; mean and variance on their instance; diff_scale, diff_shift and the updated
+     * running statistics of channel c on channel c of every sample.
+     */
+    private static Map<String, boolean[]> perInstance(InstanceNormDesc d, CaseData data) {
+        int batch = Math.toIntExact(d.batch());
+        int channels = Math.toIntExact(d.channels());
+        int sp = Math.toIntExact(d.spatial());
+        boolean fromRunning = data.inputs().containsKey("running_mean") && !data.expected().containsKey("mean");
+        boolean[] instance = new boolean[batch * channels];
+        boolean[] channel = new boolean[channels];
+        boolean[] element = new boolean[Math.toIntExact(d.shape().elementCount())];
+        for (Map.Entry<String, float[]> e : data.inputs().entrySet()) {
+            float[] x = e.getValue();
+            switch (e.getKey()) {
+                case "scale", "shift", "running_mean", "running_var" -> {
+                    for (int c = 0; c < channels; c++) channel[c] |= !Float.isFinite(x[c]);
+                }
+                case "mean", "variance" -> {
+                    for (int r = 0; r < instance.length; r++) instance[r] |= !Float.isFinite(x[r]);
+                }
+                default -> {
+                    for (int n = 0; n < batch; n++) {
+                        for (int c = 0; c < channels; c++) {
+                            for (int s = 0; s < sp; s++) {
+                                int k = InstanceNormReference.at(d, n, c, s);
+                                element[k] |= !Float.isFinite(x[k]);
+                                instance[n * channels + c] |= element[k];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        boolean[] anySample = new boolean[channels];
+        for (int r = 0; r < instance.length; r++) anySample[r % channels] |= instance[r];
+        Map<String, boolean[]> masks = new HashMap<>();
+        for (Map.Entry<String, double[]> e : data.expected().entrySet()) {
+            boolean[] mask = new boolean[e.getValue().length];
+            switch (e.getKey()) {
+                case "mean", "variance" -> System.arraycopy(instance, 0, mask, 0, instance.length);
+                case "diff_scale", "diff_shift", "running_mean", "running_var" -> {
+                    for (int c = 0; c < channels; c++) mask[c] = anySample[c] || channel[c];
+                }
+                default -> {
+                    for (int n = 0; n < batch; n++) {
+                        for (int c = 0; c < channels; c++) {
+                            for (int s = 0; s < sp; s++) {
+                                int k = InstanceNormReference.at(d, n, c, s);
+                                mask[k] = (fromRunning ? element[k] : instance[n * channels + c]) || channel[c];
                             }
                         }
                     }

@@ -3,6 +3,7 @@ package dev.normkit.conformance;
 import dev.normkit.ActivationKernel;
 import dev.normkit.BatchNormKernel;
 import dev.normkit.GroupNormKernel;
+import dev.normkit.InstanceNormKernel;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
@@ -116,6 +117,17 @@ final class PathRunner {
                     default -> k.backward(in.get("src"), in.get("diff_dst"), in.get("scale"), in.get("mean"),
                             in.get("variance"), in.get("dst"), out.get("diff_src"), out.get("diff_scale"),
                             out.get("diff_shift"));
+                }
+            }
+            case InstanceNormKernel k -> {
+                switch (dir) {
+                    case FORWARD -> k.forward(in.get("src"), out.get("dst"), in.get("scale"), in.get("shift"),
+                            in.get("running_mean"), in.get("running_var"));
+                    case FORWARD_TRAINING -> k.forwardTraining(in.get("src"), out.get("dst"), in.get("scale"),
+                            in.get("shift"), out.get("mean"), out.get("variance"), out.get("running_mean"),
+                            out.get("running_var"));
+                    default -> k.backward(in.get("src"), in.get("diff_dst"), in.get("scale"), in.get("mean"),
+                            in.get("variance"), out.get("diff_src"), out.get("diff_scale"), out.get("diff_shift"));
                 }
             }
             default -> throw new IllegalArgumentException("kernel: unknown kind " + kernel.getClass().getName());

@@ -3,6 +3,7 @@ package dev.normkit.conformance;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
@@ -29,6 +30,8 @@ public record RowLayout(int outer, int length, int inner, boolean elementwise) {
             // A (sample, group) is a row, seen channels first: CaseData lays NHWC data out from this view.
             case GroupNormDesc d -> new RowLayout(Math.toIntExact(d.batch() * d.groups()),
                     Math.toIntExact(d.groupSize()), 1, false);
+            // An instance (sample, channel) is a row: group norm's rows with G = C.
+            case InstanceNormDesc d -> of(d.asGroupNorm());
             case ActivationDesc d -> {
                 int last = Math.toIntExact(d.shape().dim(d.shape().rank() - 1));
                 yield new RowLayout(Math.toIntExact(d.shape().elementCount() / last), last, 1, true);

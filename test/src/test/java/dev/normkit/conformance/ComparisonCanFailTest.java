@@ -71,7 +71,9 @@ class ComparisonCanFailTest {
         int at = largestFinite(ref);
         double[] scales = data.scale(first);
         double scale = Math.max(tol.floor(), Math.max(Math.abs(ref[at]), scales == null ? 0 : scales[at]));
-        out.get(first)[at] = (float) (ref[at] - Math.signum(ref[at]) * 4 * tol.maxRel() * scale);
+        // An all-zero output (instance norm without affine on constant rows) has no sign to move against: move it up.
+        double direction = ref[at] == 0 ? 1 : -Math.signum(ref[at]);
+        out.get(first)[at] = (float) (ref[at] + direction * 4 * tol.maxRel() * scale);
         return out;
     }
 
