@@ -24,7 +24,6 @@ final class PiecewiseLinearActivationFunctions {
     private PiecewiseLinearActivationFunctions() {}
 
     private static final float ONE_SIXTH = 1f / 6f;
-    private static final float ONE_THIRD = 1f / 3f;
     /** 2^23: floats of at least this magnitude are integers; below it, (|s| + 2^23) - 2^23 rounds |s| half to even. */
     private static final float TWO_23 = 8388608f;
 
@@ -135,9 +134,13 @@ final class PiecewiseLinearActivationFunctions {
         return dy.mul(s.broadcast(0f).blend(ONE_SIXTH, inside).blend(s, s.compare(NE, s)));
     }
 
-    /** dy * (s/3 + 1/2) on [-3, 3], 0 below, dy above; the fma gives NaN for NaN s and no blend catches it. */
+    /**
+     * dy * (2s + 3) / 6 on [-3, 3], 0 below, dy above. 2s + 3 is exact where the slope nears 0 (s near -1.5), so the
+     * slope is exactly 0 at -1.5 and accurate around it (s/3 + 1/2 with a rounded 1/3 is not). NaN s gives a NaN slope
+     * that no blend catches.
+     */
     static FloatVector hardswishGradient(FloatVector s, FloatVector dy, float p, float q) {
-        FloatVector slope = s.fma(ONE_THIRD, 0.5f).blend(0f, s.compare(LT, -3f)).blend(1f, s.compare(GT, 3f));
+        FloatVector slope = s.fma(2f, 3f).mul(ONE_SIXTH).blend(0f, s.compare(LT, -3f)).blend(1f, s.compare(GT, 3f));
         return dy.mul(slope);
     }
 
