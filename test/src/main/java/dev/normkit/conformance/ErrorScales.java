@@ -218,6 +218,9 @@ final class ErrorScales {
     }
 
     private static double derivativeTerms(ActivationDesc d, double s) {
+        // piecewise linear: slopes that stay above 1 at +-infinity (1 / k; |a|) are the scale there too
+        if (Double.isInfinite(s) && (d.activation() == Activation.LEAKY_HARDTANH_INVERSE
+                || d.activation() == Activation.LINEAR)) return Math.abs(ActivationReference.derivative(d, s));
         if (!Double.isFinite(s)) return 0;
         return switch (d.activation()) {
             case GELU_TANH -> {
@@ -241,7 +244,7 @@ final class ErrorScales {
             // ---- piecewise linear (filled by the piecewise-linear work)
             // slopes 0 or 1: the product dy * slope against |dy|
             case RELU6, HARDTANH, CLIP, CLIP_V2, HARDSHRINK, SOFTSHRINK, ABS -> 1;
-            case LEAKY_HARDTANH -> 1 + d.alpha();
+            case LEAKY_HARDTANH -> 1.0 + d.alpha(); // in double: 1 + k rounded in f32 is below the slope
             // the slope itself, 1 / (1 + k) or 1 / k (about 33 for the default k): no cancellation, so its size
             case LEAKY_HARDTANH_INVERSE -> ActivationReference.derivative(d, s);
             case HARDSIGMOID -> 1.0 / 6.0;
