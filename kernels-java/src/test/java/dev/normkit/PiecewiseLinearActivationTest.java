@@ -347,6 +347,45 @@ class PiecewiseLinearActivationTest {
         }
     }
 
+    /**
+     * Non-default parameters, on inputs that include each kink: the vector path within 3 ulps of the scalar path (which
+     * rounds an exact double result once), derivatives too; the kinks themselves must agree exactly (a slope of 0
+     * against one of 1 would be off by far more).
+     */
+    @org.junit.jupiter.api.Test
+    void vectorAgreesWithScalarForOtherParameters() {
+        float[][] params = {
+            {Activation.HARDTANH.ordinal(), -0.7f, 2.3f}, {Activation.CLIP.ordinal(), -3f, -1f},
+            {Activation.CLIP_V2.ordinal(), 0.25f, 0.25f}, {Activation.LEAKY_HARDTANH.ordinal(), 0.5f, 0f},
+            {Activation.LEAKY_HARDTANH_INVERSE.ordinal(), 0.5f, 0f},
+            {Activation.LEAKY_HARDTANH_INVERSE.ordinal(), 0.01f, 0f}, {Activation.HARDSHRINK.ordinal(), 1.7f, 0f},
+            {Activation.SOFTSHRINK.ordinal(), 0f, 0f}, {Activation.SOFTSHRINK.ordinal(), 2.5f, 0f},
+            {Activation.LINEAR.ordinal(), -1.5f, 0.25f}};
+        int n = 2003;
+        for (float[] p : params) {
+            Activation a = Activation.values()[(int) p[0]];
+            float[] kinks = {p[1], -p[1], p[2], -p[2], 1 + p[1], -1 - p[1], 1f, -1f, 0f};
+            float[] s = new float[n];
+            for (int i = 0; i < n; i++) s[i] = -12f + 24f * i / (n - 1);
+            for (int i = 0; i < kinks.length; i++) {
+                s[3 * i] = kinks[i];
+                s[3 * i + 1] = Math.nextUp(kinks[i]);
+                s[3 * i + 2] = Math.nextDown(kinks[i]);
+            }
+            ActivationKernel scalar = kernel("scalar", a, p[1], p[2], n);
+            ActivationKernel vector = kernel("vector", a, p[1], p[2], n);
+            float[] ys = forward(scalar, s);
+            float[] yv = forward(vector, s);
+            float[] gs = backward(scalar, s, 1f);
+            float[] gv = backward(vector, s, 1f);
+            for (int i = 0; i < n; i++) {
+                String at = a.kernelName() + "(" + p[1] + ", " + p[2] + ") at " + s[i];
+                assertEquals(ys[i], yv[i], 3 * Math.ulp(ys[i]), at);
+                assertEquals(gs[i], gv[i], 3 * Math.ulp(gs[i]), at + " derivative");
+            }
+        }
+    }
+
     // ---- parameters --------------------------------------------------------------------------------------------------
 
     @org.junit.jupiter.api.Test
