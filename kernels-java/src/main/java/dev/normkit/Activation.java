@@ -28,7 +28,10 @@ public enum Activation {
     /** {@code hardtanh(s) + k s} on [-1, 1], k = alpha; derivative k + 1 strictly inside (-1, 1), else k. */
     LEAKY_HARDTANH("leaky_hardtanh", Backward.FROM_SRC,
             above("slope", "k of hardtanh(s) + k s", 0.03f, 0f), UNUSED),
-    /** The inverse of {@link #LEAKY_HARDTANH} with the same k: {@code |s| <= 1 + k ? s / (1 + k) : (s -+ 1) / k}. */
+    /**
+     * The inverse of {@link #LEAKY_HARDTANH} with the same k: {@code |s| <= 1 + k ? s / (1 + k) : (s -+ 1) / k};
+     * derivative 1 / (1 + k) strictly inside (-(1 + k), 1 + k), 1 / k at and beyond (the forward's slope k at +-1).
+     */
     LEAKY_HARDTANH_INVERSE("leaky_hardtanh_inverse", Backward.FROM_SRC,
             above("slope", "k of the leaky hardtanh it inverts", 0.03f, 0f), UNUSED),
     /** {@code min(max(s / 6 + 1/2, 0), 1)}; derivative 1/6 strictly inside (-3, 3) (PyTorch). */

@@ -28,6 +28,17 @@ final class ActivationLoops {
 
     /** The forward functions of {@link VectorActivationFunctions}. */
     enum Forward {
+        CLAMP,
+        LEAKY_HARDTANH,
+        LEAKY_HARDTANH_INVERSE,
+        HARDSIGMOID,
+        HARDSWISH,
+        HARDSHRINK,
+        SOFTSHRINK,
+        ABS,
+        LINEAR,
+        LINEAR_CONSTANT,
+        ROUND_HALF_EVEN,
         RELU,
         LEAKY_RELU,
         SCALE,
@@ -38,6 +49,14 @@ final class ActivationLoops {
 
     /** The backward functions of {@link VectorActivationFunctions}. */
     enum Backward {
+        CLAMP_GRADIENT,
+        CLIP_GRADIENT,
+        LEAKY_HARDTANH_GRADIENT,
+        LEAKY_HARDTANH_INVERSE_GRADIENT,
+        HARDSIGMOID_GRADIENT,
+        HARDSWISH_GRADIENT,
+        SHRINK_GRADIENT,
+        ABS_GRADIENT,
         RELU_GRADIENT,
         SCALE_GRADIENT,
         GELU_ERF_GRADIENT,
@@ -48,6 +67,17 @@ final class ActivationLoops {
     static void forwardArrays(Forward f, float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
             float q) {
         switch (f) {
+            case CLAMP -> clampArrays(src, srcAt, dst, dstAt, n, p, q);
+            case LEAKY_HARDTANH -> leakyHardtanhArrays(src, srcAt, dst, dstAt, n, p, q);
+            case LEAKY_HARDTANH_INVERSE -> leakyHardtanhInverseArrays(src, srcAt, dst, dstAt, n, p, q);
+            case HARDSIGMOID -> hardsigmoidArrays(src, srcAt, dst, dstAt, n, p, q);
+            case HARDSWISH -> hardswishArrays(src, srcAt, dst, dstAt, n, p, q);
+            case HARDSHRINK -> hardshrinkArrays(src, srcAt, dst, dstAt, n, p, q);
+            case SOFTSHRINK -> softshrinkArrays(src, srcAt, dst, dstAt, n, p, q);
+            case ABS -> absArrays(src, srcAt, dst, dstAt, n, p, q);
+            case LINEAR -> linearArrays(src, srcAt, dst, dstAt, n, p, q);
+            case LINEAR_CONSTANT -> linearConstantArrays(src, srcAt, dst, dstAt, n, p, q);
+            case ROUND_HALF_EVEN -> roundHalfEvenArrays(src, srcAt, dst, dstAt, n, p, q);
             case RELU -> reluArrays(src, srcAt, dst, dstAt, n, p, q);
             case LEAKY_RELU -> leakyReluArrays(src, srcAt, dst, dstAt, n, p, q);
             case SCALE -> scaleArrays(src, srcAt, dst, dstAt, n, p, q);
@@ -59,6 +89,17 @@ final class ActivationLoops {
 
     static void forwardNative(Forward f, MemorySegment src, MemorySegment dst, long n, float p, float q) {
         switch (f) {
+            case CLAMP -> clampNative(src, dst, n * Float.BYTES, p, q);
+            case LEAKY_HARDTANH -> leakyHardtanhNative(src, dst, n * Float.BYTES, p, q);
+            case LEAKY_HARDTANH_INVERSE -> leakyHardtanhInverseNative(src, dst, n * Float.BYTES, p, q);
+            case HARDSIGMOID -> hardsigmoidNative(src, dst, n * Float.BYTES, p, q);
+            case HARDSWISH -> hardswishNative(src, dst, n * Float.BYTES, p, q);
+            case HARDSHRINK -> hardshrinkNative(src, dst, n * Float.BYTES, p, q);
+            case SOFTSHRINK -> softshrinkNative(src, dst, n * Float.BYTES, p, q);
+            case ABS -> absNative(src, dst, n * Float.BYTES, p, q);
+            case LINEAR -> linearNative(src, dst, n * Float.BYTES, p, q);
+            case LINEAR_CONSTANT -> linearConstantNative(src, dst, n * Float.BYTES, p, q);
+            case ROUND_HALF_EVEN -> roundHalfEvenNative(src, dst, n * Float.BYTES, p, q);
             case RELU -> reluNative(src, dst, n * Float.BYTES, p, q);
             case LEAKY_RELU -> leakyReluNative(src, dst, n * Float.BYTES, p, q);
             case SCALE -> scaleNative(src, dst, n * Float.BYTES, p, q);
@@ -71,6 +112,14 @@ final class ActivationLoops {
     static void backwardArrays(Backward f, float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
             int n, float p, float q) {
         switch (f) {
+            case CLAMP_GRADIENT -> clampGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case CLIP_GRADIENT -> clipGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case LEAKY_HARDTANH_GRADIENT -> leakyHardtanhGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case LEAKY_HARDTANH_INVERSE_GRADIENT -> leakyHardtanhInverseGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case HARDSIGMOID_GRADIENT -> hardsigmoidGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case HARDSWISH_GRADIENT -> hardswishGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SHRINK_GRADIENT -> shrinkGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case ABS_GRADIENT -> absGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case RELU_GRADIENT -> reluGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case SCALE_GRADIENT -> scaleGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case GELU_ERF_GRADIENT -> geluErfGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
@@ -82,11 +131,184 @@ final class ActivationLoops {
     static void backwardNative(Backward f, MemorySegment src, MemorySegment dy, MemorySegment dx, long n,
             float p, float q) {
         switch (f) {
+            case CLAMP_GRADIENT -> clampGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case CLIP_GRADIENT -> clipGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case LEAKY_HARDTANH_GRADIENT -> leakyHardtanhGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case LEAKY_HARDTANH_INVERSE_GRADIENT -> leakyHardtanhInverseGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case HARDSIGMOID_GRADIENT -> hardsigmoidGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case HARDSWISH_GRADIENT -> hardswishGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SHRINK_GRADIENT -> shrinkGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case ABS_GRADIENT -> absGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case RELU_GRADIENT -> reluGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case SCALE_GRADIENT -> scaleGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case GELU_ERF_GRADIENT -> geluErfGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case GELU_TANH_GRADIENT -> geluTanhGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case SILU_GRADIENT -> siluGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+        }
+    }
+
+    private static void clampArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.clamp(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void clampNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.clamp(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void leakyHardtanhArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.leakyHardtanh(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void leakyHardtanhNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.leakyHardtanh(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void leakyHardtanhInverseArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.leakyHardtanhInverse(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void leakyHardtanhInverseNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.leakyHardtanhInverse(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void hardsigmoidArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.hardsigmoid(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void hardsigmoidNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.hardsigmoid(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void hardswishArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.hardswish(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void hardswishNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.hardswish(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void hardshrinkArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.hardshrink(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void hardshrinkNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.hardshrink(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void softshrinkArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.softshrink(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void softshrinkNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.softshrink(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void absArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.abs(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void absNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.abs(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void linearArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.linear(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void linearNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.linear(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void linearConstantArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.linearConstant(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void linearConstantNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.linearConstant(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void roundHalfEvenArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.roundHalfEven(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void roundHalfEvenNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.roundHalfEven(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
         }
     }
 
@@ -285,6 +507,142 @@ final class ActivationLoops {
             long b = at + (long) i * Float.BYTES;
             VectorActivationFunctions.silu(FloatVector.fromMemorySegment(F, src, b, ORDER),
                     FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
+        }
+    }
+
+    private static void clampGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.clampGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void clampGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.clampGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void clipGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.clipGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void clipGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.clipGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void leakyHardtanhGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.leakyHardtanhGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void leakyHardtanhGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.leakyHardtanhGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void leakyHardtanhInverseGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.leakyHardtanhInverseGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void leakyHardtanhInverseGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.leakyHardtanhInverseGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void hardsigmoidGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.hardsigmoidGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void hardsigmoidGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.hardsigmoidGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void hardswishGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.hardswishGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void hardswishGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.hardswishGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void shrinkGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.shrinkGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void shrinkGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.shrinkGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void absGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            PiecewiseLinearActivationFunctions.absGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void absGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            PiecewiseLinearActivationFunctions.absGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
         }
     }
 

@@ -86,8 +86,17 @@ final class ScalarActivation implements ActivationKernel {
             case SILU -> swish(s, 1.0);
             case SWISH -> swish(s, alpha);
             // ---- piecewise linear (filled by the piecewise-linear work)
-            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
-                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(desc.kernelName());
+            case RELU6 -> PiecewiseLinearFunctions.hardtanh(s, 0.0, 6.0);
+            case HARDTANH, CLIP, CLIP_V2 -> PiecewiseLinearFunctions.hardtanh(s, alpha, beta);
+            case LEAKY_HARDTANH -> PiecewiseLinearFunctions.leakyHardtanh(s, alpha);
+            case LEAKY_HARDTANH_INVERSE -> PiecewiseLinearFunctions.leakyHardtanhInverse(s, alpha);
+            case HARDSIGMOID -> PiecewiseLinearFunctions.hardsigmoid(s);
+            case HARDSWISH -> PiecewiseLinearFunctions.hardswish(s);
+            case HARDSHRINK -> PiecewiseLinearFunctions.hardshrink(s, alpha);
+            case SOFTSHRINK -> PiecewiseLinearFunctions.softshrink(s, alpha);
+            case ABS -> Math.abs(s);
+            case LINEAR -> PiecewiseLinearFunctions.linear(s, alpha, beta);
+            case ROUND -> Math.rint(s); // half to even; -0, NaN and +-inf stay
             // ---- exponential family
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
                     throw new UnsupportedOperationException(desc.kernelName());
@@ -105,8 +114,17 @@ final class ScalarActivation implements ActivationKernel {
             case SILU -> swishDerivative(s, 1.0);
             case SWISH -> swishDerivative(s, alpha);
             // ---- piecewise linear (filled by the piecewise-linear work)
-            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
-                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(desc.kernelName());
+            case RELU6 -> PiecewiseLinearFunctions.hardtanhDerivative(s, 0.0, 6.0);
+            case HARDTANH, CLIP_V2 -> PiecewiseLinearFunctions.hardtanhDerivative(s, alpha, beta);
+            case CLIP -> PiecewiseLinearFunctions.clipDerivative(s, alpha, beta);
+            case LEAKY_HARDTANH -> PiecewiseLinearFunctions.leakyHardtanhDerivative(s, alpha);
+            case LEAKY_HARDTANH_INVERSE -> PiecewiseLinearFunctions.leakyHardtanhInverseDerivative(s, alpha);
+            case HARDSIGMOID -> PiecewiseLinearFunctions.hardsigmoidDerivative(s);
+            case HARDSWISH -> PiecewiseLinearFunctions.hardswishDerivative(s);
+            case HARDSHRINK, SOFTSHRINK -> PiecewiseLinearFunctions.shrinkDerivative(s, alpha);
+            case ABS -> PiecewiseLinearFunctions.absDerivative(s);
+            case LINEAR -> PiecewiseLinearFunctions.linearDerivative(s, alpha);
+            case ROUND -> throw new IllegalStateException("round has no backward");
             // ---- exponential family
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
                     throw new UnsupportedOperationException(desc.kernelName());
@@ -122,7 +140,8 @@ final class ScalarActivation implements ActivationKernel {
             case RELU -> reluDerivative(d, 0.0);
             case LEAKY_RELU -> reluDerivative(d, alpha);
             // ---- piecewise linear (clip_v2)
-            case CLIP_V2 -> throw new UnsupportedOperationException(desc.kernelName());
+            // d is in [lo, hi] and equals a bound exactly when s is at or beyond it: the same (lo, hi) test
+            case CLIP_V2 -> PiecewiseLinearFunctions.hardtanhDerivative(d, alpha, beta);
             // ---- exponential family (elu, sigmoid, tanh, exp)
             case ELU, SIGMOID, TANH, EXP -> throw new UnsupportedOperationException(desc.kernelName());
             // ---- others (sqrt)

@@ -63,8 +63,25 @@ final class VectorActivation implements ActivationKernel {
             case SILU -> swish(1f);
             case SWISH -> swish(alpha);
             // ---- piecewise linear (filled by the piecewise-linear work)
-            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
-                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(desc.kernelName());
+            case RELU6 -> new Plan(Forward.CLAMP, Backward.CLAMP_GRADIENT, null, 0f, 6f);
+            case HARDTANH -> new Plan(Forward.CLAMP, Backward.CLAMP_GRADIENT, null, alpha, desc.beta());
+            case CLIP -> new Plan(Forward.CLAMP, Backward.CLIP_GRADIENT, null, alpha, desc.beta());
+            // from dst: d equals a bound exactly where s is at or beyond it, so the same (lo, hi) test reads off d
+            case CLIP_V2 -> new Plan(Forward.CLAMP, Backward.CLAMP_GRADIENT, Backward.CLAMP_GRADIENT, alpha,
+                    desc.beta());
+            case LEAKY_HARDTANH -> new Plan(Forward.LEAKY_HARDTANH, Backward.LEAKY_HARDTANH_GRADIENT, null, alpha, 0f);
+            case LEAKY_HARDTANH_INVERSE -> new Plan(Forward.LEAKY_HARDTANH_INVERSE,
+                    Backward.LEAKY_HARDTANH_INVERSE_GRADIENT, null, alpha,
+                    PiecewiseLinearActivationFunctions.inverseThreshold(alpha));
+            case HARDSIGMOID -> new Plan(Forward.HARDSIGMOID, Backward.HARDSIGMOID_GRADIENT, null, 0f, 0f);
+            case HARDSWISH -> new Plan(Forward.HARDSWISH, Backward.HARDSWISH_GRADIENT, null, 0f, 0f);
+            case HARDSHRINK -> new Plan(Forward.HARDSHRINK, Backward.SHRINK_GRADIENT, null, alpha, 0f);
+            case SOFTSHRINK -> new Plan(Forward.SOFTSHRINK, Backward.SHRINK_GRADIENT, null, alpha, 0f);
+            case ABS -> new Plan(Forward.ABS, Backward.ABS_GRADIENT, null, 0f, 0f);
+            // a = 0: the constant b (a fused 0 * inf + b would be NaN, not the limit b)
+            case LINEAR -> new Plan(alpha == 0f ? Forward.LINEAR_CONSTANT : Forward.LINEAR, Backward.SCALE_GRADIENT,
+                    null, alpha, desc.beta());
+            case ROUND -> new Plan(Forward.ROUND_HALF_EVEN, null, null, 0f, 0f); // forward only
             // ---- exponential family
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
                     throw new UnsupportedOperationException(desc.kernelName());

@@ -28,6 +28,19 @@ public final class HotActivations {
             ActivationDesc.of(Activation.GELU_TANH, Shape.of(N)),
             new ActivationDesc(Activation.SWISH, Shape.of(N), 0f, 0f),
             new ActivationDesc(Activation.SILU, Shape.of(N), 0f, 0f),
+            // piecewise linear (relu6 and hardtanh share clip_v2's loops)
+            ActivationDesc.of(Activation.CLIP, Shape.of(N)),
+            ActivationDesc.of(Activation.CLIP_V2, Shape.of(N)),
+            ActivationDesc.of(Activation.LEAKY_HARDTANH, Shape.of(N)),
+            ActivationDesc.of(Activation.LEAKY_HARDTANH_INVERSE, Shape.of(N)),
+            ActivationDesc.of(Activation.HARDSIGMOID, Shape.of(N)),
+            ActivationDesc.of(Activation.HARDSWISH, Shape.of(N)),
+            ActivationDesc.of(Activation.HARDSHRINK, Shape.of(N)),
+            ActivationDesc.of(Activation.SOFTSHRINK, Shape.of(N)),
+            ActivationDesc.of(Activation.ABS, Shape.of(N)),
+            new ActivationDesc(Activation.LINEAR, Shape.of(N), 2f, 1f),
+            new ActivationDesc(Activation.LINEAR, Shape.of(N), 0f, 1f),
+            ActivationDesc.of(Activation.ROUND, Shape.of(N)),
         };
         float[] s = new float[N];
         float[] dy = new float[N];
@@ -47,8 +60,9 @@ public final class HotActivations {
                 ActivationKernel k = Backends.get("vector").create(desc);
                 for (int call = 0; call < CALLS; call++) {
                     k.forward(s, d);
-                    k.backward(s, dy, dx);
                     k.forward(src, out);
+                    if (!desc.activation().hasBackward()) continue; // round is forward only
+                    k.backward(s, dy, dx);
                     k.backward(src, up, out);
                 }
                 sink += d[N - 1] + dx[N - 1] + out.get(ValueLayout.JAVA_FLOAT, 0);

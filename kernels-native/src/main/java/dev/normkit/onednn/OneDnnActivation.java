@@ -19,7 +19,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Elementwise activations on oneDNN's {@code eltwise} primitive over the tensor seen as 1-D: relu(alpha = slope),
- * gelu_erf, gelu_tanh, swish(alpha) for SiLU. Primitives made once: inference forward, backward from src (the forward
+ * gelu_erf, gelu_tanh, swish(alpha) for SiLU, and the mappings of {@link Eltwise#of} (docs/kernels.md lists them).
+ * Primitives made once: inference forward, backward from src where the activation has one (the forward
  * algorithm, hinted by its training forward), and, where the descriptor has one, backward from dst (the
  * {@code _use_dst_for_bwd} algorithm, which reads dst).
  *
@@ -34,6 +35,7 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
 
     private final ActivationDesc desc;
     private final StagedPrimitive forward;
+    /** Null for a forward-only activation (round). */
     private final StagedPrimitive backward;
     /** Null when the descriptor has no backward from dst. */
     private final StagedPrimitive backwardFromDst;
@@ -64,8 +66,19 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
                 case SILU -> new Eltwise(EltwiseAlg.SWISH, null, 1f, 0f);
                 case SWISH -> new Eltwise(EltwiseAlg.SWISH, null, d.alpha(), 0f);
                 // ---- piecewise linear (filled by the piecewise-linear work)
-                case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
-                        SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(d.kernelName());
+                // clip_v2's derivative is 1 on (alpha, beta) = (lo, hi): PyTorch's hardtanh and clamp
+                case RELU6 -> new Eltwise(EltwiseAlg.CLIP_V2, EltwiseAlg.CLIP_V2_USE_DST_FOR_BWD, 0f, 6f);
+                case HARDTANH, CLIP_V2 -> new Eltwise(EltwiseAlg.CLIP_V2, EltwiseAlg.CLIP_V2_USE_DST_FOR_BWD, d.alpha(),
+                        d.beta());
+                case CLIP -> new Eltwise(EltwiseAlg.CLIP, null, d.alpha(), d.beta());
+                // oneDNN's hardsigmoid and hardswish take the slope and offset of alpha s + beta; PyTorch's are 1/6, 1/2
+                case HARDSIGMOID -> new Eltwise(EltwiseAlg.HARDSIGMOID, null, 1f / 6f, 0.5f);
+                case HARDSWISH -> new Eltwise(EltwiseAlg.HARDSWISH, null, 1f / 6f, 0.5f);
+                case ABS -> new Eltwise(EltwiseAlg.ABS, null, 0f, 0f);
+                case LINEAR -> new Eltwise(EltwiseAlg.LINEAR, null, d.alpha(), d.beta());
+                case ROUND -> new Eltwise(EltwiseAlg.ROUND, null, 0f, 0f);
+                case LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSHRINK, SOFTSHRINK -> throw new IllegalArgumentException(
+                        "oneDNN's eltwise has no " + d.kernelName() + " algorithm");
                 // ---- exponential family
                 case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
                         throw new UnsupportedOperationException(d.kernelName());
@@ -94,10 +107,14 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
             forward = primitive(pds.forward());
             forward.stage(SRC, n, data0);
             forward.stage(DST, n, data1);
-            backward = primitive(pds.backward());
-            backward.stage(SRC, n, data0);
-            backward.stage(DIFF_DST, n, data1);
-            backward.stage(DIFF_SRC, n, data2);
+            if (pds.backward() != null) {
+                backward = primitive(pds.backward());
+                backward.stage(SRC, n, data0);
+                backward.stage(DIFF_DST, n, data1);
+                backward.stage(DIFF_SRC, n, data2);
+            } else {
+                backward = null; // forward-only activation: KernelArgs.activationBackward refuses the call first
+            }
             if (pds.backwardFromDst() != null) {
                 backwardFromDst = primitive(pds.backwardFromDst());
                 backwardFromDst.stage(DST, n, data0);
@@ -132,7 +149,8 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
         try (DnnlMemoryDesc data = DnnlMemoryDesc.of(DataType.F32, FormatTag.A, d.shape().elementCount())) {
             DnnlPrimitiveDesc forward = all.add(() -> DnnlPrimitiveDesc.eltwiseForward(engine,
                     PropKind.FORWARD_INFERENCE, e.alg(), data, data, e.alpha(), e.beta()));
-            DnnlPrimitiveDesc backward = backward(all, engine, e.alg(), data, e);
+            // round is forward only: oneDNN has no round backward, and normkit's round has none to map
+            DnnlPrimitiveDesc backward = d.activation().hasBackward() ? backward(all, engine, e.alg(), data, e) : null;
             DnnlPrimitiveDesc fromDst = d.hasBackwardFromDst() ? backward(all, engine, e.fromDst(), data, e) : null;
             DnnlPrimitiveDesc clamp = e.alg() == EltwiseAlg.GELU_TANH
                     ? all.add(() -> DnnlPrimitiveDesc.eltwiseForward(engine, PropKind.FORWARD_INFERENCE,

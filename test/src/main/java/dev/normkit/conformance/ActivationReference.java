@@ -61,8 +61,18 @@ public final class ActivationReference {
             case SILU -> swish(1.0, s);
             case SWISH -> swish(a, s);
             // ---- piecewise linear (filled by the piecewise-linear work)
-            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
-                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(d.kernelName());
+            case RELU6 -> PiecewiseLinearReference.clamp(s, 0.0, 6.0);
+            case HARDTANH, CLIP, CLIP_V2 -> PiecewiseLinearReference.clamp(s, a, d.beta());
+            case LEAKY_HARDTANH -> PiecewiseLinearReference.leakyHardtanh(s, a);
+            case LEAKY_HARDTANH_INVERSE -> PiecewiseLinearReference.leakyHardtanhInverse(s, a);
+            case HARDSIGMOID -> PiecewiseLinearReference.hardsigmoid(s);
+            // 0 at and below -3: -inf * hardsigmoid(-inf) would be -inf * 0
+            case HARDSWISH -> s <= -3.0 ? 0.0 : s * PiecewiseLinearReference.hardsigmoid(s);
+            case HARDSHRINK -> PiecewiseLinearReference.hardshrink(s, a);
+            case SOFTSHRINK -> PiecewiseLinearReference.softshrink(s, a);
+            case ABS -> Math.abs(s);
+            case LINEAR -> PiecewiseLinearReference.linear(s, a, d.beta());
+            case ROUND -> PiecewiseLinearReference.roundHalfEven(s);
             // ---- exponential family
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
                     throw new UnsupportedOperationException(d.kernelName());
@@ -91,8 +101,19 @@ public final class ActivationReference {
             case SILU -> swishDerivative(1.0, s);
             case SWISH -> swishDerivative(a, s);
             // ---- piecewise linear (filled by the piecewise-linear work)
-            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
-                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(d.kernelName());
+            case RELU6 -> PiecewiseLinearReference.insideOpen(s, 0.0, 6.0);
+            case HARDTANH, CLIP_V2 -> PiecewiseLinearReference.insideOpen(s, a, d.beta());
+            // oneDNN's clip: 1 on (lo, hi], the upper bound included
+            case CLIP -> s > a && s <= d.beta() ? 1.0 : 0.0;
+            case LEAKY_HARDTANH -> a + PiecewiseLinearReference.insideOpen(s, -1.0, 1.0);
+            case LEAKY_HARDTANH_INVERSE -> PiecewiseLinearReference.leakyHardtanhInverseDerivative(s, a);
+            case HARDSIGMOID -> PiecewiseLinearReference.insideOpen(s, -3.0, 3.0) / 6.0;
+            case HARDSWISH -> PiecewiseLinearReference.hardswishDerivative(s);
+            // PyTorch's shrink backward: 0 on the closed band [-lambd, lambd]
+            case HARDSHRINK, SOFTSHRINK -> s > a || s < -a ? 1.0 : 0.0;
+            case ABS -> Math.signum(s);
+            case LINEAR -> a;
+            case ROUND -> throw new IllegalArgumentException("desc: round has no backward");
             // ---- exponential family
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
                     throw new UnsupportedOperationException(d.kernelName());
@@ -109,7 +130,8 @@ public final class ActivationReference {
             case RELU -> y > 0 ? 1.0 : 0.0;
             case LEAKY_RELU -> y > 0 ? 1.0 : d.alpha();
             // ---- piecewise linear (clip_v2)
-            case CLIP_V2 -> throw new UnsupportedOperationException(d.kernelName());
+            // y = lo exactly when s <= lo, y = hi exactly when s >= hi
+            case CLIP_V2 -> PiecewiseLinearReference.insideOpen(y, d.alpha(), d.beta());
             // ---- exponential family (elu, sigmoid, tanh, exp)
             case ELU, SIGMOID, TANH, EXP -> throw new UnsupportedOperationException(d.kernelName());
             // ---- others (sqrt)

@@ -110,7 +110,10 @@ public final class Corpus {
     private static List<InputFamily> activationFamilies(Activation a) {
         List<InputFamily> defaults = List.of(InputFamily.RANGE_10, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
         return switch (a) {
-            // ---- piecewise linear (the piecewise-linear work may add families, e.g. inputs at the kinks)
+            // ---- piecewise linear: the kinks exactly and one ulp around (the conventions there are the point)
+            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
+                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> List.of(InputFamily.RANGE_10, InputFamily.HUGE_TINY,
+                    InputFamily.NAN_INF, InputFamily.PIECEWISE_KINKS);
             // ---- exponential family
             // ---- others
             default -> defaults;

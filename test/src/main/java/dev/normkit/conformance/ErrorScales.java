@@ -176,6 +176,25 @@ final class ErrorScales {
                 for (int i = 0; i < s.length; i++) m[i] = Math.max(Math.abs(y[i]), Math.abs(s[i]) - Math.abs(y[i]));
                 yield m;
             }
+            // oneDNN evaluates alpha s + beta = s/6 + 1/2 in f32 (PyTorch (s + 3) / 6), which cancels near s = -3:
+            // hardsigmoid is held against its terms |s|/6 + 1/2, hardswish s (s/6 + 1/2) against |s| (|s|/6 + 1/2).
+            case HARDSIGMOID, HARDSWISH -> {
+                boolean swish = d.activation() == Activation.HARDSWISH;
+                double[] m = new double[s.length];
+                for (int i = 0; i < s.length; i++) {
+                    double terms = Math.abs(s[i]) < 3 ? Math.abs(s[i]) / 6 + 0.5 : 0;
+                    m[i] = Math.max(Math.abs(y[i]), swish ? Math.abs(s[i]) * terms : terms);
+                }
+                yield m;
+            }
+            // a s + b cancels where a s is near -b: its terms |a s| + |b| (a path need not fuse the two)
+            case LINEAR -> {
+                double[] m = new double[s.length];
+                for (int i = 0; i < s.length; i++) {
+                    m[i] = Math.max(Math.abs(y[i]), Math.abs(d.alpha() * s[i]) + Math.abs(d.beta()));
+                }
+                yield m;
+            }
             default -> null;
         };
     }
@@ -200,6 +219,9 @@ final class ErrorScales {
     }
 
     private static double derivativeTerms(ActivationDesc d, double s) {
+        // piecewise linear: slopes that stay above 1 at +-infinity (1 / k; |a|) are the scale there too
+        if (Double.isInfinite(s) && (d.activation() == Activation.LEAKY_HARDTANH_INVERSE
+                || d.activation() == Activation.LINEAR)) return Math.abs(ActivationReference.derivative(d, s));
         if (!Double.isFinite(s)) return 0;
         return switch (d.activation()) {
             case GELU_TANH -> {
@@ -221,8 +243,16 @@ final class ErrorScales {
             case RELU -> s > 0 ? 1 : 0;
             case LEAKY_RELU -> Math.abs(d.alpha()) + (s > 0 ? 1 : 0);
             // ---- piecewise linear (filled by the piecewise-linear work)
-            case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
-                    SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(d.kernelName());
+            // slopes 0 or 1: the product dy * slope against |dy|
+            case RELU6, HARDTANH, CLIP, CLIP_V2, HARDSHRINK, SOFTSHRINK, ABS -> 1;
+            case LEAKY_HARDTANH -> 1.0 + d.alpha(); // in double: 1 + k rounded in f32 is below the slope
+            // the slope itself, 1 / (1 + k) or 1 / k (about 33 for the default k): no cancellation, so its size
+            case LEAKY_HARDTANH_INVERSE -> ActivationReference.derivative(d, s);
+            case HARDSIGMOID -> 1.0 / 6.0;
+            // s/3 + 1/2 cancels near s = -1.5: its terms
+            case HARDSWISH -> Math.abs(s) <= 3 ? Math.abs(s) / 3 + 0.5 : 1;
+            case LINEAR -> Math.abs(d.alpha());
+            case ROUND -> throw new IllegalArgumentException("desc: round has no backward");
             // ---- exponential family
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
                     throw new UnsupportedOperationException(d.kernelName());

@@ -31,7 +31,12 @@ public enum InputFamily {
      * quarter of its places, at least one (3, the masked-attention case). Elementwise: one element in 8 is special
      * (NaN, +-inf, +-0, +-MAX_VALUE, MIN_VALUE).
      */
-    NAN_INF("nan_inf");
+    NAN_INF("nan_inf"),
+    /**
+     * The piecewise-linear activations' kinks for their default parameters, each exactly and one ulp either side
+     * (see {@link PiecewiseLinearKinks}), in half the elements; the rest U[-10, 10].
+     */
+    PIECEWISE_KINKS("kinks");
 
     private static final float[] EDGES = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
         -Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE};
@@ -88,6 +93,10 @@ public enum InputFamily {
                     x[i] = i % 16 == 15 ? EDGES[rnd.nextInt(EDGES.length)]
                             : (float) ((rnd.nextBoolean() ? 1 : -1) * Math.pow(10.0, rnd.nextDouble(-30.0, 30.0)));
                 }
+            }
+            case PIECEWISE_KINKS -> {
+                float[] kinks = PiecewiseLinearKinks.values();
+                fill(x, () -> rnd.nextBoolean() ? kinks[rnd.nextInt(kinks.length)] : (float) rnd.nextDouble(-10, 10));
             }
             case NAN_INF -> {
                 fill(x, () -> (float) rnd.nextGaussian());

@@ -111,7 +111,15 @@ class GradientCheckTest {
                 ActivationDesc.of(Activation.LEAKY_RELU, s).withAlpha(0.01f),
                 ActivationDesc.of(Activation.LEAKY_RELU, s).withAlpha(-0.3f), ActivationDesc.of(Activation.GELU_ERF, s),
                 ActivationDesc.of(Activation.GELU_TANH, s), ActivationDesc.of(Activation.SILU, s),
-                ActivationDesc.of(Activation.SWISH, s).withAlpha(1.7f));
+                ActivationDesc.of(Activation.SWISH, s).withAlpha(1.7f),
+                // piecewise linear: the grid s = -9 + 0.37 i stays at least 0.01 from every kink
+                ActivationDesc.of(Activation.RELU6, s), ActivationDesc.of(Activation.HARDTANH, s),
+                new ActivationDesc(Activation.HARDTANH, s, -2f, 0.5f), ActivationDesc.of(Activation.LEAKY_HARDTANH, s),
+                ActivationDesc.of(Activation.LEAKY_HARDTANH_INVERSE, s), ActivationDesc.of(Activation.HARDSIGMOID, s),
+                ActivationDesc.of(Activation.HARDSWISH, s), ActivationDesc.of(Activation.HARDSHRINK, s),
+                ActivationDesc.of(Activation.SOFTSHRINK, s), ActivationDesc.of(Activation.ABS, s),
+                new ActivationDesc(Activation.LINEAR, s, 2f, 1f), ActivationDesc.of(Activation.CLIP, s),
+                ActivationDesc.of(Activation.CLIP_V2, s));
     }
 
     /**
