@@ -9,7 +9,9 @@ import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
 import dev.normkit.Support;
+import dev.normkit.WeightNormDesc;
 
 /** The {@code scalar} path: plain Java loops, the readable reference and the fallback. Runs every kernel. */
 public final class ScalarBackend implements Backend {
@@ -39,6 +41,8 @@ public final class ScalarBackend implements Backend {
             case ActivationDesc d -> new ScalarActivation(d);
             case BatchNormDesc d -> new ScalarBatchNorm(d);
             case GroupNormDesc d -> new ScalarGroupNorm(d);
+            case WeightNormDesc d -> new ScalarWeightNorm(d);
+            case SpectralNormDesc d -> new ScalarSpectralNorm(d);
         };
         return (K) k;
     }

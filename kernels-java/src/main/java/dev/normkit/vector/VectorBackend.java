@@ -9,7 +9,9 @@ import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
 import dev.normkit.Support;
+import dev.normkit.WeightNormDesc;
 
 /**
  * The {@code vector} path: kernels on the Java Vector API. Loaded only through {@link VectorBackendProvider}, after it
@@ -51,6 +53,8 @@ public final class VectorBackend implements Backend {
             case ActivationDesc d -> new VectorActivation(d);
             case BatchNormDesc d -> new VectorBatchNorm(d);
             case GroupNormDesc d -> new VectorGroupNorm(d);
+            case WeightNormDesc d -> new VectorWeightNorm(d);
+            case SpectralNormDesc d -> new VectorSpectralNorm(d);
         };
         return (K) k;
     }

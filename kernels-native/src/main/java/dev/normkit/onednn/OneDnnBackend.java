@@ -10,7 +10,9 @@ import dev.normkit.LayerNormDesc;
 import dev.normkit.Parallelism;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
 import dev.normkit.Support;
+import dev.normkit.WeightNormDesc;
 import dev.normkit.UnsupportedKernelException;
 import dev.normkit.onednn.dnnl.DnnlEngine;
 import dev.normkit.onednn.dnnl.DnnlException;
@@ -117,6 +119,13 @@ public final class OneDnnBackend implements Backend {
         return threads.count();
     }
 
+    /** Why weight norm does not run here: the reason support and create give. */
+    static final String NO_WEIGHT_NORM = "oneDNN 3.13 has no weight normalization primitive (a per-slice norm and "
+            + "scale of a weight tensor); use the scalar or vector path";
+    /** Why spectral norm does not run here. */
+    static final String NO_SPECTRAL_NORM = "oneDNN 3.13 has no spectral normalization primitive (power iteration on "
+            + "a weight matrix); use the scalar or vector path";
+
     @Override
     public Support support(KernelDesc<?> desc) {
         threads.apply();
@@ -128,6 +137,12 @@ public final class OneDnnBackend implements Backend {
                 case ActivationDesc d -> OneDnnActivation.descs(engine, d).close();
                 case BatchNormDesc d -> OneDnnBatchNorm.descs(engine, d).close();
                 case GroupNormDesc d -> OneDnnGroupNorm.descs(engine, d).close();
+                case WeightNormDesc d -> {
+                    return Support.no(NO_WEIGHT_NORM);
+                }
+                case SpectralNormDesc d -> {
+                    return Support.no(NO_SPECTRAL_NORM);
+                }
             }
             return Support.yes();
         } catch (DnnlException | IllegalArgumentException e) {
@@ -170,6 +185,8 @@ public final class OneDnnBackend implements Backend {
                     yield new OneDnnGroupNorm(engine, threads, d, pds);
                 }
             }
+            case WeightNormDesc d -> throw new UnsupportedKernelException(NAME, d, NO_WEIGHT_NORM);
+            case SpectralNormDesc d -> throw new UnsupportedKernelException(NAME, d, NO_SPECTRAL_NORM);
         };
         return (K) kernel;
     }
