@@ -7,6 +7,8 @@ import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
 import dev.normkit.SoftmaxKernel;
+import dev.normkit.SpectralNormKernel;
+import dev.normkit.WeightNormKernel;
 import dev.normkit.conformance.Direction;
 import java.lang.foreign.MemorySegment;
 
@@ -27,6 +29,8 @@ public final class KernelCalls {
             case ActivationKernel k -> heapArrays ? activationArrays(k, direction, t) : activation(k, direction, t);
             case BatchNormKernel k -> batchNorm(k, direction, t, heapArrays);
             case GroupNormKernel k -> groupNorm(k, direction, t, heapArrays);
+            case WeightNormKernel k -> WeightCalls.weightNorm(k, direction, t, heapArrays);
+            case SpectralNormKernel k -> WeightCalls.spectralNorm(k, direction, t, heapArrays);
             default -> throw new IllegalArgumentException("kernel: no benchmark call for " + kernel.getClass());
         };
     }
@@ -217,7 +221,7 @@ public final class KernelCalls {
         };
     }
 
-    private static IllegalArgumentException unsupported(Kernel k, Direction direction) {
+    static IllegalArgumentException unsupported(Kernel k, Direction direction) {
         return new IllegalArgumentException("direction: " + k.desc().kernelName() + " has no " + direction);
     }
 

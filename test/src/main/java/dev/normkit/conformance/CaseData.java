@@ -7,6 +7,8 @@ import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
+import dev.normkit.WeightNormDesc;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,6 +62,8 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
             case GroupNormDesc d -> groupNorm(c.direction(), d, fromChannelsFirst(d, src), diffDst, params, in, out,
                     sc);
             case BatchNormDesc d -> batchNorm(c.direction(), d, fromChannelsLast(d, src), diffDst, params, in, out, sc);
+            case WeightNormDesc d -> WeightCases.weightNorm(c.direction(), d, src, diffDst, params, in, out, sc);
+            case SpectralNormDesc d -> WeightCases.spectralNorm(c.direction(), d, src, diffDst, params, in, out, sc);
         }
         return new CaseData(in, out, sc);
     }
@@ -346,15 +350,15 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
         }
     }
 
-    private static IllegalArgumentException unsupported(Direction dir, String kernel) {
+    static IllegalArgumentException unsupported(Direction dir, String kernel) {
         return new IllegalArgumentException("direction: " + kernel + " has no " + dir);
     }
 
-    private static <T> void putIfPresent(Map<String, T> m, String name, T v) {
+    static <T> void putIfPresent(Map<String, T> m, String name, T v) {
         if (v != null) m.put(name, v);
     }
 
-    private static float[] normal(int n, double sigma, double mean, SplittableRandom rnd) {
+    static float[] normal(int n, double sigma, double mean, SplittableRandom rnd) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (mean + sigma * rnd.nextGaussian());
         return x;

@@ -9,6 +9,8 @@ import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
+import dev.normkit.WeightNormDesc;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,6 +54,10 @@ public final class Corpus {
     private static final Shape GROUPS_OF_ONE = Shape.of(2, 32, 16, 16);
     private static final Shape GROUPS_OF_TWO = Shape.of(2, 64, 28, 28);
     private static final Shape DIFFUSION = Shape.of(1, 320, 32, 32);
+    /** Weights: a conv layer's (64 output channels of 3x7x7, ResNet's stem), a linear layer's (BERT's FFN), odd. */
+    private static final Shape CONV_WEIGHT = Shape.of(64, 3, 7, 7);
+    private static final Shape LINEAR_WEIGHT = Shape.of(768, 3072);
+    private static final Shape ODD_WEIGHT = Shape.of(17, 5);
 
     /** The shapes a kernel is checked on by default (each with the kernel's default descriptor). */
     public static List<Shape> defaultShapes(KernelId k) {
@@ -62,6 +68,7 @@ public final class Corpus {
             case SOFTMAX, LOG_SOFTMAX -> shapes.addAll(List.of(CLASSES, CLASSES_ODD, SEQUENCE, TALL));
             case BATCH_NORM -> shapes.addAll(List.of(Shape.of(1000, 17), CONV_ODD, CONV_POINT, CONV_LARGE));
             case GROUP_NORM -> shapes.addAll(List.of(CONV_ODD, GROUPS_OF_ONE, GROUPS_OF_TWO, DIFFUSION));
+            case WEIGHT_NORM, SPECTRAL_NORM -> shapes.addAll(List.of(CONV_WEIGHT, LINEAR_WEIGHT, ODD_WEIGHT));
             default -> shapes.addAll(List.of(BERT_BASE, BERT_LARGE, BATCH));
         }
         return shapes;
@@ -74,6 +81,8 @@ public final class Corpus {
                     InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
             case SOFTMAX, LOG_SOFTMAX -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.NEAR_80, InputFamily.NEAR_1000, InputFamily.NAN_INF);
+            case WEIGHT_NORM, SPECTRAL_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM,
+                    InputFamily.CONSTANT_ROWS, InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
             case ACTIVATION -> activationFamilies(k.activation().orElseThrow());
         };
     }
@@ -157,6 +166,17 @@ public final class Corpus {
                             false),
                     new Problem(k.desc(GROUPS_OF_ONE), "", true),
                     new Problem(groupsNhwc(GROUPS_OF_TWO, 32), "nhwc", true));
+            case WEIGHT_NORM -> List.of(
+                    new Problem(WeightNormDesc.of(CONV_WEIGHT).withDim(1), "dim=1", false),
+                    new Problem(WeightNormDesc.of(ODD_WEIGHT).withDim(1), "dim=1", false),
+                    new Problem(WeightNormDesc.of(CONV_WEIGHT).withDim(WeightNormDesc.WHOLE_TENSOR), "whole", false),
+                    new Problem(k.desc(CONV_WEIGHT), "", true));
+            case SPECTRAL_NORM -> List.of(
+                    new Problem(SpectralNormDesc.of(CONV_WEIGHT).withPowerIterations(0), "iterations=0", false),
+                    new Problem(SpectralNormDesc.of(ODD_WEIGHT).withPowerIterations(5), "iterations=5", false),
+                    new Problem(SpectralNormDesc.of(Shape.of(1000, 17)).withPowerIterations(3), "iterations=3",
+                            false),
+                    new Problem(k.desc(CONV_WEIGHT), "", true));
             default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
         };
     }
