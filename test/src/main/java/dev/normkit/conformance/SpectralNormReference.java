@@ -7,11 +7,14 @@ import dev.normkit.SpectralNormDesc;
  * iterations {@code v = normalize(W^T u)}, {@code u = normalize(W v)} with {@code normalize(x) = x / max(||x||, eps)},
  * then {@code sigma = u^T (W v)} and {@code W / sigma}; backward with u and v fixed.
  *
- * <p>Each output comes with its error scale ({@link ErrorScales}' convention), carried through the iterations: a
- * product {@code W x} has the scale {@code |W| scale_x} (its terms, and the errors x brings in); a normalization
- * {@code x / ||x||} has {@code (scale_x + |x / ||x||| ||scale_x||) / ||x||} (the element's own error and the norm's);
- * sigma {@code sum(scale_u |W v| + |u| scale_Wv)}; dst its relative error plus one rounding. The inputs u, v count
- * with their magnitudes.
+ * <p>Each output comes with its error scale, carried through the iterations. A value's own rounding is measured, as in
+ * {@link ErrorScales}, against the magnitude of its terms ({@code sum |W_ij x_j|} for a product {@code W x}); the
+ * errors it inherits from a computed input x, of scale {@code s_x}, are independent roundings and add in root-sum-square
+ * ({@code sqrt(sum (W_ij s_xj)^2)}), not in worst-case sums, which compound over the two products of an iteration
+ * into bounds a thousand times the value (768x3072) that no test could fail. A normalization {@code y = x / ||x||}
+ * has {@code (s_x + |y| sqrt(sum y_k^2 s_xk^2)) / ||x||} (the element's own error and the norm's); sigma
+ * {@code sum |u_i (W v)_i|} plus the inherited {@code sqrt(sum (s_ui (W v)_i)^2 + (u_i s_(Wv)i)^2)}; dst its relative
+ * error plus one rounding. The given u and v are exact (scale 0).
  */
 public final class SpectralNormReference {
     private SpectralNormReference() {}
@@ -26,17 +29,22 @@ public final class SpectralNormReference {
         int cols = Math.toIntExact(d.cols());
         double[] u = u0.clone();
         double[] v = v0.clone();
-        double[] su = abs(u);
-        double[] sv = abs(v);
+        double[] su = new double[rows];
+        double[] sv = new double[cols];
         for (int k = 0; k < d.powerIterations(); k++) {
             double[] t = new double[cols];
-            double[] st = new double[cols];
+            double[] own = new double[cols];
+            double[] inherited = new double[cols];
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < cols; j++) {
-                    t[j] += w[i * cols + j] * u[i];
-                    st[j] += Math.abs(w[i * cols + j]) * su[i];
+                    double wij = w[i * cols + j];
+                    t[j] += wij * u[i];
+                    own[j] += Math.abs(wij * u[i]);
+                    inherited[j] += (wij * su[i]) * (wij * su[i]);
                 }
             }
+            double[] st = new double[cols];
+            for (int j = 0; j < cols; j++) st[j] = own[j] + Math.sqrt(inherited[j]);
             normalize(t, st, d.eps(), v, sv);
             double[] s = new double[rows];
             double[] ss = new double[rows];
@@ -48,7 +56,7 @@ public final class SpectralNormReference {
 
     /** Inference forward: sigma and dst from u and v as given. */
     public static Forward forward(SpectralNormDesc d, double[] w, double[] u, double[] v) {
-        return finish(d, w, u.clone(), v.clone(), abs(u), abs(v));
+        return finish(d, w, u.clone(), v.clone(), new double[u.length], new double[v.length]);
     }
 
     /** sigma = u^T (W v) and dst = W / sigma, with their scales. */
@@ -59,11 +67,14 @@ public final class SpectralNormReference {
         double[] ss = new double[rows];
         product(w, v, sv, rows, cols, s, ss);
         double sigma = 0;
-        double sigmaScale = 0;
+        double own = 0;
+        double inherited = 0;
         for (int i = 0; i < rows; i++) {
             sigma += u[i] * s[i];
-            sigmaScale += su[i] * Math.abs(s[i]) + Math.abs(u[i]) * ss[i];
+            own += Math.abs(u[i] * s[i]);
+            inherited += (su[i] * s[i]) * (su[i] * s[i]) + (u[i] * ss[i]) * (u[i] * ss[i]);
         }
+        double sigmaScale = own + Math.sqrt(inherited);
         double[] dst = new double[w.length];
         double[] dstScale = new double[w.length];
         double relative = Math.max(1.0, sigmaScale / Math.abs(sigma));
@@ -74,35 +85,36 @@ public final class SpectralNormReference {
         return new Forward(u, v, sigma, dst, su, sv, sigmaScale, dstScale);
     }
 
-    /** {@code out = W x} and its scale {@code |W| sx}. */
+    /** {@code out = W x} and its scale: own {@code sum |W_ij x_j|}, inherited {@code sqrt(sum (W_ij sx_j)^2)}. */
     private static void product(double[] w, double[] x, double[] sx, int rows, int cols, double[] out,
             double[] outScale) {
         for (int i = 0; i < rows; i++) {
             double s = 0;
-            double a = 0;
+            double own = 0;
+            double inherited = 0;
             for (int j = 0; j < cols; j++) {
-                s += w[i * cols + j] * x[j];
-                a += Math.abs(w[i * cols + j]) * sx[j];
+                double wij = w[i * cols + j];
+                s += wij * x[j];
+                own += Math.abs(wij * x[j]);
+                inherited += (wij * sx[j]) * (wij * sx[j]);
             }
             out[i] = s;
-            outScale[i] = a;
+            outScale[i] = own + Math.sqrt(inherited);
         }
     }
 
     /** {@code out = x / max(||x||, eps)}, and its scale. */
     private static void normalize(double[] x, double[] sx, double eps, double[] out, double[] outScale) {
         double sq = 0;
-        double ssq = 0;
-        for (int j = 0; j < x.length; j++) {
-            sq += x[j] * x[j];
-            ssq += sx[j] * sx[j];
-        }
+        for (int j = 0; j < x.length; j++) sq += x[j] * x[j];
         double divisor = Math.max(Math.sqrt(sq), eps);
-        double normOfScale = Math.sqrt(ssq);
+        double normError = 0; // the norm's inherited error, relative to the divisor: sqrt(sum y_k^2 s_k^2)
         for (int j = 0; j < x.length; j++) {
             out[j] = x[j] / divisor;
-            outScale[j] = (sx[j] + Math.abs(out[j]) * normOfScale) / divisor;
+            normError += (out[j] * sx[j]) * (out[j] * sx[j]);
         }
+        normError = Math.sqrt(normError);
+        for (int j = 0; j < x.length; j++) outScale[j] = (sx[j] + Math.abs(out[j]) * normError) / divisor;
     }
 
     /**
@@ -131,11 +143,5 @@ public final class SpectralNormReference {
             }
         }
         return new double[][] {dx, scale};
-    }
-
-    private static double[] abs(double[] x) {
-        double[] a = new double[x.length];
-        for (int i = 0; i < x.length; i++) a[i] = Math.abs(x[i]);
-        return a;
     }
 }
