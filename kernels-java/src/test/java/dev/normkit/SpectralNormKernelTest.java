@@ -75,6 +75,29 @@ class SpectralNormKernelTest {
         assertClose("diffW", new double[] {-1 / 9.0, 1 / 3.0, 1 / 3.0, 1 / 3.0}, diffSrc, TOL, 0);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void oneNaNOrInfinityInWMakesUSigmaAndDstNaN(String path) {
+        for (float special : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float[] w = normal(new SplittableRandom(3), 5 * 19);
+            w[42] = special;
+            float[] u = normal(new SplittableRandom(4), 5);
+            float[] v = new float[19];
+            float[] dst = new float[w.length];
+            float[] sigma = new float[1];
+            kernel(path, SpectralNormDesc.of(Shape.of(5, 19))).forwardTraining(w, u, v, dst, sigma);
+            for (float[] out : new float[][] {u, dst, sigma}) {
+                for (float x : out) assertTrue(Float.isNaN(x), special + ": got " + x);
+            }
+            // v = W^T u / ||W^T u||: NaN spreads through the norm; an infinity makes the norm infinite, so v is NaN
+            // (inf / inf) in the infinity's column (42 % 19 = 4) and 0 elsewhere, as PyTorch's normalize gives.
+            for (int j = 0; j < v.length; j++) {
+                boolean nan = Float.isNaN(special) || j == 4;
+                assertTrue(nan ? Float.isNaN(v[j]) : v[j] == 0f, special + ": v[" + j + "] = " + v[j]);
+            }
+        }
+    }
+
     /** Vector against scalar on several shapes and iteration counts, on float[], native and mixed memory. */
     @Test
     void vectorMatchesScalarOnEveryPlacement() {

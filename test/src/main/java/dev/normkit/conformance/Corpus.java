@@ -81,8 +81,12 @@ public final class Corpus {
                     InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
             case SOFTMAX, LOG_SOFTMAX -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.NEAR_80, InputFamily.NEAR_1000, InputFamily.NAN_INF);
-            case WEIGHT_NORM, SPECTRAL_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM,
-                    InputFamily.CONSTANT_ROWS, InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
+            case WEIGHT_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
+                    InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
+            // No NaN/inf family: one NaN or infinity in W makes u, sigma and dst all NaN (the power iteration mixes
+            // all of W into them), so nothing would be left to compare; SpectralNormKernelTest pins that instead.
+            case SPECTRAL_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
+                    InputFamily.OFFSET_1E4);
             case ACTIVATION -> activationFamilies(k.activation().orElseThrow());
         };
     }

@@ -82,7 +82,14 @@ public final class SpectralNormReference {
             dst[k] = w[k] / sigma;
             dstScale[k] = Math.abs(dst[k]) * relative;
         }
-        return new Forward(u, v, sigma, dst, su, sv, sigmaScale, dstScale);
+        return new Forward(u, v, sigma, dst, atLeastAbs(su, u), atLeastAbs(sv, v), sigmaScale, dstScale);
+    }
+
+    /** A reported scale is never below the value's magnitude (given u and v, exact, have scale 0 inside). */
+    private static double[] atLeastAbs(double[] scale, double[] x) {
+        double[] s = new double[x.length];
+        for (int i = 0; i < x.length; i++) s[i] = Math.max(scale[i], Math.abs(x[i]));
+        return s;
     }
 
     /** {@code out = W x} and its scale: own {@code sum |W_ij x_j|}, inherited {@code sqrt(sum (W_ij sx_j)^2)}. */
