@@ -354,7 +354,7 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
         return new IllegalArgumentException("direction: " + kernel + " has no " + dir);
     }
 
-    static <T> void putIfPresent(Map<String, T> m, String name, T v) {
+    private static <T> void putIfPresent(Map<String, T> m, String name, T v) {
         if (v != null) m.put(name, v);
     }
 
