@@ -11,6 +11,8 @@ import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxKernel;
+import dev.normkit.SpectralNormKernel;
+import dev.normkit.WeightNormKernel;
 import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
 import java.lang.foreign.MemorySegment;
@@ -39,7 +41,11 @@ final class BenchInputs {
         }
         boolean savedStats = t.has("mean") && isInput(t, "mean") || t.has("rstd") && isInput(t, "rstd");
         boolean dstIsInput = t.has("dst") && isInput(t, "dst");
-        if (!savedStats && !dstIsInput) return;
+        fillIfPresent(t, "u", 5, z -> z);
+        fillIfPresent(t, "v", 6, z -> z);
+        // Weight norm's saved norms; spectral norm's u, v and sigma as a training step leaves them, for every direction.
+        boolean weightState = t.has("norm") && isInput(t, "norm") || t.has("u");
+        if (!savedStats && !dstIsInput && !weightState) return;
 
         try (Kernel scalar = Backends.get("scalar").create(kernel.desc(shape))) {
             switch (scalar) {
@@ -82,6 +88,13 @@ final class BenchInputs {
                 case ActivationKernel k -> {
                     fillIfPresent(t, "dst", 1, z -> z);
                     k.forward(t.segment("dst"), t.segment("dst"));
+                }
+                case WeightNormKernel k -> k.forwardTraining(t.segment("src"), t.segment("scale"),
+                        t.segment("diffSrc"), t.segment("norm"));
+                case SpectralNormKernel k -> {
+                    MemorySegment out = t.has("dst") ? t.segment("dst") : t.segment("diffSrc");
+                    MemorySegment sigma = t.has("sigma") ? t.segment("sigma") : MemorySegment.ofArray(new float[1]);
+                    k.forwardTraining(t.segment("src"), t.segment("u"), t.segment("v"), out, sigma);
                 }
                 default -> throw new IllegalArgumentException("kernel: no inputs recipe for " + kernel);
             }

@@ -12,6 +12,8 @@ import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
+import dev.normkit.WeightNormDesc;
 import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
 import java.util.ArrayList;
@@ -153,6 +155,36 @@ public final class BytesModel {
                         t.add(out("mean", stats));
                         t.add(out("variance", stats));
                     }
+                }
+            }
+            // Weight norm: v, g, w as src, scale, dst; the norms saved per slice.
+            case WeightNormDesc d -> {
+                long s = d.slices();
+                t.add(in("src", n));
+                t.add(in("scale", s));
+                if (direction == Direction.BACKWARD) {
+                    t.add(in("norm", s));
+                    t.add(in("diffDst", n));
+                    t.add(out("diffSrc", n));
+                    t.add(out("diffScale", s));
+                } else {
+                    t.add(out("dst", n));
+                    if (direction == Direction.FORWARD_TRAINING) t.add(out("norm", s));
+                }
+            }
+            // Spectral norm: u and v are read (and, in training, written in place: counted once, as inputs). Training
+            // reads W once per power-iteration pass more than the model counts (two per iteration).
+            case SpectralNormDesc d -> {
+                t.add(in("src", n));
+                if (direction == Direction.BACKWARD) t.add(in("diffDst", n));
+                t.add(in("u", d.rows()));
+                t.add(in("v", d.cols()));
+                if (direction == Direction.BACKWARD) {
+                    t.add(in("sigma", 1));
+                    t.add(out("diffSrc", n));
+                } else {
+                    t.add(out("dst", n));
+                    if (direction == Direction.FORWARD_TRAINING) t.add(out("sigma", 1));
                 }
             }
             case BatchNormDesc d -> {

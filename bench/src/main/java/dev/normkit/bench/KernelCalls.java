@@ -8,6 +8,8 @@ import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
 import dev.normkit.SoftmaxKernel;
+import dev.normkit.SpectralNormKernel;
+import dev.normkit.WeightNormKernel;
 import dev.normkit.conformance.Direction;
 import java.lang.foreign.MemorySegment;
 
@@ -29,6 +31,8 @@ public final class KernelCalls {
             case BatchNormKernel k -> batchNorm(k, direction, t, heapArrays);
             case GroupNormKernel k -> groupNorm(k, direction, t, heapArrays);
             case InstanceNormKernel k -> instanceNorm(k, direction, t, heapArrays);
+            case WeightNormKernel k -> WeightCalls.weightNorm(k, direction, t, heapArrays);
+            case SpectralNormKernel k -> WeightCalls.spectralNorm(k, direction, t, heapArrays);
             default -> throw new IllegalArgumentException("kernel: no benchmark call for " + kernel.getClass());
         };
     }
@@ -219,7 +223,7 @@ public final class KernelCalls {
         };
     }
 
-    private static IllegalArgumentException unsupported(Kernel k, Direction direction) {
+    static IllegalArgumentException unsupported(Kernel k, Direction direction) {
         return new IllegalArgumentException("direction: " + k.desc().kernelName() + " has no " + direction);
     }
 

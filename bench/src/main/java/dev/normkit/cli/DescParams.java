@@ -5,6 +5,8 @@ import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
+import dev.normkit.WeightNormDesc;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
@@ -36,7 +38,11 @@ final class DescParams {
             new Param<>("use_scale", RmsNormDesc.class, (d, v) -> d.withScale(bool("use_scale", v))),
             new Param<>("axis", SoftmaxDesc.class, (d, v) -> d.withAxis(integer("axis", v))),
             new Param<>("alpha", ActivationDesc.class, (d, v) -> d.withAlpha(number("alpha", v))),
-            new Param<>("beta", ActivationDesc.class, (d, v) -> d.withBeta(number("beta", v))));
+            new Param<>("beta", ActivationDesc.class, (d, v) -> d.withBeta(number("beta", v))),
+            new Param<>("dim", WeightNormDesc.class, (d, v) -> d.withDim(integer("dim", v))),
+            new Param<>("power_iterations", SpectralNormDesc.class,
+                    (d, v) -> d.withPowerIterations(integer("power_iterations", v))),
+            new Param<>("eps", SpectralNormDesc.class, (d, v) -> d.withEps(number("eps", v))));
 
     /**
      * {@code desc} with parameter {@code name} set to {@code value}.

@@ -10,8 +10,10 @@ import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
 import dev.normkit.Support;
 import dev.normkit.spi.InstanceNormOnGroupNorm;
+import dev.normkit.WeightNormDesc;
 
 /** The {@code scalar} path: plain Java loops, the readable reference and the fallback. Runs every kernel. */
 public final class ScalarBackend implements Backend {
@@ -43,6 +45,8 @@ public final class ScalarBackend implements Backend {
             case GroupNormDesc d -> new ScalarGroupNorm(d);
             // G = C on this path's group norm; running statistics on its batch norm (spi.InstanceNormOnGroupNorm)
             case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
+            case WeightNormDesc d -> new ScalarWeightNorm(d);
+            case SpectralNormDesc d -> new ScalarSpectralNorm(d);
         };
         return (K) k;
     }

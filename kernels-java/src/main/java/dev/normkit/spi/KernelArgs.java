@@ -12,6 +12,8 @@ import dev.normkit.InstanceNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
+import dev.normkit.WeightNormDesc;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -244,5 +246,57 @@ public final class KernelArgs {
         output("diffSrc", diffSrc, n);
         optionalOutput("diffScale", diffScale, c, d.useScale(), "useScale");
         optionalOutput("diffShift", diffShift, c, d.useShift(), "useShift");
+    }
+
+    /** Weight norm forward; {@code norm} is checked only when {@code training}. */
+    public static void weightNormForward(WeightNormDesc d, MemorySegment v, MemorySegment g, MemorySegment w,
+            boolean training, MemorySegment norm) {
+        long n = d.shape().elementCount();
+        input("v", v, n);
+        input("g", g, d.slices());
+        output("w", w, n);
+        if (training) {
+            output("norm", norm, d.slices());
+        }
+    }
+
+    public static void weightNormBackward(WeightNormDesc d, MemorySegment v, MemorySegment g, MemorySegment norm,
+            MemorySegment diffW, MemorySegment diffV, MemorySegment diffG) {
+        long n = d.shape().elementCount();
+        input("v", v, n);
+        input("g", g, d.slices());
+        input("norm", norm, d.slices());
+        input("diffW", diffW, n);
+        output("diffV", diffV, n);
+        output("diffG", diffG, d.slices());
+    }
+
+    /** Spectral norm forward; {@code sigma} is checked only when {@code training}. */
+    public static void spectralNormForward(SpectralNormDesc d, MemorySegment src, MemorySegment u, MemorySegment v,
+            MemorySegment dst, boolean training, MemorySegment sigma) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        if (training && d.powerIterations() > 0) { // updated in place
+            output("u", u, d.rows());
+            output("v", v, d.cols());
+        } else {
+            input("u", u, d.rows());
+            input("v", v, d.cols());
+        }
+        output("dst", dst, n);
+        if (training) {
+            output("sigma", sigma, 1);
+        }
+    }
+
+    public static void spectralNormBackward(SpectralNormDesc d, MemorySegment src, MemorySegment diffDst,
+            MemorySegment u, MemorySegment v, MemorySegment sigma, MemorySegment diffSrc) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        input("diffDst", diffDst, n);
+        input("u", u, d.rows());
+        input("v", v, d.cols());
+        input("sigma", sigma, 1);
+        output("diffSrc", diffSrc, n);
     }
 }

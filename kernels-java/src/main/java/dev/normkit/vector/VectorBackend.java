@@ -10,8 +10,10 @@ import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
 import dev.normkit.Support;
 import dev.normkit.spi.InstanceNormOnGroupNorm;
+import dev.normkit.WeightNormDesc;
 
 /**
  * The {@code vector} path: kernels on the Java Vector API. Loaded only through {@link VectorBackendProvider}, after it
@@ -55,6 +57,8 @@ public final class VectorBackend implements Backend {
             case GroupNormDesc d -> new VectorGroupNorm(d);
             // G = C on this path's group norm; running statistics on its batch norm (spi.InstanceNormOnGroupNorm)
             case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
+            case WeightNormDesc d -> new VectorWeightNorm(d);
+            case SpectralNormDesc d -> new VectorSpectralNorm(d);
         };
         return (K) k;
     }

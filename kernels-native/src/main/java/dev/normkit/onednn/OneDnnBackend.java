@@ -11,7 +11,9 @@ import dev.normkit.LayerNormDesc;
 import dev.normkit.Parallelism;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
 import dev.normkit.Support;
+import dev.normkit.WeightNormDesc;
 import dev.normkit.UnsupportedKernelException;
 import dev.normkit.spi.InstanceNormOnGroupNorm;
 import dev.normkit.onednn.dnnl.DnnlEngine;
@@ -119,6 +121,13 @@ public final class OneDnnBackend implements Backend {
         return threads.count();
     }
 
+    /** Why weight norm does not run here: the reason support and create give. */
+    static final String NO_WEIGHT_NORM = "oneDNN 3.13 has no weight normalization primitive (a per-slice norm and "
+            + "scale of a weight tensor); use the scalar or vector path";
+    /** Why spectral norm does not run here. */
+    static final String NO_SPECTRAL_NORM = "oneDNN 3.13 has no spectral normalization primitive (power iteration on "
+            + "a weight matrix); use the scalar or vector path";
+
     @Override
     public Support support(KernelDesc<?> desc) {
         threads.apply();
@@ -132,6 +141,12 @@ public final class OneDnnBackend implements Backend {
                 case GroupNormDesc d -> OneDnnGroupNorm.descs(engine, d).close();
                 case InstanceNormDesc d -> {
                     return InstanceNormOnGroupNorm.support(this, d);
+                }
+                case WeightNormDesc d -> {
+                    return Support.no(NO_WEIGHT_NORM);
+                }
+                case SpectralNormDesc d -> {
+                    return Support.no(NO_SPECTRAL_NORM);
                 }
             }
             return Support.yes();
@@ -177,6 +192,8 @@ public final class OneDnnBackend implements Backend {
             }
             // group_normalization with G = C; from running statistics, batch_normalization inference
             case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
+            case WeightNormDesc d -> throw new UnsupportedKernelException(NAME, d, NO_WEIGHT_NORM);
+            case SpectralNormDesc d -> throw new UnsupportedKernelException(NAME, d, NO_SPECTRAL_NORM);
         };
         return (K) kernel;
     }

@@ -8,6 +8,8 @@ import dev.normkit.InstanceNormDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
+import dev.normkit.WeightNormDesc;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,6 +66,8 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
             case BatchNormDesc d -> batchNorm(c.direction(), d, fromChannelsLast(d, src), diffDst, params, in, out, sc);
             case InstanceNormDesc d -> instanceNorm(c.direction(), d, fromChannelsFirst(d.asGroupNorm(), src), diffDst,
                     params, in, out, sc);
+            case WeightNormDesc d -> WeightCases.weightNorm(c.direction(), d, src, diffDst, params, in, out, sc);
+            case SpectralNormDesc d -> WeightCases.spectralNorm(c.direction(), d, src, diffDst, params, in, out, sc);
         }
         return new CaseData(in, out, sc);
     }
@@ -443,7 +447,7 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
         }
     }
 
-    private static IllegalArgumentException unsupported(Direction dir, String kernel) {
+    static IllegalArgumentException unsupported(Direction dir, String kernel) {
         return new IllegalArgumentException("direction: " + kernel + " has no " + dir);
     }
 
@@ -451,7 +455,7 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
         if (v != null) m.put(name, v);
     }
 
-    private static float[] normal(int n, double sigma, double mean, SplittableRandom rnd) {
+    static float[] normal(int n, double sigma, double mean, SplittableRandom rnd) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (mean + sigma * rnd.nextGaussian());
         return x;

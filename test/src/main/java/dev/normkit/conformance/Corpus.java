@@ -10,6 +10,8 @@ import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
+import dev.normkit.WeightNormDesc;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,6 +56,10 @@ public final class Corpus {
     private static final Shape GROUPS_OF_ONE = Shape.of(2, 32, 16, 16);
     private static final Shape GROUPS_OF_TWO = Shape.of(2, 64, 28, 28);
     private static final Shape DIFFUSION = Shape.of(1, 320, 32, 32);
+    /** Weights: a conv layer's (64 output channels of 3x7x7, ResNet's stem), a linear layer's (BERT's FFN), odd. */
+    private static final Shape CONV_WEIGHT = Shape.of(64, 3, 7, 7);
+    private static final Shape LINEAR_WEIGHT = Shape.of(768, 3072);
+    private static final Shape ODD_WEIGHT = Shape.of(17, 5);
 
     /**
      * The activations also checked on the DRAM-sized batch: one memory-bound, one transcendental. Every activation
@@ -91,6 +97,8 @@ public final class Corpus {
                 shapes.addAll(List.of(BERT_BASE, BERT_LARGE));
                 if (DRAM_ACTIVATIONS.contains(k)) shapes.add(BATCH);
             }
+            case WEIGHT_NORM, SPECTRAL_NORM -> shapes.addAll(List.of(CONV_WEIGHT, LINEAR_WEIGHT, ODD_WEIGHT));
+            default -> throw new IllegalStateException(k + ": no default shapes");
         }
         return shapes;
     }
@@ -102,6 +110,12 @@ public final class Corpus {
                     InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
             case SOFTMAX, LOG_SOFTMAX -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.NEAR_80, InputFamily.NEAR_1000, InputFamily.NAN_INF);
+            case WEIGHT_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
+                    InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
+            // No NaN/inf family: one NaN or infinity in W makes u, sigma and dst all NaN (the power iteration mixes
+            // all of W into them), so nothing would be left to compare; SpectralNormKernelTest pins that instead.
+            case SPECTRAL_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
+                    InputFamily.OFFSET_1E4);
             case ACTIVATION -> activationFamilies(k.activation().orElseThrow());
         };
     }
@@ -204,6 +218,17 @@ public final class Corpus {
                     new Problem(k.desc(INSTANCE_ODD), "", true),
                     new Problem(instanceNhwc(INSTANCE_64).withAffine(true).withRunningStats(true),
                             "nhwc affine running_stats", true));
+            case WEIGHT_NORM -> List.of(
+                    new Problem(WeightNormDesc.of(CONV_WEIGHT).withDim(1), "dim=1", false),
+                    new Problem(WeightNormDesc.of(ODD_WEIGHT).withDim(1), "dim=1", false),
+                    new Problem(WeightNormDesc.of(CONV_WEIGHT).withDim(WeightNormDesc.WHOLE_TENSOR), "whole", false),
+                    new Problem(k.desc(CONV_WEIGHT), "", true));
+            case SPECTRAL_NORM -> List.of(
+                    new Problem(SpectralNormDesc.of(CONV_WEIGHT).withPowerIterations(0), "iterations=0", false),
+                    new Problem(SpectralNormDesc.of(ODD_WEIGHT).withPowerIterations(5), "iterations=5", false),
+                    new Problem(SpectralNormDesc.of(Shape.of(1000, 17)).withPowerIterations(3), "iterations=3",
+                            false),
+                    new Problem(k.desc(CONV_WEIGHT), "", true));
             default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
         };
     }

@@ -10,6 +10,8 @@ import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
+import dev.normkit.WeightNormDesc;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,7 +29,7 @@ public final class KernelId {
 
     /** What kind of kernel an id is: the switch key of code that treats kernels by kind (references, corpus, ...). */
     public enum Family { LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX, ACTIVATION, BATCH_NORM, GROUP_NORM,
-        INSTANCE_NORM }
+        INSTANCE_NORM, WEIGHT_NORM, SPECTRAL_NORM }
 
     public static final KernelId LAYER_NORM = new KernelId("layer_norm", Family.LAYER_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
@@ -49,13 +51,18 @@ public final class KernelId {
      */
     public static final KernelId INSTANCE_NORM = new KernelId("instance_norm", Family.INSTANCE_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
+    /** Weight norm over every dim but dim 0 (one norm per output row); shapes are the weight's (v's). */
+    public static final KernelId WEIGHT_NORM = new KernelId("weight_norm", Family.WEIGHT_NORM, null,
+            Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
+    /** Spectral norm with one power iteration (training) from given u and v; forward is inference. */
+    public static final KernelId SPECTRAL_NORM = new KernelId("spectral_norm", Family.SPECTRAL_NORM, null,
+            Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
 
     private static final List<KernelId> ALL;
     static {
         List<KernelId> all = new ArrayList<>(List.of(LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX));
         for (Activation a : Activation.values()) all.add(activation(a));
-        all.addAll(List.of(BATCH_NORM, GROUP_NORM));
-        all.add(INSTANCE_NORM);
+        all.addAll(List.of(BATCH_NORM, GROUP_NORM, INSTANCE_NORM, WEIGHT_NORM, SPECTRAL_NORM));
         ALL = Collections.unmodifiableList(all);
     }
 
@@ -126,6 +133,8 @@ public final class KernelId {
             case BATCH_NORM -> BatchNormDesc.of(shape);
             case GROUP_NORM -> GroupNormDesc.of(shape, defaultGroups(shape));
             case INSTANCE_NORM -> InstanceNormDesc.of(shape);
+            case WEIGHT_NORM -> WeightNormDesc.of(shape);
+            case SPECTRAL_NORM -> SpectralNormDesc.of(shape);
         };
     }
 

@@ -8,6 +8,8 @@ import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
 import dev.normkit.SoftmaxKernel;
+import dev.normkit.SpectralNormKernel;
+import dev.normkit.WeightNormKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -128,6 +130,25 @@ final class PathRunner {
                             out.get("running_var"));
                     default -> k.backward(in.get("src"), in.get("diff_dst"), in.get("scale"), in.get("mean"),
                             in.get("variance"), out.get("diff_src"), out.get("diff_scale"), out.get("diff_shift"));
+                }
+            }
+            case WeightNormKernel k -> {
+                switch (dir) {
+                    case FORWARD -> k.forward(in.get("src"), in.get("scale"), out.get("dst"));
+                    case FORWARD_TRAINING -> k.forwardTraining(in.get("src"), in.get("scale"), out.get("dst"),
+                            out.get("norm"));
+                    default -> k.backward(in.get("src"), in.get("scale"), in.get("norm"), in.get("diff_dst"),
+                            out.get("diff_src"), out.get("diff_scale"));
+                }
+            }
+            case SpectralNormKernel k -> {
+                switch (dir) {
+                    case FORWARD -> k.forward(in.get("src"), in.get("u"), in.get("v"), out.get("dst"));
+                    // u and v are updated in place: their outputs start as the inputs
+                    case FORWARD_TRAINING -> k.forwardTraining(in.get("src"), out.get("u"), out.get("v"),
+                            out.get("dst"), out.get("sigma"));
+                    default -> k.backward(in.get("src"), in.get("diff_dst"), in.get("u"), in.get("v"),
+                            in.get("sigma"), out.get("diff_src"));
                 }
             }
             default -> throw new IllegalArgumentException("kernel: unknown kind " + kernel.getClass().getName());

@@ -8,6 +8,8 @@ import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
+import dev.normkit.WeightNormDesc;
 
 /**
  * How a kernel groups a tensor into independent rows: element {@code (o, a, i)} of {@code outer x length x inner}
@@ -32,6 +34,12 @@ public record RowLayout(int outer, int length, int inner, boolean elementwise) {
                     Math.toIntExact(d.groupSize()), 1, false);
             // An instance (sample, channel) is a row: group norm's rows with G = C.
             case InstanceNormDesc d -> of(d.asGroupNorm());
+            // Weight norm: a contiguous run of a slice is a row; with the last dim (runs of 1), the slice itself.
+            case WeightNormDesc d -> d.inner() == 1 && d.outer() > 1
+                    ? new RowLayout(1, Math.toIntExact(d.outer()), Math.toIntExact(d.slices()), false)
+                    : new RowLayout(Math.toIntExact(d.outer() * d.slices()), Math.toIntExact(d.inner()), 1, false);
+            // Spectral norm: the matrix's rows.
+            case SpectralNormDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
             case ActivationDesc d -> {
                 int last = Math.toIntExact(d.shape().dim(d.shape().rank() - 1));
                 yield new RowLayout(Math.toIntExact(d.shape().elementCount() / last), last, 1, true);

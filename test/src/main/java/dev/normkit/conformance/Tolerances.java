@@ -9,6 +9,8 @@ import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
+import dev.normkit.SpectralNormDesc;
+import dev.normkit.WeightNormDesc;
 import java.util.Locale;
 
 /**
@@ -84,6 +86,8 @@ public final class Tolerances {
                     ? ulps(8, 0, n, "instance norm backward: as group norm with G = C, on statistics given in f32")
                     : ulps(12, 1, n, "instance norm " + d + ": statistics of n = H*W values summed in f32 (onednn) "
                             + "err by ~sqrt(n) u, and dst and the running statistics inherit them");
+            case WEIGHT_NORM -> WeightTolerances.weightNorm(d, n);
+            case SPECTRAL_NORM -> WeightTolerances.spectralNorm(d, n);
         };
     }
 
@@ -141,10 +145,12 @@ public final class Tolerances {
             case GroupNormDesc g -> d == Direction.BACKWARD
                     ? Math.max(g.groupSize(), g.batch() * g.spatial()) : g.groupSize();
             case InstanceNormDesc i -> d == Direction.BACKWARD ? i.batch() * i.spatial() : i.spatial();
+            case WeightNormDesc w -> w.outer() * w.inner();
+            case SpectralNormDesc s -> Math.max(s.rows(), s.cols());
         };
     }
 
-    private static Tolerance ulps(double base, double perSqrtN, long n, String reason) {
+    static Tolerance ulps(double base, double perSqrtN, long n, String reason) {
         double units = base + perSqrtN * Math.sqrt(n);
         String formula = perSqrtN == 0 ? fmt(base) + " u"
                 : "(" + fmt(base) + " + " + fmt(perSqrtN) + " sqrt(n)) u = " + fmt(units) + " u at n = " + n;
