@@ -89,8 +89,17 @@ final class ScalarActivation implements ActivationKernel {
             case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
                     SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(desc.kernelName());
             // ---- exponential family
-            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(desc.kernelName());
+            case ELU -> ExpFamilyFunctions.elu(s, alpha, 1.0);
+            case SELU -> ExpFamilyFunctions.elu(s, ExpFamilyFunctions.SELU_ALPHA, ExpFamilyFunctions.SELU_SCALE);
+            case CELU -> ExpFamilyFunctions.celu(s, alpha);
+            case SOFTPLUS -> ExpFamilyFunctions.softplus(s, alpha, beta);
+            case SIGMOID -> ExpFamilyFunctions.sigmoid(s);
+            case LOG_SIGMOID -> ExpFamilyFunctions.logSigmoid(s);
+            case TANH -> Math.tanh(s);
+            case TANHSHRINK -> ExpFamilyFunctions.tanhshrink(s);
+            case MISH -> ExpFamilyFunctions.mish(s);
+            case EXP -> Math.exp(s);
+            case LOG -> Math.log(s);
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
         };
@@ -108,8 +117,18 @@ final class ScalarActivation implements ActivationKernel {
             case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
                     SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(desc.kernelName());
             // ---- exponential family
-            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(desc.kernelName());
+            case ELU -> ExpFamilyFunctions.eluDerivative(s, alpha, 1.0);
+            case SELU -> ExpFamilyFunctions.eluDerivative(s, ExpFamilyFunctions.SELU_ALPHA,
+                    ExpFamilyFunctions.SELU_SCALE);
+            case CELU -> ExpFamilyFunctions.celuDerivative(s, alpha);
+            case SOFTPLUS -> ExpFamilyFunctions.softplusDerivative(s, alpha, beta);
+            case SIGMOID -> ExpFamilyFunctions.sigmoidDerivative(s);
+            case LOG_SIGMOID -> ExpFamilyFunctions.logSigmoidDerivative(s);
+            case TANH -> ExpFamilyFunctions.tanhDerivative(s);
+            case TANHSHRINK -> ExpFamilyFunctions.tanhshrinkDerivative(s);
+            case MISH -> ExpFamilyFunctions.mishDerivative(s);
+            case EXP -> Math.exp(s);
+            case LOG -> ExpFamilyFunctions.logDerivative(s);
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
         };
@@ -124,7 +143,10 @@ final class ScalarActivation implements ActivationKernel {
             // ---- piecewise linear (clip_v2)
             case CLIP_V2 -> throw new UnsupportedOperationException(desc.kernelName());
             // ---- exponential family (elu, sigmoid, tanh, exp)
-            case ELU, SIGMOID, TANH, EXP -> throw new UnsupportedOperationException(desc.kernelName());
+            case ELU -> ExpFamilyFunctions.eluDerivativeFromDst(d, alpha);
+            case SIGMOID -> ExpFamilyFunctions.sigmoidDerivativeFromDst(d);
+            case TANH -> ExpFamilyFunctions.tanhDerivativeFromDst(d);
+            case EXP -> d;
             // ---- others (sqrt)
             case SQRT -> throw new UnsupportedOperationException(desc.kernelName());
             default -> throw new IllegalStateException(desc.kernelName() + " has no backward from dst");

@@ -64,8 +64,17 @@ public final class ActivationReference {
             case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
                     SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(d.kernelName());
             // ---- exponential family
-            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(d.kernelName());
+            case ELU -> ExpFamilyReference.elu(s, a, 1.0);
+            case SELU -> ExpFamilyReference.elu(s, ExpFamilyReference.SELU_ALPHA, ExpFamilyReference.SELU_SCALE);
+            case CELU -> ExpFamilyReference.celu(s, a);
+            case SOFTPLUS -> ExpFamilyReference.softplus(s, a, d.beta());
+            case SIGMOID -> ExpFamilyReference.sigmoid(s);
+            case LOG_SIGMOID -> ExpFamilyReference.logSigmoid(s);
+            case TANH -> Math.tanh(s);
+            case TANHSHRINK -> ExpFamilyReference.tanhshrink(s);
+            case MISH -> ExpFamilyReference.mish(s);
+            case EXP -> Math.exp(s);
+            case LOG -> Math.log(s);
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
         };
@@ -94,8 +103,18 @@ public final class ActivationReference {
             case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
                     SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(d.kernelName());
             // ---- exponential family
-            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(d.kernelName());
+            case ELU -> ExpFamilyReference.eluDerivative(s, a, 1.0);
+            case SELU -> ExpFamilyReference.eluDerivative(s, ExpFamilyReference.SELU_ALPHA,
+                    ExpFamilyReference.SELU_SCALE);
+            case CELU -> s > 0 ? 1.0 : Math.exp(s / a);
+            case SOFTPLUS -> ExpFamilyReference.softplusDerivative(s, a, d.beta());
+            case SIGMOID -> ExpFamilyReference.sigmoidDerivative(s);
+            case LOG_SIGMOID -> ExpFamilyReference.sigmoid(-s);
+            case TANH -> ExpFamilyReference.sech2(s);
+            case TANHSHRINK -> Math.tanh(s) * Math.tanh(s);
+            case MISH -> ExpFamilyReference.mishDerivative(s);
+            case EXP -> Math.exp(s);
+            case LOG -> 1.0 / s;
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
         };
@@ -111,7 +130,11 @@ public final class ActivationReference {
             // ---- piecewise linear (clip_v2)
             case CLIP_V2 -> throw new UnsupportedOperationException(d.kernelName());
             // ---- exponential family (elu, sigmoid, tanh, exp)
-            case ELU, SIGMOID, TANH, EXP -> throw new UnsupportedOperationException(d.kernelName());
+            // elu with alpha >= 0: y > 0 exactly when s > 0, and alpha e^s = y + alpha below
+            case ELU -> y > 0 ? 1.0 : y + d.alpha();
+            case SIGMOID -> y * (1 - y);
+            case TANH -> 1 - y * y;
+            case EXP -> y;
             // ---- others (sqrt)
             case SQRT -> throw new UnsupportedOperationException(d.kernelName());
             default -> throw new IllegalArgumentException("desc: " + d.kernelName() + " has no backward from dst");

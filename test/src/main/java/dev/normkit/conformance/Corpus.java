@@ -83,7 +83,10 @@ public final class Corpus {
         List<InputFamily> defaults = List.of(InputFamily.RANGE_10, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
         return switch (a) {
             // ---- piecewise linear (the piecewise-linear work may add families, e.g. inputs at the kinks)
-            // ---- exponential family
+            // ---- exponential family: tails and switches beyond +-10; log on positive inputs (its negative half is NaN)
+            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP ->
+                    List.of(InputFamily.RANGE_10, InputFamily.RANGE_100, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
+            case LOG -> List.of(InputFamily.POSITIVE, InputFamily.RANGE_10, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
             // ---- others
             default -> defaults;
         };

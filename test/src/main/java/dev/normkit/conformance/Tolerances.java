@@ -99,7 +99,7 @@ public final class Tolerances {
                     SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> throw new UnsupportedOperationException(name);
             // ---- exponential family
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(name);
+                    ExpFamilyTolerances.of(a, d, name);
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(name);
         };
