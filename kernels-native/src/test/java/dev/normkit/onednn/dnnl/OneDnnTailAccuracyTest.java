@@ -86,4 +86,30 @@ class OneDnnTailAccuracyTest {
         // a correctly rounded log is within 2^-24 relative; oneDNN's is off by far more near 1
         assertTrue(worstRelative(got, exact) > 1e-4, java.util.Arrays.toString(got));
     }
+
+    /** Pins the one onednn excusal of the family (ExpOverflowDifference): exp backward overflows with e^s. */
+    @Test
+    void expBackwardOverflowsWhereEToTheSDoesThoughTheProductIsFinite() {
+        float[] s = {88.9f, 89.5f};
+        float[] dy = {0.3f, -1e-3f};
+        float[] got;
+        try (Arena arena = Arena.ofConfined();
+                DnnlEngine engine = DnnlEngine.cpu();
+                DnnlStream stream = DnnlStream.create(engine);
+                DnnlMemoryDesc md = DnnlMemoryDesc.of(DataType.F32, FormatTag.A, s.length);
+                DnnlPrimitiveDesc hint = DnnlPrimitiveDesc.eltwiseForward(engine, PropKind.FORWARD_TRAINING,
+                        EltwiseAlg.EXP, md, md, 0f, 0f);
+                DnnlPrimitiveDesc pd = DnnlPrimitiveDesc.eltwiseBackward(engine, EltwiseAlg.EXP, md, md, md, 0f, 0f,
+                        hint);
+                DnnlPrimitive backward = DnnlPrimitive.create(pd)) {
+            MemorySegment out = NativeFloats.zeros(arena, s.length);
+            backward.bind(ExecArg.SRC).setData(NativeFloats.of(arena, s));
+            backward.bind(ExecArg.DIFF_DST).setData(NativeFloats.of(arena, dy));
+            backward.bind(ExecArg.DIFF_SRC).setData(out);
+            backward.execute(stream);
+            got = NativeFloats.read(out);
+        }
+        // exact: 0.3 e^88.9 = 1.3e38 and -1e-3 e^89.5 = -7.4e35, both finite floats
+        assertTrue(Float.isInfinite(got[0]) && Float.isInfinite(got[1]), java.util.Arrays.toString(got));
+    }
 }
