@@ -28,6 +28,17 @@ public final class HotActivations {
             ActivationDesc.of(Activation.GELU_TANH, Shape.of(N)),
             new ActivationDesc(Activation.SWISH, Shape.of(N), 0f, 0f),
             new ActivationDesc(Activation.SILU, Shape.of(N), 0f, 0f),
+            // exponential family
+            ActivationDesc.of(Activation.ELU, Shape.of(N)),
+            ActivationDesc.of(Activation.CELU, Shape.of(N)),
+            ActivationDesc.of(Activation.SOFTPLUS, Shape.of(N)),
+            ActivationDesc.of(Activation.SIGMOID, Shape.of(N)),
+            ActivationDesc.of(Activation.LOG_SIGMOID, Shape.of(N)),
+            ActivationDesc.of(Activation.TANH, Shape.of(N)),
+            ActivationDesc.of(Activation.TANHSHRINK, Shape.of(N)),
+            ActivationDesc.of(Activation.MISH, Shape.of(N)),
+            ActivationDesc.of(Activation.EXP, Shape.of(N)),
+            ActivationDesc.of(Activation.LOG, Shape.of(N)),
         };
         float[] s = new float[N];
         float[] dy = new float[N];
