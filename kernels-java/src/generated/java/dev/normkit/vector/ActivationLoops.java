@@ -28,6 +28,11 @@ final class ActivationLoops {
 
     /** The forward functions of {@link VectorActivationFunctions}. */
     enum Forward {
+        ELU,
+        CELU,
+        TANH,
+        TANHSHRINK,
+        LOGARITHM,
         CLAMP,
         LEAKY_HARDTANH,
         LEAKY_HARDTANH_INVERSE,
@@ -42,6 +47,11 @@ final class ActivationLoops {
         RELU,
         LEAKY_RELU,
         SCALE,
+        SOFTPLUS,
+        LOG_SIGMOID,
+        SIGMOID,
+        MISH,
+        EXPONENTIAL,
         GELU_ERF,
         GELU_TANH,
         SILU
@@ -49,6 +59,12 @@ final class ActivationLoops {
 
     /** The backward functions of {@link VectorActivationFunctions}. */
     enum Backward {
+        ELU_GRADIENT_FROM_DST,
+        SIGMOID_GRADIENT_FROM_DST,
+        TANH_GRADIENT_FROM_DST,
+        TANHSHRINK_GRADIENT,
+        EXPONENTIAL_GRADIENT_FROM_DST,
+        LOGARITHM_GRADIENT,
         CLAMP_GRADIENT,
         CLIP_GRADIENT,
         LEAKY_HARDTANH_GRADIENT,
@@ -59,6 +75,14 @@ final class ActivationLoops {
         ABS_GRADIENT,
         RELU_GRADIENT,
         SCALE_GRADIENT,
+        ELU_GRADIENT,
+        CELU_GRADIENT,
+        SOFTPLUS_GRADIENT,
+        LOG_SIGMOID_GRADIENT,
+        SIGMOID_GRADIENT,
+        TANH_GRADIENT,
+        MISH_GRADIENT,
+        EXPONENTIAL_GRADIENT,
         GELU_ERF_GRADIENT,
         GELU_TANH_GRADIENT,
         SILU_GRADIENT
@@ -67,6 +91,11 @@ final class ActivationLoops {
     static void forwardArrays(Forward f, float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
             float q) {
         switch (f) {
+            case ELU -> eluArrays(src, srcAt, dst, dstAt, n, p, q);
+            case CELU -> celuArrays(src, srcAt, dst, dstAt, n, p, q);
+            case TANH -> tanhArrays(src, srcAt, dst, dstAt, n, p, q);
+            case TANHSHRINK -> tanhshrinkArrays(src, srcAt, dst, dstAt, n, p, q);
+            case LOGARITHM -> logarithmArrays(src, srcAt, dst, dstAt, n, p, q);
             case CLAMP -> clampArrays(src, srcAt, dst, dstAt, n, p, q);
             case LEAKY_HARDTANH -> leakyHardtanhArrays(src, srcAt, dst, dstAt, n, p, q);
             case LEAKY_HARDTANH_INVERSE -> leakyHardtanhInverseArrays(src, srcAt, dst, dstAt, n, p, q);
@@ -81,6 +110,11 @@ final class ActivationLoops {
             case RELU -> reluArrays(src, srcAt, dst, dstAt, n, p, q);
             case LEAKY_RELU -> leakyReluArrays(src, srcAt, dst, dstAt, n, p, q);
             case SCALE -> scaleArrays(src, srcAt, dst, dstAt, n, p, q);
+            case SOFTPLUS -> softplusArrays(src, srcAt, dst, dstAt, n, p, q);
+            case LOG_SIGMOID -> logSigmoidArrays(src, srcAt, dst, dstAt, n, p, q);
+            case SIGMOID -> sigmoidArrays(src, srcAt, dst, dstAt, n, p, q);
+            case MISH -> mishArrays(src, srcAt, dst, dstAt, n, p, q);
+            case EXPONENTIAL -> exponentialArrays(src, srcAt, dst, dstAt, n, p, q);
             case GELU_ERF -> geluErfArrays(src, srcAt, dst, dstAt, n, p, q);
             case GELU_TANH -> geluTanhArrays(src, srcAt, dst, dstAt, n, p, q);
             case SILU -> siluArrays(src, srcAt, dst, dstAt, n, p, q);
@@ -89,6 +123,11 @@ final class ActivationLoops {
 
     static void forwardNative(Forward f, MemorySegment src, MemorySegment dst, long n, float p, float q) {
         switch (f) {
+            case ELU -> eluNative(src, dst, n * Float.BYTES, p, q);
+            case CELU -> celuNative(src, dst, n * Float.BYTES, p, q);
+            case TANH -> tanhNative(src, dst, n * Float.BYTES, p, q);
+            case TANHSHRINK -> tanhshrinkNative(src, dst, n * Float.BYTES, p, q);
+            case LOGARITHM -> logarithmNative(src, dst, n * Float.BYTES, p, q);
             case CLAMP -> clampNative(src, dst, n * Float.BYTES, p, q);
             case LEAKY_HARDTANH -> leakyHardtanhNative(src, dst, n * Float.BYTES, p, q);
             case LEAKY_HARDTANH_INVERSE -> leakyHardtanhInverseNative(src, dst, n * Float.BYTES, p, q);
@@ -103,6 +142,11 @@ final class ActivationLoops {
             case RELU -> reluNative(src, dst, n * Float.BYTES, p, q);
             case LEAKY_RELU -> leakyReluNative(src, dst, n * Float.BYTES, p, q);
             case SCALE -> scaleNative(src, dst, n * Float.BYTES, p, q);
+            case SOFTPLUS -> softplusNative(src, dst, n * Float.BYTES, p, q);
+            case LOG_SIGMOID -> logSigmoidNative(src, dst, n * Float.BYTES, p, q);
+            case SIGMOID -> sigmoidNative(src, dst, n * Float.BYTES, p, q);
+            case MISH -> mishNative(src, dst, n * Float.BYTES, p, q);
+            case EXPONENTIAL -> exponentialNative(src, dst, n * Float.BYTES, p, q);
             case GELU_ERF -> geluErfNative(src, dst, n * Float.BYTES, p, q);
             case GELU_TANH -> geluTanhNative(src, dst, n * Float.BYTES, p, q);
             case SILU -> siluNative(src, dst, n * Float.BYTES, p, q);
@@ -112,6 +156,12 @@ final class ActivationLoops {
     static void backwardArrays(Backward f, float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
             int n, float p, float q) {
         switch (f) {
+            case ELU_GRADIENT_FROM_DST -> eluGradientFromDstArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SIGMOID_GRADIENT_FROM_DST -> sigmoidGradientFromDstArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case TANH_GRADIENT_FROM_DST -> tanhGradientFromDstArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case TANHSHRINK_GRADIENT -> tanhshrinkGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case EXPONENTIAL_GRADIENT_FROM_DST -> exponentialGradientFromDstArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case LOGARITHM_GRADIENT -> logarithmGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case CLAMP_GRADIENT -> clampGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case CLIP_GRADIENT -> clipGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case LEAKY_HARDTANH_GRADIENT -> leakyHardtanhGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
@@ -122,6 +172,14 @@ final class ActivationLoops {
             case ABS_GRADIENT -> absGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case RELU_GRADIENT -> reluGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case SCALE_GRADIENT -> scaleGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case ELU_GRADIENT -> eluGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case CELU_GRADIENT -> celuGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SOFTPLUS_GRADIENT -> softplusGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case LOG_SIGMOID_GRADIENT -> logSigmoidGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SIGMOID_GRADIENT -> sigmoidGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case TANH_GRADIENT -> tanhGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case MISH_GRADIENT -> mishGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case EXPONENTIAL_GRADIENT -> exponentialGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case GELU_ERF_GRADIENT -> geluErfGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case GELU_TANH_GRADIENT -> geluTanhGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case SILU_GRADIENT -> siluGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
@@ -131,6 +189,12 @@ final class ActivationLoops {
     static void backwardNative(Backward f, MemorySegment src, MemorySegment dy, MemorySegment dx, long n,
             float p, float q) {
         switch (f) {
+            case ELU_GRADIENT_FROM_DST -> eluGradientFromDstNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SIGMOID_GRADIENT_FROM_DST -> sigmoidGradientFromDstNative(src, dy, dx, n * Float.BYTES, p, q);
+            case TANH_GRADIENT_FROM_DST -> tanhGradientFromDstNative(src, dy, dx, n * Float.BYTES, p, q);
+            case TANHSHRINK_GRADIENT -> tanhshrinkGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case EXPONENTIAL_GRADIENT_FROM_DST -> exponentialGradientFromDstNative(src, dy, dx, n * Float.BYTES, p, q);
+            case LOGARITHM_GRADIENT -> logarithmGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case CLAMP_GRADIENT -> clampGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case CLIP_GRADIENT -> clipGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case LEAKY_HARDTANH_GRADIENT -> leakyHardtanhGradientNative(src, dy, dx, n * Float.BYTES, p, q);
@@ -141,9 +205,92 @@ final class ActivationLoops {
             case ABS_GRADIENT -> absGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case RELU_GRADIENT -> reluGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case SCALE_GRADIENT -> scaleGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case ELU_GRADIENT -> eluGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case CELU_GRADIENT -> celuGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SOFTPLUS_GRADIENT -> softplusGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case LOG_SIGMOID_GRADIENT -> logSigmoidGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SIGMOID_GRADIENT -> sigmoidGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case TANH_GRADIENT -> tanhGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case MISH_GRADIENT -> mishGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case EXPONENTIAL_GRADIENT -> exponentialGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case GELU_ERF_GRADIENT -> geluErfGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case GELU_TANH_GRADIENT -> geluTanhGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case SILU_GRADIENT -> siluGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+        }
+    }
+
+    private static void eluArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.elu(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void eluNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.elu(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void celuArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.celu(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void celuNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.celu(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void tanhArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.tanh(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void tanhNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.tanh(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void tanhshrinkArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.tanhshrink(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void tanhshrinkNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.tanhshrink(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void logarithmArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.logarithm(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void logarithmNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.logarithm(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
         }
     }
 
@@ -357,6 +504,261 @@ final class ActivationLoops {
         }
     }
 
+    private static void softplusArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            softplusExpArrays(src, srcAt + c, e, m, p, q);
+            softplusRestArrays(src, srcAt + c, e, dst, dstAt + c, m, p, q);
+        }
+    }
+
+    private static void softplusExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.softplusExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void softplusRestArrays(float[] src, int srcAt, float[] e, float[] dst, int dstAt, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.softplus(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void softplusNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            softplusExpNative(src, c, e, m, p, q);
+            softplusRestNative(src, c, e, dst, m, p, q);
+        }
+    }
+
+    private static void softplusExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.softplusExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void softplusRestNative(MemorySegment src, long at, float[] e, MemorySegment dst, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.softplus(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
+        }
+    }
+
+    private static void logSigmoidArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            logSigmoidExpArrays(src, srcAt + c, e, m, p, q);
+            logSigmoidRestArrays(src, srcAt + c, e, dst, dstAt + c, m, p, q);
+        }
+    }
+
+    private static void logSigmoidExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.logSigmoidExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void logSigmoidRestArrays(float[] src, int srcAt, float[] e, float[] dst, int dstAt, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.logSigmoid(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void logSigmoidNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            logSigmoidExpNative(src, c, e, m, p, q);
+            logSigmoidRestNative(src, c, e, dst, m, p, q);
+        }
+    }
+
+    private static void logSigmoidExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.logSigmoidExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void logSigmoidRestNative(MemorySegment src, long at, float[] e, MemorySegment dst, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.logSigmoid(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
+        }
+    }
+
+    private static void sigmoidArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            sigmoidExpArrays(src, srcAt + c, e, m, p, q);
+            sigmoidRestArrays(src, srcAt + c, e, dst, dstAt + c, m, p, q);
+        }
+    }
+
+    private static void sigmoidExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.sigmoidExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void sigmoidRestArrays(float[] src, int srcAt, float[] e, float[] dst, int dstAt, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.sigmoid(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void sigmoidNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            sigmoidExpNative(src, c, e, m, p, q);
+            sigmoidRestNative(src, c, e, dst, m, p, q);
+        }
+    }
+
+    private static void sigmoidExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.sigmoidExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void sigmoidRestNative(MemorySegment src, long at, float[] e, MemorySegment dst, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.sigmoid(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
+        }
+    }
+
+    private static void mishArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            mishExpArrays(src, srcAt + c, e, m, p, q);
+            mishRestArrays(src, srcAt + c, e, dst, dstAt + c, m, p, q);
+        }
+    }
+
+    private static void mishExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.mishExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void mishRestArrays(float[] src, int srcAt, float[] e, float[] dst, int dstAt, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.mish(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void mishNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            mishExpNative(src, c, e, m, p, q);
+            mishRestNative(src, c, e, dst, m, p, q);
+        }
+    }
+
+    private static void mishExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.mishExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void mishRestNative(MemorySegment src, long at, float[] e, MemorySegment dst, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.mish(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
+        }
+    }
+
+    private static void exponentialArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            exponentialExpArrays(src, srcAt + c, e, m, p, q);
+            exponentialRestArrays(src, srcAt + c, e, dst, dstAt + c, m, p, q);
+        }
+    }
+
+    private static void exponentialExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.exponentialExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void exponentialRestArrays(float[] src, int srcAt, float[] e, float[] dst, int dstAt, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.exponential(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, e, i), p, q).intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void exponentialNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            exponentialExpNative(src, c, e, m, p, q);
+            exponentialRestNative(src, c, e, dst, m, p, q);
+        }
+    }
+
+    private static void exponentialExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.exponentialExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void exponentialRestNative(MemorySegment src, long at, float[] e, MemorySegment dst, int m,
+            float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.exponential(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
+        }
+    }
+
     private static void geluErfArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
             float q) {
         float[] e = new float[Math.min(n, CHUNK)];
@@ -507,6 +909,108 @@ final class ActivationLoops {
             long b = at + (long) i * Float.BYTES;
             VectorActivationFunctions.silu(FloatVector.fromMemorySegment(F, src, b, ORDER),
                     FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
+        }
+    }
+
+    private static void eluGradientFromDstArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.eluGradientFromDst(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void eluGradientFromDstNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.eluGradientFromDst(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void sigmoidGradientFromDstArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.sigmoidGradientFromDst(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void sigmoidGradientFromDstNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.sigmoidGradientFromDst(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void tanhGradientFromDstArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.tanhGradientFromDst(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void tanhGradientFromDstNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.tanhGradientFromDst(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void tanhshrinkGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.tanhshrinkGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void tanhshrinkGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.tanhshrinkGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void exponentialGradientFromDstArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.exponentialGradientFromDst(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void exponentialGradientFromDstNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.exponentialGradientFromDst(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void logarithmGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            ExpFamilyActivationFunctions.logarithmGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void logarithmGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            ExpFamilyActivationFunctions.logarithmGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
         }
     }
 
@@ -677,6 +1181,438 @@ final class ActivationLoops {
             VectorActivationFunctions.scaleGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
                     FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
                     .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void eluGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            eluGradientExpArrays(src, srcAt + c, e, m, p, q);
+            eluGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void eluGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.eluGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void eluGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.eluGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void eluGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            eluGradientExpNative(src, c, e, m, p, q);
+            eluGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void eluGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.eluGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void eluGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.eluGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
+        }
+    }
+
+    private static void celuGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            celuGradientExpArrays(src, srcAt + c, e, m, p, q);
+            celuGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void celuGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.celuGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void celuGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.celuGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void celuGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            celuGradientExpNative(src, c, e, m, p, q);
+            celuGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void celuGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.celuGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void celuGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.celuGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
+        }
+    }
+
+    private static void softplusGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            softplusGradientExpArrays(src, srcAt + c, e, m, p, q);
+            softplusGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void softplusGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.softplusGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void softplusGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.softplusGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void softplusGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            softplusGradientExpNative(src, c, e, m, p, q);
+            softplusGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void softplusGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.softplusGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void softplusGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.softplusGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
+        }
+    }
+
+    private static void logSigmoidGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            logSigmoidGradientExpArrays(src, srcAt + c, e, m, p, q);
+            logSigmoidGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void logSigmoidGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.logSigmoidGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void logSigmoidGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.logSigmoidGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void logSigmoidGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            logSigmoidGradientExpNative(src, c, e, m, p, q);
+            logSigmoidGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void logSigmoidGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.logSigmoidGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void logSigmoidGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.logSigmoidGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
+        }
+    }
+
+    private static void sigmoidGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            sigmoidGradientExpArrays(src, srcAt + c, e, m, p, q);
+            sigmoidGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void sigmoidGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.sigmoidGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void sigmoidGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.sigmoidGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void sigmoidGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            sigmoidGradientExpNative(src, c, e, m, p, q);
+            sigmoidGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void sigmoidGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.sigmoidGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void sigmoidGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.sigmoidGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
+        }
+    }
+
+    private static void tanhGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            tanhGradientExpArrays(src, srcAt + c, e, m, p, q);
+            tanhGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void tanhGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.tanhGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void tanhGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.tanhGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void tanhGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            tanhGradientExpNative(src, c, e, m, p, q);
+            tanhGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void tanhGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.tanhGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void tanhGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.tanhGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
+        }
+    }
+
+    private static void mishGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            mishGradientExpArrays(src, srcAt + c, e, m, p, q);
+            mishGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void mishGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.mishGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void mishGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.mishGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void mishGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            mishGradientExpNative(src, c, e, m, p, q);
+            mishGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void mishGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.mishGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void mishGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.mishGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
+        }
+    }
+
+    private static void exponentialGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        float[] e = new float[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            exponentialGradientExpArrays(src, srcAt + c, e, m, p, q);
+            exponentialGradientRestArrays(src, srcAt + c, dy, dyAt + c, e, dx, dxAt + c, m, p, q);
+        }
+    }
+
+    private static void exponentialGradientExpArrays(float[] src, int srcAt, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.exponentialGradientExponent(
+                    FloatVector.fromArray(F, src, srcAt + i), p, q)).intoArray(e, i);
+        }
+    }
+
+    private static void exponentialGradientRestArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] e,
+            float[] dx, int dxAt, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            ExpFamilyActivationFunctions.exponentialGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), FloatVector.fromArray(F, e, i), p, q)
+                    .intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void exponentialGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        float[] e = new float[(int) Math.min(bytes / Float.BYTES, CHUNK)];
+        for (long c = 0; c < bytes; c += CHUNK * Float.BYTES) {
+            int m = (int) Math.min(CHUNK, (bytes - c) / Float.BYTES);
+            exponentialGradientExpNative(src, c, e, m, p, q);
+            exponentialGradientRestNative(src, dy, c, e, dx, m, p, q);
+        }
+    }
+
+    private static void exponentialGradientExpNative(MemorySegment src, long at, float[] e, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            VectorMath.exp(ExpFamilyActivationFunctions.exponentialGradientExponent(
+                    FloatVector.fromMemorySegment(F, src, at + (long) i * Float.BYTES, ORDER), p, q))
+                    .intoArray(e, i);
+        }
+    }
+
+    private static void exponentialGradientRestNative(MemorySegment src, MemorySegment dy, long at, float[] e,
+            MemorySegment dx, int m, float p, float q) {
+        for (int i = 0; i < m; i += L) {
+            long b = at + (long) i * Float.BYTES;
+            ExpFamilyActivationFunctions.exponentialGradient(FloatVector.fromMemorySegment(F, src, b, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, b, ORDER), FloatVector.fromArray(F, e, i), p, q)
+                    .intoMemorySegment(dx, b, ORDER);
         }
     }
 

@@ -98,8 +98,17 @@ final class ScalarActivation implements ActivationKernel {
             case LINEAR -> PiecewiseLinearFunctions.linear(s, alpha, beta);
             case ROUND -> Math.rint(s); // half to even; -0, NaN and +-inf stay
             // ---- exponential family
-            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(desc.kernelName());
+            case ELU -> ExpFamilyFunctions.elu(s, alpha, 1.0);
+            case SELU -> ExpFamilyFunctions.elu(s, ExpFamilyFunctions.SELU_ALPHA, ExpFamilyFunctions.SELU_SCALE);
+            case CELU -> ExpFamilyFunctions.celu(s, alpha);
+            case SOFTPLUS -> ExpFamilyFunctions.softplus(s, alpha, beta);
+            case SIGMOID -> ExpFamilyFunctions.sigmoid(s);
+            case LOG_SIGMOID -> ExpFamilyFunctions.logSigmoid(s);
+            case TANH -> Math.tanh(s);
+            case TANHSHRINK -> ExpFamilyFunctions.tanhshrink(s);
+            case MISH -> ExpFamilyFunctions.mish(s);
+            case EXP -> Math.exp(s);
+            case LOG -> Math.log(s);
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
         };
@@ -126,8 +135,18 @@ final class ScalarActivation implements ActivationKernel {
             case LINEAR -> PiecewiseLinearFunctions.linearDerivative(s, alpha);
             case ROUND -> throw new IllegalStateException("round has no backward");
             // ---- exponential family
-            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(desc.kernelName());
+            case ELU -> ExpFamilyFunctions.eluDerivative(s, alpha, 1.0);
+            case SELU -> ExpFamilyFunctions.eluDerivative(s, ExpFamilyFunctions.SELU_ALPHA,
+                    ExpFamilyFunctions.SELU_SCALE);
+            case CELU -> ExpFamilyFunctions.celuDerivative(s, alpha);
+            case SOFTPLUS -> ExpFamilyFunctions.softplusDerivative(s, alpha, beta);
+            case SIGMOID -> ExpFamilyFunctions.sigmoidDerivative(s);
+            case LOG_SIGMOID -> ExpFamilyFunctions.logSigmoidDerivative(s);
+            case TANH -> ExpFamilyFunctions.tanhDerivative(s);
+            case TANHSHRINK -> ExpFamilyFunctions.tanhshrinkDerivative(s);
+            case MISH -> ExpFamilyFunctions.mishDerivative(s);
+            case EXP -> Math.exp(s);
+            case LOG -> ExpFamilyFunctions.logDerivative(s);
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
         };
@@ -143,7 +162,10 @@ final class ScalarActivation implements ActivationKernel {
             // d is in [lo, hi] and equals a bound exactly when s is at or beyond it: the same (lo, hi) test
             case CLIP_V2 -> PiecewiseLinearFunctions.hardtanhDerivative(d, alpha, beta);
             // ---- exponential family (elu, sigmoid, tanh, exp)
-            case ELU, SIGMOID, TANH, EXP -> throw new UnsupportedOperationException(desc.kernelName());
+            case ELU -> ExpFamilyFunctions.eluDerivativeFromDst(d, alpha);
+            case SIGMOID -> ExpFamilyFunctions.sigmoidDerivativeFromDst(d);
+            case TANH -> ExpFamilyFunctions.tanhDerivativeFromDst(d);
+            case EXP -> d;
             // ---- others (sqrt)
             case SQRT -> throw new UnsupportedOperationException(desc.kernelName());
             default -> throw new IllegalStateException(desc.kernelName() + " has no backward from dst");

@@ -83,12 +83,30 @@ final class VectorActivation implements ActivationKernel {
                     null, alpha, desc.beta());
             case ROUND -> new Plan(Forward.ROUND_HALF_EVEN, null, null, 0f, 0f); // forward only
             // ---- exponential family
-            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(desc.kernelName());
+            // elu and selu share their functions: p scales the positive side, q the negative (see elu)
+            case ELU -> new Plan(Forward.ELU, Backward.ELU_GRADIENT,
+                    alpha >= 0f ? Backward.ELU_GRADIENT_FROM_DST : null, 1f, alpha);
+            case SELU -> new Plan(Forward.ELU, Backward.ELU_GRADIENT, null, SELU_SCALE, SELU_SCALE_ALPHA);
+            case CELU -> new Plan(Forward.CELU, Backward.CELU_GRADIENT, null, alpha, 0f);
+            case SOFTPLUS -> new Plan(Forward.SOFTPLUS, Backward.SOFTPLUS_GRADIENT, null, alpha, desc.beta());
+            case SIGMOID -> new Plan(Forward.SIGMOID, Backward.SIGMOID_GRADIENT, Backward.SIGMOID_GRADIENT_FROM_DST,
+                    0f, 0f);
+            case LOG_SIGMOID -> new Plan(Forward.LOG_SIGMOID, Backward.LOG_SIGMOID_GRADIENT, null, 0f, 0f);
+            case TANH -> new Plan(Forward.TANH, Backward.TANH_GRADIENT, Backward.TANH_GRADIENT_FROM_DST, 0f, 0f);
+            case TANHSHRINK -> new Plan(Forward.TANHSHRINK, Backward.TANHSHRINK_GRADIENT, null, 0f, 0f);
+            case MISH -> new Plan(Forward.MISH, Backward.MISH_GRADIENT, null, 0f, 0f);
+            case EXP -> new Plan(Forward.EXPONENTIAL, Backward.EXPONENTIAL_GRADIENT,
+                    Backward.EXPONENTIAL_GRADIENT_FROM_DST, 0f, 0f);
+            case LOG -> new Plan(Forward.LOGARITHM, Backward.LOGARITHM_GRADIENT, null, 0f, 0f);
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
         };
     }
+
+    /** PyTorch's selu scale, and scale times alpha (rounded once from double), for {@link Forward#ELU}. */
+    private static final float SELU_SCALE = (float) 1.0507009873554804934193349852946;
+    private static final float SELU_SCALE_ALPHA =
+            (float) (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717);
 
     /** Beta 0: s sigmoid(0) = s / 2. Otherwise q is the infinity at which beta s = -inf (see silu). */
     private static Plan swish(float beta) {

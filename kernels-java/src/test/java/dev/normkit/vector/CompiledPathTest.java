@@ -61,6 +61,17 @@ class CompiledPathTest {
         for (String f : List.of("geluErf", "geluTanh", "silu", "geluErfGradient", "geluTanhGradient", "siluGradient")) {
             for (String pass : List.of("ExpArrays", "RestArrays", "ExpNative", "RestNative")) out.add(f + pass);
         }
+        // exponential family (ExpFamilyActivationFunctions)
+        for (String f : List.of("elu", "celu", "tanh", "tanhshrink", "tanhshrinkGradient", "logarithm",
+                "logarithmGradient")) {
+            out.add(f + "Arrays");
+            out.add(f + "Native");
+        }
+        for (String f : List.of("eluGradient", "celuGradient", "softplus", "softplusGradient", "sigmoid",
+                "sigmoidGradient", "logSigmoid", "logSigmoidGradient", "tanhGradient", "mish", "mishGradient",
+                "exponential", "exponentialGradient")) {
+            for (String pass : List.of("ExpArrays", "RestArrays", "ExpNative", "RestNative")) out.add(f + pass);
+        }
         return out;
     }
 

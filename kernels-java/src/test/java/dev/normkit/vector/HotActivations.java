@@ -41,6 +41,17 @@ public final class HotActivations {
             new ActivationDesc(Activation.LINEAR, Shape.of(N), 2f, 1f),
             new ActivationDesc(Activation.LINEAR, Shape.of(N), 0f, 1f),
             ActivationDesc.of(Activation.ROUND, Shape.of(N)),
+            // exponential family
+            ActivationDesc.of(Activation.ELU, Shape.of(N)),
+            ActivationDesc.of(Activation.CELU, Shape.of(N)),
+            ActivationDesc.of(Activation.SOFTPLUS, Shape.of(N)),
+            ActivationDesc.of(Activation.SIGMOID, Shape.of(N)),
+            ActivationDesc.of(Activation.LOG_SIGMOID, Shape.of(N)),
+            ActivationDesc.of(Activation.TANH, Shape.of(N)),
+            ActivationDesc.of(Activation.TANHSHRINK, Shape.of(N)),
+            ActivationDesc.of(Activation.MISH, Shape.of(N)),
+            ActivationDesc.of(Activation.EXP, Shape.of(N)),
+            ActivationDesc.of(Activation.LOG, Shape.of(N)),
         };
         float[] s = new float[N];
         float[] dy = new float[N];

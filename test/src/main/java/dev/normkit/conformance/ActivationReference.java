@@ -74,8 +74,17 @@ public final class ActivationReference {
             case LINEAR -> PiecewiseLinearReference.linear(s, a, d.beta());
             case ROUND -> PiecewiseLinearReference.roundHalfEven(s);
             // ---- exponential family
-            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(d.kernelName());
+            case ELU -> ExpFamilyReference.elu(s, a, 1.0);
+            case SELU -> ExpFamilyReference.elu(s, ExpFamilyReference.SELU_ALPHA, ExpFamilyReference.SELU_SCALE);
+            case CELU -> ExpFamilyReference.celu(s, a);
+            case SOFTPLUS -> ExpFamilyReference.softplus(s, a, d.beta());
+            case SIGMOID -> ExpFamilyReference.sigmoid(s);
+            case LOG_SIGMOID -> ExpFamilyReference.logSigmoid(s);
+            case TANH -> Math.tanh(s);
+            case TANHSHRINK -> ExpFamilyReference.tanhshrink(s);
+            case MISH -> ExpFamilyReference.mish(s);
+            case EXP -> Math.exp(s);
+            case LOG -> Math.log(s);
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
         };
@@ -115,8 +124,18 @@ public final class ActivationReference {
             case LINEAR -> a;
             case ROUND -> throw new IllegalArgumentException("desc: round has no backward");
             // ---- exponential family
-            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(d.kernelName());
+            case ELU -> ExpFamilyReference.eluDerivative(s, a, 1.0);
+            case SELU -> ExpFamilyReference.eluDerivative(s, ExpFamilyReference.SELU_ALPHA,
+                    ExpFamilyReference.SELU_SCALE);
+            case CELU -> s > 0 ? 1.0 : Math.exp(s / a);
+            case SOFTPLUS -> ExpFamilyReference.softplusDerivative(s, a, d.beta());
+            case SIGMOID -> ExpFamilyReference.sigmoidDerivative(s);
+            case LOG_SIGMOID -> ExpFamilyReference.sigmoid(-s);
+            case TANH -> ExpFamilyReference.sech2(s);
+            case TANHSHRINK -> Math.tanh(s) * Math.tanh(s);
+            case MISH -> ExpFamilyReference.mishDerivative(s);
+            case EXP -> Math.exp(s);
+            case LOG -> 1.0 / s;
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
         };
@@ -133,7 +152,11 @@ public final class ActivationReference {
             // y = lo exactly when s <= lo, y = hi exactly when s >= hi
             case CLIP_V2 -> PiecewiseLinearReference.insideOpen(y, d.alpha(), d.beta());
             // ---- exponential family (elu, sigmoid, tanh, exp)
-            case ELU, SIGMOID, TANH, EXP -> throw new UnsupportedOperationException(d.kernelName());
+            // elu with alpha >= 0: y > 0 exactly when s > 0, and alpha e^s = y + alpha below
+            case ELU -> y > 0 ? 1.0 : y + d.alpha();
+            case SIGMOID -> y * (1 - y);
+            case TANH -> 1 - y * y;
+            case EXP -> y;
             // ---- others (sqrt)
             case SQRT -> throw new UnsupportedOperationException(d.kernelName());
             default -> throw new IllegalArgumentException("desc: " + d.kernelName() + " has no backward from dst");

@@ -128,7 +128,10 @@ public final class Corpus {
             case RELU6, HARDTANH, LEAKY_HARDTANH, LEAKY_HARDTANH_INVERSE, HARDSIGMOID, HARDSWISH, HARDSHRINK,
                     SOFTSHRINK, ABS, LINEAR, CLIP, CLIP_V2, ROUND -> List.of(InputFamily.RANGE_10, InputFamily.HUGE_TINY,
                     InputFamily.NAN_INF, InputFamily.PIECEWISE_KINKS);
-            // ---- exponential family
+            // ---- exponential family: tails and switches beyond +-10; log on positive inputs (its negative half is NaN)
+            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP ->
+                    List.of(InputFamily.RANGE_10, InputFamily.RANGE_100, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
+            case LOG -> List.of(InputFamily.POSITIVE, InputFamily.RANGE_10, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
             // ---- others
             default -> defaults;
         };

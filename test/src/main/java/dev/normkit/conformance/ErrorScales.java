@@ -195,6 +195,17 @@ final class ErrorScales {
                 }
                 yield m;
             }
+            // alpha (e^s - 1) for s < 0: a path that forms e^s and subtracts 1 (oneDNN does; the Java paths use
+            // expm1) is exact to u times the term |alpha e^s|, not relatively, near 0. Held against that term.
+            case ELU, SELU -> {
+                double scale = d.activation() == Activation.SELU ? ExpFamilyReference.SELU_SCALE : 1.0;
+                double alpha = d.activation() == Activation.SELU ? ExpFamilyReference.SELU_ALPHA : d.alpha();
+                double[] m = new double[s.length];
+                for (int i = 0; i < s.length; i++) {
+                    m[i] = s[i] < 0 ? Math.max(Math.abs(y[i]), scale * Math.abs(alpha) * Math.exp(s[i])) : Math.abs(y[i]);
+                }
+                yield m;
+            }
             default -> null;
         };
     }
@@ -254,8 +265,18 @@ final class ErrorScales {
             case LINEAR -> Math.abs(d.alpha());
             case ROUND -> throw new IllegalArgumentException("desc: round has no backward");
             // ---- exponential family
-            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(d.kernelName());
+            // No cancellation in these: the derivative's own magnitude (elu, selu: scale alpha e^s can exceed 1).
+            case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK ->
+                    Math.abs(ActivationReference.derivative(d, s));
+            // tanh(sp) + s sech^2(sp) sigmoid(s), sp = softplus(s): the two terms cancel where mish has its minimum
+            // (s = -1.19), so the derivative is held against their magnitudes.
+            case MISH -> {
+                double sp = s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s));
+                double c = Math.cosh(sp);
+                yield Math.tanh(sp) + Math.abs(s) / (c * c) * ActivationReference.sigmoid(s);
+            }
+            // e^s and 1/s are unbounded: a product with them is held to u relative, |dy f'| itself.
+            case EXP, LOG -> Math.abs(ActivationReference.derivative(d, s));
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
         };

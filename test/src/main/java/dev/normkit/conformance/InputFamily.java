@@ -36,7 +36,22 @@ public enum InputFamily {
      * The piecewise-linear activations' kinks for their default parameters, each exactly and one ulp either side
      * (see {@link PiecewiseLinearKinks}), in half the elements; the rest U[-10, 10].
      */
-    PIECEWISE_KINKS("kinks");
+    PIECEWISE_KINKS("kinks"),
+    /**
+     * U[-100, 100] with exact values at the exponential family's switches mixed in (one in 8): +-0, +-20 and their
+     * neighbours (softplus's threshold), +-88.7 (e^x overflows), -87.3 and -103.9 (e^x goes subnormal, then 0), the
+     * tails where sigmoid, log_sigmoid and softplus are tiny.
+     */
+    RANGE_100("range_100"),
+    /**
+     * Positive values for log: 10^U(-45, 38.5) (subnormals to MAX_VALUE), a third of them 1 + N(0, 1e-3) (where log
+     * is near 0 and must keep its relative accuracy), with +0, -0, 1 and MIN_VALUE mixed in.
+     */
+    POSITIVE("positive");
+
+    private static final float[] EXP_SWITCHES = {0f, -0f, 20f, Math.nextUp(20f), Math.nextDown(20f), -20f, 1f, -1f,
+        88.72283f, 88.7f, -87.33655f, -103.97208f, 30f, -80f, 17f, -17f};
+    private static final float[] POSITIVE_EDGES = {0f, -0f, 1f, Float.MIN_VALUE, Math.nextUp(1f), Math.nextDown(1f)};
 
     private static final float[] EDGES = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
         -Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE};
@@ -97,6 +112,20 @@ public enum InputFamily {
             case PIECEWISE_KINKS -> {
                 float[] kinks = PiecewiseLinearKinks.values();
                 fill(x, () -> rnd.nextBoolean() ? kinks[rnd.nextInt(kinks.length)] : (float) rnd.nextDouble(-10, 10));
+            }
+            case RANGE_100 -> {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = rnd.nextInt(8) == 0 ? EXP_SWITCHES[rnd.nextInt(EXP_SWITCHES.length)]
+                            : (float) rnd.nextDouble(-100.0, 100.0);
+                }
+            }
+            case POSITIVE -> {
+                for (int i = 0; i < x.length; i++) {
+                    int kind = rnd.nextInt(16);
+                    x[i] = kind == 0 ? POSITIVE_EDGES[rnd.nextInt(POSITIVE_EDGES.length)]
+                            : kind <= 5 ? (float) (1.0 + 1e-3 * rnd.nextGaussian())
+                            : (float) Math.pow(10.0, rnd.nextDouble(-45.0, 38.5));
+                }
             }
             case NAN_INF -> {
                 fill(x, () -> (float) rnd.nextGaussian());

@@ -33,6 +33,13 @@ final class OneDnnDifferences {
         boolean[] mask(String output) {
             return masks.get(output);
         }
+
+        /** This exclusion's reason, with the count of special-value exclusions its masks also hold. */
+        Exclusion withSpecialValues(int special) {
+            if (special == 0) return this;
+            return new Exclusion(masks, count + special, reason + "; and " + special + " output elements that depend "
+                    + "on NaN or infinite inputs (onednn special-value policy)");
+        }
     }
 
     static final Exclusion NONE = new Exclusion(Map.of(), 0, "");
@@ -50,6 +57,8 @@ final class OneDnnDifferences {
         };
         int n = 0;
         for (boolean[] m : masks.values()) n += count(m);
+        Exclusion overflow = ExpOverflowDifference.forCase(c, data, masks);
+        if (overflow != null) return overflow.withSpecialValues(n);
         int kinks = c.kernel().family() == KernelId.Family.ACTIVATION ? OneDnnHardKinks.excuse(c, data, masks) : 0;
         if (n + kinks == 0) return NONE;
         String reason = n + " output elements that depend on NaN or infinite inputs excused "

@@ -125,7 +125,7 @@ public final class Tolerances {
                     + "derivative (2s + 3) / 6, against its terms");
             // ---- exponential family
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
-                    throw new UnsupportedOperationException(name);
+                    ExpFamilyTolerances.of(a, d, name);
             // ---- others
             case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(name);
         };

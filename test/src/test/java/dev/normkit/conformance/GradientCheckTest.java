@@ -12,6 +12,7 @@ import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
@@ -119,7 +120,46 @@ class GradientCheckTest {
                 ActivationDesc.of(Activation.HARDSWISH, s), ActivationDesc.of(Activation.HARDSHRINK, s),
                 ActivationDesc.of(Activation.SOFTSHRINK, s), ActivationDesc.of(Activation.ABS, s),
                 new ActivationDesc(Activation.LINEAR, s, 2f, 1f), ActivationDesc.of(Activation.CLIP, s),
-                ActivationDesc.of(Activation.CLIP_V2, s));
+                ActivationDesc.of(Activation.CLIP_V2, s),
+                // exponential family (log on positive inputs: logDerivativeMatchesFiniteDifferences)
+                ActivationDesc.of(Activation.ELU, s), ActivationDesc.of(Activation.ELU, s).withAlpha(0.7f),
+                ActivationDesc.of(Activation.SELU, s), ActivationDesc.of(Activation.CELU, s).withAlpha(1.5f),
+                ActivationDesc.of(Activation.SOFTPLUS, s), ActivationDesc.of(Activation.SOFTPLUS, s).withAlpha(2f),
+                ActivationDesc.of(Activation.SIGMOID, s), ActivationDesc.of(Activation.LOG_SIGMOID, s),
+                ActivationDesc.of(Activation.TANH, s), ActivationDesc.of(Activation.TANHSHRINK, s),
+                ActivationDesc.of(Activation.MISH, s), ActivationDesc.of(Activation.EXP, s));
+    }
+
+    /** log on (0, 9]: its derivative 1/s from central differences, away from the pole at 0. */
+    @Test
+    void logDerivativeMatchesFiniteDifferences() {
+        ActivationDesc d = ActivationDesc.of(Activation.LOG, Shape.of(1));
+        double h = 1e-6;
+        for (double s = 0.05; s <= 9.0; s += 0.37) {
+            double numeric = (ActivationReference.value(d, s + h) - ActivationReference.value(d, s - h)) / (2 * h);
+            double analytic = ActivationReference.derivative(d, s);
+            assertTrue(Math.abs(numeric - analytic) / Math.abs(analytic) < BOUND, "log at s = " + s + ": analytic "
+                    + analytic + ", numeric " + numeric);
+        }
+    }
+
+    /** The exponential family's derivatives from dst equal those from src (on the exact double output). */
+    @Test
+    void expFamilyBackwardFromDstEqualsBackwardFromSrc() {
+        double[] s = {-30, -3, -0.5, -1e-3, 0.0, 1e-3, 0.25, 2, 15};
+        double[] dy = {1, -2, 3, -4, 5, -6, 7, -8, 9};
+        for (ActivationDesc d : List.of(ActivationDesc.of(Activation.ELU, Shape.of(9)),
+                ActivationDesc.of(Activation.ELU, Shape.of(9)).withAlpha(0.3f),
+                ActivationDesc.of(Activation.SIGMOID, Shape.of(9)), ActivationDesc.of(Activation.TANH, Shape.of(9)),
+                ActivationDesc.of(Activation.EXP, Shape.of(9)))) {
+            double[] fromSrc = ActivationReference.backward(d, s, dy);
+            double[] fromDst = ActivationReference.backwardFromDst(d, ActivationReference.forward(d, s), dy);
+            for (int i = 0; i < s.length; i++) {
+                // from dst cancels where f' is small against d (1 - d^2 near tanh = 1): absolute 1e-15 per unit dy
+                assertEquals(fromSrc[i], fromDst[i], 1e-12 * Math.abs(fromSrc[i]) + 1e-15 * Math.abs(dy[i]),
+                        d + " at s = " + s[i]);
+            }
+        }
     }
 
     /**
