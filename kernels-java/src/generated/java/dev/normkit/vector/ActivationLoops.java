@@ -28,6 +28,12 @@ final class ActivationLoops {
 
     /** The forward functions of {@link VectorActivationFunctions}. */
     enum Forward {
+        SQRT,
+        SQUARE,
+        SOFTSIGN,
+        POW_ZERO,
+        POW_INTEGER,
+        POW_REAL,
         RELU,
         LEAKY_RELU,
         SCALE,
@@ -38,6 +44,13 @@ final class ActivationLoops {
 
     /** The backward functions of {@link VectorActivationFunctions}. */
     enum Backward {
+        SQRT_GRADIENT,
+        SQRT_DST_GRADIENT,
+        SQUARE_GRADIENT,
+        SOFTSIGN_GRADIENT,
+        POW_ZERO_GRADIENT,
+        POW_INTEGER_GRADIENT,
+        POW_REAL_GRADIENT,
         RELU_GRADIENT,
         SCALE_GRADIENT,
         GELU_ERF_GRADIENT,
@@ -48,6 +61,12 @@ final class ActivationLoops {
     static void forwardArrays(Forward f, float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
             float q) {
         switch (f) {
+            case SQRT -> sqrtArrays(src, srcAt, dst, dstAt, n, p, q);
+            case SQUARE -> squareArrays(src, srcAt, dst, dstAt, n, p, q);
+            case SOFTSIGN -> softsignArrays(src, srcAt, dst, dstAt, n, p, q);
+            case POW_ZERO -> powZeroArrays(src, srcAt, dst, dstAt, n, p, q);
+            case POW_INTEGER -> powIntegerArrays(src, srcAt, dst, dstAt, n, p, q);
+            case POW_REAL -> powRealArrays(src, srcAt, dst, dstAt, n, p, q);
             case RELU -> reluArrays(src, srcAt, dst, dstAt, n, p, q);
             case LEAKY_RELU -> leakyReluArrays(src, srcAt, dst, dstAt, n, p, q);
             case SCALE -> scaleArrays(src, srcAt, dst, dstAt, n, p, q);
@@ -59,6 +78,12 @@ final class ActivationLoops {
 
     static void forwardNative(Forward f, MemorySegment src, MemorySegment dst, long n, float p, float q) {
         switch (f) {
+            case SQRT -> sqrtNative(src, dst, n * Float.BYTES, p, q);
+            case SQUARE -> squareNative(src, dst, n * Float.BYTES, p, q);
+            case SOFTSIGN -> softsignNative(src, dst, n * Float.BYTES, p, q);
+            case POW_ZERO -> powZeroNative(src, dst, n * Float.BYTES, p, q);
+            case POW_INTEGER -> powIntegerNative(src, dst, n * Float.BYTES, p, q);
+            case POW_REAL -> powRealNative(src, dst, n * Float.BYTES, p, q);
             case RELU -> reluNative(src, dst, n * Float.BYTES, p, q);
             case LEAKY_RELU -> leakyReluNative(src, dst, n * Float.BYTES, p, q);
             case SCALE -> scaleNative(src, dst, n * Float.BYTES, p, q);
@@ -71,6 +96,13 @@ final class ActivationLoops {
     static void backwardArrays(Backward f, float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
             int n, float p, float q) {
         switch (f) {
+            case SQRT_GRADIENT -> sqrtGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SQRT_DST_GRADIENT -> sqrtDstGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SQUARE_GRADIENT -> squareGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SOFTSIGN_GRADIENT -> softsignGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case POW_ZERO_GRADIENT -> powZeroGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case POW_INTEGER_GRADIENT -> powIntegerGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case POW_REAL_GRADIENT -> powRealGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case RELU_GRADIENT -> reluGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case SCALE_GRADIENT -> scaleGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case GELU_ERF_GRADIENT -> geluErfGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
@@ -82,11 +114,108 @@ final class ActivationLoops {
     static void backwardNative(Backward f, MemorySegment src, MemorySegment dy, MemorySegment dx, long n,
             float p, float q) {
         switch (f) {
+            case SQRT_GRADIENT -> sqrtGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SQRT_DST_GRADIENT -> sqrtDstGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SQUARE_GRADIENT -> squareGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SOFTSIGN_GRADIENT -> softsignGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case POW_ZERO_GRADIENT -> powZeroGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case POW_INTEGER_GRADIENT -> powIntegerGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case POW_REAL_GRADIENT -> powRealGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case RELU_GRADIENT -> reluGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case SCALE_GRADIENT -> scaleGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case GELU_ERF_GRADIENT -> geluErfGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case GELU_TANH_GRADIENT -> geluTanhGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case SILU_GRADIENT -> siluGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+        }
+    }
+
+    private static void sqrtArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.sqrt(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void sqrtNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.sqrt(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void squareArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.square(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void squareNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.square(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void softsignArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.softsign(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void softsignNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.softsign(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void powZeroArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powZero(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void powZeroNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powZero(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void powIntegerArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powInteger(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void powIntegerNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powInteger(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void powRealArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powReal(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void powRealNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powReal(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
         }
     }
 
@@ -285,6 +414,125 @@ final class ActivationLoops {
             long b = at + (long) i * Float.BYTES;
             VectorActivationFunctions.silu(FloatVector.fromMemorySegment(F, src, b, ORDER),
                     FloatVector.fromArray(F, e, i), p, q).intoMemorySegment(dst, b, ORDER);
+        }
+    }
+
+    private static void sqrtGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.sqrtGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void sqrtGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.sqrtGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void sqrtDstGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.sqrtDstGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void sqrtDstGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.sqrtDstGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void squareGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.squareGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void squareGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.squareGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void softsignGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.softsignGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void softsignGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.softsignGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void powZeroGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powZeroGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void powZeroGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powZeroGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void powIntegerGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powIntegerGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void powIntegerGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powIntegerGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void powRealGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powRealGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void powRealGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powRealGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
         }
     }
 

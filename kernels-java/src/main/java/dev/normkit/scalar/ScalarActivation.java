@@ -92,7 +92,10 @@ final class ScalarActivation implements ActivationKernel {
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
                     throw new UnsupportedOperationException(desc.kernelName());
             // ---- others
-            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
+            case SQRT -> Math.sqrt(s);
+            case SQUARE -> s * s;
+            case SOFTSIGN -> OtherFunctions.softsign(s);
+            case POW -> OtherFunctions.pow(s, alpha, beta);
         };
     }
 
@@ -111,7 +114,10 @@ final class ScalarActivation implements ActivationKernel {
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
                     throw new UnsupportedOperationException(desc.kernelName());
             // ---- others
-            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
+            case SQRT -> OtherFunctions.sqrtDerivative(s);
+            case SQUARE -> 2.0 * s;
+            case SOFTSIGN -> OtherFunctions.softsignDerivative(s);
+            case POW -> OtherFunctions.powDerivative(s, alpha, beta);
         };
     }
 
@@ -126,7 +132,7 @@ final class ScalarActivation implements ActivationKernel {
             // ---- exponential family (elu, sigmoid, tanh, exp)
             case ELU, SIGMOID, TANH, EXP -> throw new UnsupportedOperationException(desc.kernelName());
             // ---- others (sqrt)
-            case SQRT -> throw new UnsupportedOperationException(desc.kernelName());
+            case SQRT -> OtherFunctions.sqrtDerivativeFromDst(d);
             default -> throw new IllegalStateException(desc.kernelName() + " has no backward from dst");
         };
     }

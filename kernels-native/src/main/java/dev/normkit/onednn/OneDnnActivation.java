@@ -70,7 +70,12 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
                 case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP, LOG ->
                         throw new UnsupportedOperationException(d.kernelName());
                 // ---- others
-                case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
+                case SQRT -> new Eltwise(EltwiseAlg.SQRT, EltwiseAlg.SQRT_USE_DST_FOR_BWD, 0f, 0f);
+                case SQUARE -> new Eltwise(EltwiseAlg.SQUARE, null, 0f, 0f);
+                // d = alpha s^beta, ds = dd alpha beta s^(beta - 1): normkit's a and b as they are
+                case POW -> new Eltwise(EltwiseAlg.POW, null, d.alpha(), d.beta());
+                case SOFTSIGN -> throw new IllegalArgumentException("oneDNN's eltwise has no softsign (s / (1 + |s|)) "
+                        + "algorithm");
             };
         }
     }

@@ -1,6 +1,7 @@
 package dev.normkit.conformance;
 
 import dev.normkit.Activation;
+import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.ChannelLayout;
 import dev.normkit.GroupNormDesc;
@@ -84,7 +85,9 @@ public final class Corpus {
         return switch (a) {
             // ---- piecewise linear (the piecewise-linear work may add families, e.g. inputs at the kinks)
             // ---- exponential family
-            // ---- others
+            // ---- others: sqrt and pow (fractional b in the variants) on their domain, not only NaN below 0
+            case SQRT, POW -> List.of(InputFamily.RANGE_10, InputFamily.POSITIVE, InputFamily.HUGE_TINY,
+                    InputFamily.NAN_INF);
             default -> defaults;
         };
     }
@@ -157,8 +160,25 @@ public final class Corpus {
                             false),
                     new Problem(k.desc(GROUPS_OF_ONE), "", true),
                     new Problem(groupsNhwc(GROUPS_OF_TWO, 32), "nhwc", true));
+            case ACTIVATION -> activationVariants(k, small);
             default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
         };
+    }
+
+    /** The heap run, plus parameters other than the defaults where they take another code path. */
+    private static List<Problem> activationVariants(KernelId k, Shape small) {
+        List<Problem> problems = new ArrayList<>();
+        problems.add(new Problem(k.desc(BERT_BASE), "", true));
+        if (k.activation().orElseThrow() == Activation.POW) {
+            // the default b = 3 multiplies; these take lanewise POW (fractional, and an integer beyond |b| = 4),
+            // b = 0 and 1 their own forms, and b = -2 the reciprocal
+            for (float[] ab : new float[][] {{1f, 0.5f}, {-2f, 1.5f}, {0.5f, -0.5f}, {1f, 5f}, {3f, 0f}, {2f, 1f},
+                    {1f, -2f}}) {
+                problems.add(new Problem(ActivationDesc.of(Activation.POW, small).withAlpha(ab[0]).withBeta(ab[1]),
+                        "a=" + ab[0] + " b=" + ab[1], false));
+            }
+        }
+        return problems;
     }
 
     /** Group norm on the NHWC tensor of an NCHW shape, with {@code groups} groups. */

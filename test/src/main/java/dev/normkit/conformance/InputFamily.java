@@ -31,10 +31,16 @@ public enum InputFamily {
      * quarter of its places, at least one (3, the masked-attention case). Elementwise: one element in 8 is special
      * (NaN, +-inf, +-0, +-MAX_VALUE, MIN_VALUE).
      */
-    NAN_INF("nan_inf");
+    NAN_INF("nan_inf"),
+    /**
+     * Positive inputs only, for functions defined on s &gt;= 0 (sqrt, pow with a fractional exponent): every other
+     * element U(0, 10), the rest 10^U(-30, 30), with exact edges (+0, MIN_VALUE, MIN_NORMAL, 1, MAX_VALUE) mixed in.
+     */
+    POSITIVE("positive");
 
     private static final float[] EDGES = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
         -Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE};
+    private static final float[] POSITIVE_EDGES = {0f, Float.MIN_VALUE, Float.MIN_NORMAL, 1f, Float.MAX_VALUE};
     private static final float[] SPECIALS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
         Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE};
 
@@ -87,6 +93,13 @@ public enum InputFamily {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = i % 16 == 15 ? EDGES[rnd.nextInt(EDGES.length)]
                             : (float) ((rnd.nextBoolean() ? 1 : -1) * Math.pow(10.0, rnd.nextDouble(-30.0, 30.0)));
+                }
+            }
+            case POSITIVE -> {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = i % 16 == 15 ? POSITIVE_EDGES[rnd.nextInt(POSITIVE_EDGES.length)]
+                            : i % 2 == 0 ? (float) rnd.nextDouble(0.0, 10.0)
+                            : (float) Math.pow(10.0, rnd.nextDouble(-30.0, 30.0));
                 }
             }
             case NAN_INF -> {
