@@ -9,12 +9,14 @@ import dev.normkit.SpectralNormDesc;
 import dev.normkit.WeightNormDesc;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
  * The descriptor parameters {@code normkit run --param NAME=VALUE} sets, by the names the API's docs use, each with the
  * descriptor types that have it. This is the one table to extend when a descriptor gains a parameter; the shape comes
- * from the input files, not from here.
+ * from the input files, not from here. An activation's parameters come from the catalogue instead
+ * ({@link ActivationParams}): PyTorch's names, with {@code alpha}/{@code beta} for the raw slots.
  */
 final class DescParams {
     private DescParams() {}
@@ -37,8 +39,6 @@ final class DescParams {
                     "normalized_axes", v))),
             new Param<>("use_scale", RmsNormDesc.class, (d, v) -> d.withScale(bool("use_scale", v))),
             new Param<>("axis", SoftmaxDesc.class, (d, v) -> d.withAxis(integer("axis", v))),
-            new Param<>("alpha", ActivationDesc.class, (d, v) -> d.withAlpha(number("alpha", v))),
-            new Param<>("beta", ActivationDesc.class, (d, v) -> d.withBeta(number("beta", v))),
             new Param<>("dim", WeightNormDesc.class, (d, v) -> d.withDim(integer("dim", v))),
             new Param<>("power_iterations", SpectralNormDesc.class,
                     (d, v) -> d.withPowerIterations(integer("power_iterations", v))),
@@ -50,6 +50,10 @@ final class DescParams {
      * @throws IllegalArgumentException starting with the parameter's name: unknown for this kernel, or a bad value
      */
     static KernelDesc<?> apply(KernelDesc<?> desc, String name, String value) {
+        if (desc instanceof ActivationDesc a) {
+            ActivationDesc set = ActivationParams.apply(a, name, value);
+            if (set != null) return set;
+        }
         for (Param<?> p : PARAMS) {
             if (p.name().equals(name) && p.type().isInstance(desc)) return p.apply(desc, value);
         }
@@ -57,12 +61,28 @@ final class DescParams {
                 + names(desc));
     }
 
+    /**
+     * {@code desc} with every parameter of {@code params} set; an activation's are set together and checked once (see
+     * {@link ActivationParams#applyAll}).
+     *
+     * @throws IllegalArgumentException starting with the parameter's name: unknown for this kernel, or a bad value
+     */
+    static KernelDesc<?> applyAll(KernelDesc<?> desc, Map<String, String> params) {
+        if (desc instanceof ActivationDesc a && !params.isEmpty()) {
+            ActivationDesc set = ActivationParams.applyAll(a, params);
+            if (set != null) return set;
+        }
+        for (Map.Entry<String, String> p : params.entrySet()) desc = apply(desc, p.getKey(), p.getValue());
+        return desc;
+    }
+
     /** The parameters {@code desc}'s kernel takes. */
     static List<String> names(KernelDesc<?> desc) {
+        if (desc instanceof ActivationDesc a) return ActivationParams.names(a.activation());
         return PARAMS.stream().filter(p -> p.type().isInstance(desc)).map(Param::name).toList();
     }
 
-    private static float number(String name, String v) {
+    static float number(String name, String v) {
         try {
             return Float.parseFloat(v.trim());
         } catch (NumberFormatException e) {

@@ -103,12 +103,10 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         KernelDesc<?> desc = kernel.desc(dataShape(given));
-        for (Map.Entry<String, String> p : params.entrySet()) {
-            try {
-                desc = DescParams.apply(desc, p.getKey(), p.getValue());
-            } catch (IllegalArgumentException e) {
-                throw usage("--param " + e.getMessage());
-            }
+        try {
+            desc = DescParams.applyAll(desc, params); // an activation's parameters are checked together
+        } catch (IllegalArgumentException e) {
+            throw usage("--param " + e.getMessage());
         }
         checkInputs(desc, steps, given);
 

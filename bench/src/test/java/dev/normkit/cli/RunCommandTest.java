@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.normkit.Activation;
+import dev.normkit.ActivationDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
@@ -136,6 +138,60 @@ class RunCommandTest {
         assertEquals(Shape.of(3, 4), RunCommand.shapeOf("scale", 12, data));
         assertEquals(Shape.of(2), RunCommand.shapeOf("rstd", 2, data));
         assertEquals("diff_dst", RunCommand.apiName("diffDst"));
+    }
+
+    @Test
+    void activationParametersGoByTheirPyTorchNamesAndAlphaBetaStillWork() throws IOException {
+        float[] src = {-4f, -1f, -0.5f, 0f, 0.5f, 2f};
+        Path x = npy(dir.resolve("x.npy"), 1, src, 6);
+        // leaky_relu negative_slope = 0.25: s > 0 ? s : s / 4, exact in f32
+        Result r = normkit("run", "leaky_relu", "--path", "scalar", "--direction", "forward", "--in", "src=" + x,
+                "--param", "negative_slope=0.25", "--out", dir.resolve("slope").toString());
+        assertEquals(0, r.status, r.out + r.err);
+        assertArrayEquals(new float[] {-1f, -0.25f, -0.125f, 0f, 0.5f, 2f}, read(dir.resolve("slope/dst.npy"), 6));
+        // pow by the raw slots: 2 s^2
+        r = normkit("run", "pow", "--path", "vector", "--direction", "forward", "--in", "src=" + x,
+                "--param", "alpha=2", "--param", "beta=2", "--out", dir.resolve("pow").toString());
+        assertEquals(0, r.status, r.out + r.err);
+        assertArrayEquals(new float[] {32f, 2f, 0.5f, 0f, 0.5f, 8f}, read(dir.resolve("pow/dst.npy"), 6));
+        String o = dir.resolve("out").toString();
+        expectUsage("--param slope: unknown parameter for leaky_relu; it takes [negative_slope (alpha)]", "run",
+                "leaky_relu", "--path", "scalar", "--direction", "forward", "--in", "src=" + x, "--param", "slope=1",
+                "--out", o);
+        expectUsage("it takes [no parameters]", "run", "gelu_erf", "--path", "scalar", "--direction", "forward",
+                "--in", "src=" + x, "--param", "approximate=1", "--out", o);
+        expectUsage("--param alpha: gelu_erf takes no alpha", "run", "gelu_erf", "--path", "scalar", "--direction",
+                "forward", "--in", "src=" + x, "--param", "alpha=-0.66", "--out", o);
+    }
+
+    @Test
+    void descParamsMapEachCatalogueNameToItsSlot() {
+        Shape s = Shape.of(4);
+        // softplus: PyTorch's beta is the alpha slot, its threshold the beta slot
+        ActivationDesc softplus = (ActivationDesc) DescParams.applyAll(ActivationDesc.of(Activation.SOFTPLUS, s),
+                java.util.Map.of("beta", "2", "threshold", "15"));
+        assertEquals(2f, softplus.alpha());
+        assertEquals(15f, softplus.beta());
+        ActivationDesc swish = (ActivationDesc) DescParams.apply(ActivationDesc.of(Activation.SWISH, s), "beta", "1.5");
+        assertEquals(1.5f, swish.alpha());
+        ActivationDesc elu = (ActivationDesc) DescParams.apply(ActivationDesc.of(Activation.ELU, s), "alpha", "0.5");
+        assertEquals(0.5f, elu.alpha());
+        // bounds above the defaults, the upper one given second: checked together, not min_val 2 against max_val 1
+        java.util.Map<String, String> bounds = new java.util.LinkedHashMap<>();
+        bounds.put("min_val", "2");
+        bounds.put("max_val", "3");
+        ActivationDesc hardtanh = (ActivationDesc) DescParams.applyAll(ActivationDesc.of(Activation.HARDTANH, s),
+                bounds);
+        assertEquals(2f, hardtanh.alpha());
+        assertEquals(3f, hardtanh.beta());
+        for (Activation a : Activation.values()) {
+            List<String> names = DescParams.names(ActivationDesc.of(a, s));
+            if (a.alpha().used()) assertTrue(names.contains(a.alpha().name() + " (alpha)"), a + ": " + names);
+            if (a.beta().used()) assertTrue(names.contains(a.beta().name() + " (beta)"), a + ": " + names);
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DescParams.apply(ActivationDesc.of(Activation.CELU, s), "alpha", "0"));
+        assertTrue(e.getMessage().startsWith("alpha (alpha, "), e.getMessage());
     }
 
     private void expectUsage(String message, String... args) {

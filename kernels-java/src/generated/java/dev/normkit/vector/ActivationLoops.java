@@ -33,6 +33,12 @@ final class ActivationLoops {
         TANH,
         TANHSHRINK,
         LOGARITHM,
+        SQRT,
+        SQUARE,
+        SOFTSIGN,
+        POW_ZERO,
+        POW_INTEGER,
+        POW_REAL,
         CLAMP,
         LEAKY_HARDTANH,
         LEAKY_HARDTANH_INVERSE,
@@ -65,6 +71,13 @@ final class ActivationLoops {
         TANHSHRINK_GRADIENT,
         EXPONENTIAL_GRADIENT_FROM_DST,
         LOGARITHM_GRADIENT,
+        SQRT_GRADIENT,
+        SQRT_DST_GRADIENT,
+        SQUARE_GRADIENT,
+        SOFTSIGN_GRADIENT,
+        POW_ZERO_GRADIENT,
+        POW_INTEGER_GRADIENT,
+        POW_REAL_GRADIENT,
         CLAMP_GRADIENT,
         CLIP_GRADIENT,
         LEAKY_HARDTANH_GRADIENT,
@@ -96,6 +109,12 @@ final class ActivationLoops {
             case TANH -> tanhArrays(src, srcAt, dst, dstAt, n, p, q);
             case TANHSHRINK -> tanhshrinkArrays(src, srcAt, dst, dstAt, n, p, q);
             case LOGARITHM -> logarithmArrays(src, srcAt, dst, dstAt, n, p, q);
+            case SQRT -> sqrtArrays(src, srcAt, dst, dstAt, n, p, q);
+            case SQUARE -> squareArrays(src, srcAt, dst, dstAt, n, p, q);
+            case SOFTSIGN -> softsignArrays(src, srcAt, dst, dstAt, n, p, q);
+            case POW_ZERO -> powZeroArrays(src, srcAt, dst, dstAt, n, p, q);
+            case POW_INTEGER -> powIntegerArrays(src, srcAt, dst, dstAt, n, p, q);
+            case POW_REAL -> powRealArrays(src, srcAt, dst, dstAt, n, p, q);
             case CLAMP -> clampArrays(src, srcAt, dst, dstAt, n, p, q);
             case LEAKY_HARDTANH -> leakyHardtanhArrays(src, srcAt, dst, dstAt, n, p, q);
             case LEAKY_HARDTANH_INVERSE -> leakyHardtanhInverseArrays(src, srcAt, dst, dstAt, n, p, q);
@@ -128,6 +147,12 @@ final class ActivationLoops {
             case TANH -> tanhNative(src, dst, n * Float.BYTES, p, q);
             case TANHSHRINK -> tanhshrinkNative(src, dst, n * Float.BYTES, p, q);
             case LOGARITHM -> logarithmNative(src, dst, n * Float.BYTES, p, q);
+            case SQRT -> sqrtNative(src, dst, n * Float.BYTES, p, q);
+            case SQUARE -> squareNative(src, dst, n * Float.BYTES, p, q);
+            case SOFTSIGN -> softsignNative(src, dst, n * Float.BYTES, p, q);
+            case POW_ZERO -> powZeroNative(src, dst, n * Float.BYTES, p, q);
+            case POW_INTEGER -> powIntegerNative(src, dst, n * Float.BYTES, p, q);
+            case POW_REAL -> powRealNative(src, dst, n * Float.BYTES, p, q);
             case CLAMP -> clampNative(src, dst, n * Float.BYTES, p, q);
             case LEAKY_HARDTANH -> leakyHardtanhNative(src, dst, n * Float.BYTES, p, q);
             case LEAKY_HARDTANH_INVERSE -> leakyHardtanhInverseNative(src, dst, n * Float.BYTES, p, q);
@@ -162,6 +187,13 @@ final class ActivationLoops {
             case TANHSHRINK_GRADIENT -> tanhshrinkGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case EXPONENTIAL_GRADIENT_FROM_DST -> exponentialGradientFromDstArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case LOGARITHM_GRADIENT -> logarithmGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SQRT_GRADIENT -> sqrtGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SQRT_DST_GRADIENT -> sqrtDstGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SQUARE_GRADIENT -> squareGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case SOFTSIGN_GRADIENT -> softsignGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case POW_ZERO_GRADIENT -> powZeroGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case POW_INTEGER_GRADIENT -> powIntegerGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
+            case POW_REAL_GRADIENT -> powRealGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case CLAMP_GRADIENT -> clampGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case CLIP_GRADIENT -> clipGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
             case LEAKY_HARDTANH_GRADIENT -> leakyHardtanhGradientArrays(src, srcAt, dy, dyAt, dx, dxAt, n, p, q);
@@ -195,6 +227,13 @@ final class ActivationLoops {
             case TANHSHRINK_GRADIENT -> tanhshrinkGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case EXPONENTIAL_GRADIENT_FROM_DST -> exponentialGradientFromDstNative(src, dy, dx, n * Float.BYTES, p, q);
             case LOGARITHM_GRADIENT -> logarithmGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SQRT_GRADIENT -> sqrtGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SQRT_DST_GRADIENT -> sqrtDstGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SQUARE_GRADIENT -> squareGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case SOFTSIGN_GRADIENT -> softsignGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case POW_ZERO_GRADIENT -> powZeroGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case POW_INTEGER_GRADIENT -> powIntegerGradientNative(src, dy, dx, n * Float.BYTES, p, q);
+            case POW_REAL_GRADIENT -> powRealGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case CLAMP_GRADIENT -> clampGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case CLIP_GRADIENT -> clipGradientNative(src, dy, dx, n * Float.BYTES, p, q);
             case LEAKY_HARDTANH_GRADIENT -> leakyHardtanhGradientNative(src, dy, dx, n * Float.BYTES, p, q);
@@ -290,6 +329,96 @@ final class ActivationLoops {
     private static void logarithmNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
         for (long at = 0; at < bytes; at += VECTOR_BYTES) {
             ExpFamilyActivationFunctions.logarithm(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void sqrtArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.sqrt(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void sqrtNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.sqrt(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void squareArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.square(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void squareNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.square(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void softsignArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.softsign(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void softsignNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.softsign(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void powZeroArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powZero(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void powZeroNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powZero(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void powIntegerArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powInteger(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void powIntegerNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powInteger(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
+                    .intoMemorySegment(dst, at, ORDER);
+        }
+    }
+
+    private static void powRealArrays(float[] src, int srcAt, float[] dst, int dstAt, int n, float p,
+            float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powReal(FloatVector.fromArray(F, src, srcAt + i), p, q)
+                    .intoArray(dst, dstAt + i);
+        }
+    }
+
+    private static void powRealNative(MemorySegment src, MemorySegment dst, long bytes, float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powReal(FloatVector.fromMemorySegment(F, src, at, ORDER), p, q)
                     .intoMemorySegment(dst, at, ORDER);
         }
     }
@@ -1009,6 +1138,125 @@ final class ActivationLoops {
             float p, float q) {
         for (long at = 0; at < bytes; at += VECTOR_BYTES) {
             ExpFamilyActivationFunctions.logarithmGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void sqrtGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.sqrtGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void sqrtGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.sqrtGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void sqrtDstGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.sqrtDstGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void sqrtDstGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.sqrtDstGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void squareGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.squareGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void squareGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.squareGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void softsignGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.softsignGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void softsignGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.softsignGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void powZeroGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powZeroGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void powZeroGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powZeroGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void powIntegerGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powIntegerGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void powIntegerGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powIntegerGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
+                    FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
+                    .intoMemorySegment(dx, at, ORDER);
+        }
+    }
+
+    private static void powRealGradientArrays(float[] src, int srcAt, float[] dy, int dyAt, float[] dx, int dxAt,
+            int n, float p, float q) {
+        for (int i = 0; i < n; i += L) {
+            OtherActivationFunctions.powRealGradient(FloatVector.fromArray(F, src, srcAt + i),
+                    FloatVector.fromArray(F, dy, dyAt + i), p, q).intoArray(dx, dxAt + i);
+        }
+    }
+
+    private static void powRealGradientNative(MemorySegment src, MemorySegment dy, MemorySegment dx, long bytes,
+            float p, float q) {
+        for (long at = 0; at < bytes; at += VECTOR_BYTES) {
+            OtherActivationFunctions.powRealGradient(FloatVector.fromMemorySegment(F, src, at, ORDER),
                     FloatVector.fromMemorySegment(F, dy, at, ORDER), p, q)
                     .intoMemorySegment(dx, at, ORDER);
         }

@@ -110,7 +110,10 @@ final class ScalarActivation implements ActivationKernel {
             case EXP -> Math.exp(s);
             case LOG -> Math.log(s);
             // ---- others
-            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
+            case SQRT -> Math.sqrt(s);
+            case SQUARE -> s * s;
+            case SOFTSIGN -> OtherFunctions.softsign(s);
+            case POW -> OtherFunctions.pow(s, alpha, beta);
         };
     }
 
@@ -148,7 +151,10 @@ final class ScalarActivation implements ActivationKernel {
             case EXP -> Math.exp(s);
             case LOG -> ExpFamilyFunctions.logDerivative(s);
             // ---- others
-            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
+            case SQRT -> OtherFunctions.sqrtDerivative(s);
+            case SQUARE -> 2.0 * s;
+            case SOFTSIGN -> OtherFunctions.softsignDerivative(s);
+            case POW -> OtherFunctions.powDerivative(s, alpha, beta);
         };
     }
 
@@ -167,7 +173,7 @@ final class ScalarActivation implements ActivationKernel {
             case TANH -> ExpFamilyFunctions.tanhDerivativeFromDst(d);
             case EXP -> d;
             // ---- others (sqrt)
-            case SQRT -> throw new UnsupportedOperationException(desc.kernelName());
+            case SQRT -> OtherFunctions.sqrtDerivativeFromDst(d);
             default -> throw new IllegalStateException(desc.kernelName() + " has no backward from dst");
         };
     }

@@ -99,7 +99,10 @@ final class VectorActivation implements ActivationKernel {
                     Backward.EXPONENTIAL_GRADIENT_FROM_DST, 0f, 0f);
             case LOG -> new Plan(Forward.LOGARITHM, Backward.LOGARITHM_GRADIENT, null, 0f, 0f);
             // ---- others
-            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(desc.kernelName());
+            case SQRT -> new Plan(Forward.SQRT, Backward.SQRT_GRADIENT, Backward.SQRT_DST_GRADIENT, 0f, 0f);
+            case SQUARE -> new Plan(Forward.SQUARE, Backward.SQUARE_GRADIENT, null, 0f, 0f);
+            case SOFTSIGN -> new Plan(Forward.SOFTSIGN, Backward.SOFTSIGN_GRADIENT, null, 0f, 0f);
+            case POW -> pow(alpha, desc.beta());
         };
     }
 
@@ -107,6 +110,19 @@ final class VectorActivation implements ActivationKernel {
     private static final float SELU_SCALE = (float) 1.0507009873554804934193349852946;
     private static final float SELU_SCALE_ALPHA =
             (float) (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717);
+
+    /**
+     * a s^b: b = 0 is the constant a, b = 1 the scale a s; a small integer b multiplies, any other b takes lanewise
+     * POW (see {@link OtherActivationFunctions}). p = a, q = b.
+     */
+    private static Plan pow(float a, float b) {
+        if (b == 0f) return new Plan(Forward.POW_ZERO, Backward.POW_ZERO_GRADIENT, null, a, 0f);
+        if (b == 1f) return new Plan(Forward.SCALE, Backward.SCALE_GRADIENT, null, a, 0f);
+        if (b == Math.rint(b) && Math.abs(b) <= OtherActivationFunctions.MAX_MULTIPLIED) {
+            return new Plan(Forward.POW_INTEGER, Backward.POW_INTEGER_GRADIENT, null, a, b);
+        }
+        return new Plan(Forward.POW_REAL, Backward.POW_REAL_GRADIENT, null, a, b);
+    }
 
     /** Beta 0: s sigmoid(0) = s / 2. Otherwise q is the infinity at which beta s = -inf (see silu). */
     private static Plan swish(float beta) {

@@ -53,7 +53,10 @@ class CompiledPathTest {
         plain.addAll(List.of("clamp", "leakyHardtanh", "leakyHardtanhInverse", "hardsigmoid", "hardswish", // piecewise
                 "hardshrink", "softshrink", "abs", "linear", "linearConstant", "roundHalfEven", "clampGradient",
                 "clipGradient", "leakyHardtanhGradient", "leakyHardtanhInverseGradient", "hardsigmoidGradient",
-                "hardswishGradient", "shrinkGradient", "absGradient"));
+                "hardswishGradient", "shrinkGradient", "absGradient",
+                // sqrt, square, softsign, pow (sqrtDstGradient is not run: HotActivations calls no backward from dst)
+                "sqrt", "square", "softsign", "powZero", "powInteger", "powReal", "sqrtGradient",
+                "squareGradient", "softsignGradient", "powZeroGradient", "powIntegerGradient", "powRealGradient"));
         for (String f : plain) {
             out.add(f + "Arrays");
             out.add(f + "Native");

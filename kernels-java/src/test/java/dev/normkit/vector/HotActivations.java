@@ -52,6 +52,13 @@ public final class HotActivations {
             ActivationDesc.of(Activation.MISH, Shape.of(N)),
             ActivationDesc.of(Activation.EXP, Shape.of(N)),
             ActivationDesc.of(Activation.LOG, Shape.of(N)),
+            // sqrt, square, softsign, pow: each pow form (multiplied b = 3, POW b = 2.5, constant b = 0)
+            ActivationDesc.of(Activation.SQRT, Shape.of(N)),
+            ActivationDesc.of(Activation.SQUARE, Shape.of(N)),
+            ActivationDesc.of(Activation.SOFTSIGN, Shape.of(N)),
+            ActivationDesc.of(Activation.POW, Shape.of(N)),
+            new ActivationDesc(Activation.POW, Shape.of(N), 1f, 2.5f),
+            new ActivationDesc(Activation.POW, Shape.of(N), 2f, 0f),
         };
         float[] s = new float[N];
         float[] dy = new float[N];

@@ -102,7 +102,12 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
                 case LOG -> throw new IllegalArgumentException("oneDNN's eltwise has no accurate log: its log keeps "
                         + "no relative accuracy near 1 (errors of 24x the value measured on 1 + N(0, 1e-3))");
                 // ---- others
-                case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
+                case SQRT -> new Eltwise(EltwiseAlg.SQRT, EltwiseAlg.SQRT_USE_DST_FOR_BWD, 0f, 0f);
+                case SQUARE -> new Eltwise(EltwiseAlg.SQUARE, null, 0f, 0f);
+                // d = alpha s^beta, ds = dd alpha beta s^(beta - 1): normkit's a and b as they are
+                case POW -> new Eltwise(EltwiseAlg.POW, null, d.alpha(), d.beta());
+                case SOFTSIGN -> throw new IllegalArgumentException("oneDNN's eltwise has no softsign (s / (1 + |s|)) "
+                        + "algorithm");
             };
         }
     }

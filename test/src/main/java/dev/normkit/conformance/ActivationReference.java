@@ -86,7 +86,12 @@ public final class ActivationReference {
             case EXP -> Math.exp(s);
             case LOG -> Math.log(s);
             // ---- others
-            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
+            case SQRT -> Math.sqrt(s);
+            case SQUARE -> s * s;
+            // s / (1 + |s|) tends to +-1
+            case SOFTSIGN -> Double.isInfinite(s) ? Math.signum(s) : s / (1.0 + Math.abs(s));
+            // s^0 = 1 for every s but NaN (handled above); IEEE pow elsewhere, as torch.pow
+            case POW -> d.beta() == 0 ? a : a * Math.pow(s, d.beta());
         };
     }
 
@@ -137,7 +142,15 @@ public final class ActivationReference {
             case EXP -> Math.exp(s);
             case LOG -> 1.0 / s;
             // ---- others
-            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
+            // 1 / (2 sqrt s): +inf at +0, -inf at -0 (torch: grad / (2 result)), 0 at +inf
+            case SQRT -> 1.0 / (2.0 * Math.sqrt(s));
+            case SQUARE -> 2.0 * s;
+            case SOFTSIGN -> {
+                double t = 1.0 + Math.abs(s);
+                yield 1.0 / (t * t);
+            }
+            // b = 0: 0 everywhere (torch masks the exponent-0 gradient to 0)
+            case POW -> d.beta() == 0 ? 0.0 : a * d.beta() * Math.pow(s, d.beta() - 1.0);
         };
     }
 
@@ -158,7 +171,8 @@ public final class ActivationReference {
             case TANH -> 1 - y * y;
             case EXP -> y;
             // ---- others (sqrt)
-            case SQRT -> throw new UnsupportedOperationException(d.kernelName());
+            // y = sqrt s: 1 / (2 y)
+            case SQRT -> 1.0 / (2.0 * y);
             default -> throw new IllegalArgumentException("desc: " + d.kernelName() + " has no backward from dst");
         };
     }

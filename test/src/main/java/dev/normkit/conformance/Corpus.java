@@ -1,6 +1,7 @@
 package dev.normkit.conformance;
 
 import dev.normkit.Activation;
+import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.ChannelLayout;
 import dev.normkit.GroupNormDesc;
@@ -132,7 +133,9 @@ public final class Corpus {
             case ELU, SELU, CELU, SOFTPLUS, SIGMOID, LOG_SIGMOID, TANH, TANHSHRINK, MISH, EXP ->
                     List.of(InputFamily.RANGE_10, InputFamily.RANGE_100, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
             case LOG -> List.of(InputFamily.POSITIVE, InputFamily.RANGE_10, InputFamily.HUGE_TINY, InputFamily.NAN_INF);
-            // ---- others
+            // ---- others: sqrt and pow (fractional b in the variants) on their domain, not only NaN below 0
+            case SQRT, POW -> List.of(InputFamily.RANGE_10, InputFamily.POSITIVE_MODERATE, InputFamily.HUGE_TINY,
+                    InputFamily.NAN_INF);
             default -> defaults;
         };
     }
@@ -232,8 +235,25 @@ public final class Corpus {
                     new Problem(SpectralNormDesc.of(Shape.of(1000, 17)).withPowerIterations(3), "iterations=3",
                             false),
                     new Problem(k.desc(CONV_WEIGHT), "", true));
+            case ACTIVATION -> activationVariants(k, small);
             default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
         };
+    }
+
+    /** The heap run, plus parameters other than the defaults where they take another code path. */
+    private static List<Problem> activationVariants(KernelId k, Shape small) {
+        List<Problem> problems = new ArrayList<>();
+        problems.add(new Problem(k.desc(BERT_BASE), "", true));
+        if (k.activation().orElseThrow() == Activation.POW) {
+            // the default b = 3 multiplies; these take lanewise POW (fractional, and an integer beyond |b| = 4),
+            // b = 0 and 1 their own forms, and b = -2 the reciprocal
+            for (float[] ab : new float[][] {{1f, 0.5f}, {-2f, 1.5f}, {0.5f, -0.5f}, {1f, 5f}, {3f, 0f}, {2f, 1f},
+                    {1f, -2f}}) {
+                problems.add(new Problem(ActivationDesc.of(Activation.POW, small).withAlpha(ab[0]).withBeta(ab[1]),
+                        "a=" + ab[0] + " b=" + ab[1], false));
+            }
+        }
+        return problems;
     }
 
     /** Group norm on the NHWC tensor of an NCHW shape, with {@code groups} groups. */

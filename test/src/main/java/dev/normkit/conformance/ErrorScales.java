@@ -225,8 +225,20 @@ final class ErrorScales {
      */
     static double[] activationBackward(ActivationDesc d, double[] s, double[] dy) {
         double[] m = new double[s.length];
-        for (int i = 0; i < s.length; i++) m[i] = Math.abs(dy[i]) * Math.max(1.0, derivativeTerms(d, s[i]));
+        boolean relative = relativeDerivative(d.activation());
+        for (int i = 0; i < s.length; i++) {
+            double terms = derivativeTerms(d, s[i]);
+            m[i] = Math.abs(dy[i]) * (relative ? terms : Math.max(1.0, terms));
+        }
         return m;
+    }
+
+    /**
+     * sqrt, square, softsign and pow: a derivative that is a single power, product or quotient of s, with no O(1)
+     * bound and no cancellation, so it is held relative to its own magnitude {@code |dy f'|}, not against 1.
+     */
+    private static boolean relativeDerivative(Activation a) {
+        return a == Activation.SQRT || a == Activation.SQUARE || a == Activation.SOFTSIGN || a == Activation.POW;
     }
 
     private static double derivativeTerms(ActivationDesc d, double s) {
@@ -278,7 +290,11 @@ final class ErrorScales {
             // e^s and 1/s are unbounded: a product with them is held to u relative, |dy f'| itself.
             case EXP, LOG -> Math.abs(ActivationReference.derivative(d, s));
             // ---- others
-            case SQRT, SQUARE, SOFTSIGN, POW -> throw new UnsupportedOperationException(d.kernelName());
+            // single products and quotients, no cancellation: |f'| itself (powers of s are not O(1), see above)
+            case SQRT -> 0.5 / Math.sqrt(s);
+            case SQUARE -> 2 * Math.abs(s);
+            case SOFTSIGN -> 1 / ((1 + Math.abs(s)) * (1 + Math.abs(s)));
+            case POW -> d.beta() == 0 ? 0 : Math.abs(d.alpha() * d.beta() * Math.pow(Math.abs(s), d.beta() - 1));
         };
     }
 

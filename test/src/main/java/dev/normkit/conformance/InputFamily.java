@@ -47,7 +47,12 @@ public enum InputFamily {
      * Positive values for log: 10^U(-45, 38.5) (subnormals to MAX_VALUE), a third of them 1 + N(0, 1e-3) (where log
      * is near 0 and must keep its relative accuracy), with +0, -0, 1 and MIN_VALUE mixed in.
      */
-    POSITIVE("positive");
+    POSITIVE("positive"),
+    /**
+     * Positive inputs only, for functions defined on s &gt;= 0 (sqrt, pow with a fractional exponent): every other
+     * element U(0, 10), the rest 10^U(-30, 30), with exact edges (+0, MIN_VALUE, MIN_NORMAL, 1, MAX_VALUE) mixed in.
+     */
+    POSITIVE_MODERATE("positive_moderate");
 
     private static final float[] EXP_SWITCHES = {0f, -0f, 20f, Math.nextUp(20f), Math.nextDown(20f), -20f, 1f, -1f,
         88.72283f, 88.7f, -87.33655f, -103.97208f, 30f, -80f, 17f, -17f};
@@ -55,6 +60,7 @@ public enum InputFamily {
 
     private static final float[] EDGES = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
         -Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE};
+    private static final float[] MODERATE_EDGES = {0f, Float.MIN_VALUE, Float.MIN_NORMAL, 1f, Float.MAX_VALUE};
     private static final float[] SPECIALS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
         Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE};
 
@@ -125,6 +131,13 @@ public enum InputFamily {
                     x[i] = kind == 0 ? POSITIVE_EDGES[rnd.nextInt(POSITIVE_EDGES.length)]
                             : kind <= 5 ? (float) (1.0 + 1e-3 * rnd.nextGaussian())
                             : (float) Math.pow(10.0, rnd.nextDouble(-45.0, 38.5));
+                }
+            }
+            case POSITIVE_MODERATE -> {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = i % 16 == 15 ? MODERATE_EDGES[rnd.nextInt(MODERATE_EDGES.length)]
+                            : i % 2 == 0 ? (float) rnd.nextDouble(0.0, 10.0)
+                            : (float) Math.pow(10.0, rnd.nextDouble(-30.0, 30.0));
                 }
             }
             case NAN_INF -> {

@@ -59,15 +59,18 @@ final class OneDnnDifferences {
         for (boolean[] m : masks.values()) n += count(m);
         Exclusion overflow = ExpOverflowDifference.forCase(c, data, masks);
         if (overflow != null) return overflow.withSpecialValues(n);
+        masks = new HashMap<>(masks);
         int kinks = c.kernel().family() == KernelId.Family.ACTIVATION ? OneDnnHardKinks.excuse(c, data, masks) : 0;
-        if (n + kinks == 0) return NONE;
-        String reason = n + " output elements that depend on NaN or infinite inputs excused "
+        int power = OneDnnPowerDerivatives.excuse(c, data, masks);
+        if (n + kinks + power == 0) return NONE;
+        String reason = n == 0 ? "" : n + " output elements that depend on NaN or infinite inputs excused "
                 + "(onednn special-value policy, ISA-independent: oneDNN specifies nothing there)";
         if (kinks > 0) {
-            reason = (n > 0 ? reason + "; " : "") + kinks + " at hardsigmoid/hardswish kinks (s = -3, 3 - ulp, 3) "
-                    + "excused: oneDNN picks the piece from s/6 + 1/2 rounded in f32, PyTorch from s";
+            reason = (reason.isEmpty() ? "" : reason + "; ") + kinks + " at hardsigmoid/hardswish kinks (s = -3, "
+                    + "3 - ulp, 3) excused: oneDNN picks the piece from s/6 + 1/2 rounded in f32, PyTorch from s";
         }
-        return new Exclusion(masks, n + kinks, reason);
+        if (power > 0) reason = (reason.isEmpty() ? "" : reason + "; ") + OneDnnPowerDerivatives.reason(power);
+        return new Exclusion(masks, n + kinks + power, reason);
     }
 
     /** Activations: each output element depends on the same element of every input. */

@@ -127,7 +127,11 @@ class GradientCheckTest {
                 ActivationDesc.of(Activation.SOFTPLUS, s), ActivationDesc.of(Activation.SOFTPLUS, s).withAlpha(2f),
                 ActivationDesc.of(Activation.SIGMOID, s), ActivationDesc.of(Activation.LOG_SIGMOID, s),
                 ActivationDesc.of(Activation.TANH, s), ActivationDesc.of(Activation.TANHSHRINK, s),
-                ActivationDesc.of(Activation.MISH, s), ActivationDesc.of(Activation.EXP, s));
+                ActivationDesc.of(Activation.MISH, s), ActivationDesc.of(Activation.EXP, s),
+                // sqrt (positive domain below), square, softsign, pow
+                ActivationDesc.of(Activation.SQUARE, s), ActivationDesc.of(Activation.SOFTSIGN, s),
+                ActivationDesc.of(Activation.POW, s), ActivationDesc.of(Activation.POW, s).withAlpha(-2f).withBeta(4f),
+                ActivationDesc.of(Activation.POW, s).withAlpha(0.5f).withBeta(-1f));
     }
 
     /** log on (0, 9]: its derivative 1/s from central differences, away from the pole at 0. */
@@ -160,6 +164,31 @@ class GradientCheckTest {
                         d + " at s = " + s[i]);
             }
         }
+    }
+
+    /** Functions defined for s &gt;= 0 only: sqrt and pow with a fractional exponent. */
+    static Stream<ActivationDesc> positiveDomainDescs() {
+        Shape s = Shape.of(1);
+        return Stream.of(ActivationDesc.of(Activation.SQRT, s), ActivationDesc.of(Activation.POW, s).withBeta(0.5f),
+                ActivationDesc.of(Activation.POW, s).withAlpha(-2f).withBeta(1.5f),
+                ActivationDesc.of(Activation.POW, s).withAlpha(0.5f).withBeta(-0.5f));
+    }
+
+    /** As the test above, on (0, 9], where these functions are real (their derivatives are infinite at 0). */
+    @ParameterizedTest(name = "activation derivative matches finite differences for {0} on s > 0")
+    @MethodSource("positiveDomainDescs")
+    void positiveDomainDerivativeMatchesFiniteDifferences(ActivationDesc d) {
+        double h = 1e-6;
+        int checked = 0;
+        for (double s = 0.01; s <= 9.0; s += 0.37) {
+            double numeric = (ActivationReference.value(d, s + h) - ActivationReference.value(d, s - h)) / (2 * h);
+            double analytic = ActivationReference.derivative(d, s);
+            double err = Math.abs(numeric - analytic) / Math.max(Math.abs(analytic), 1e-3);
+            assertTrue(err < BOUND, d + " at s = " + s + ": analytic " + analytic + ", numeric " + numeric
+                    + ", relative error " + err);
+            checked++;
+        }
+        assertEquals(25, checked);
     }
 
     /**
