@@ -7,6 +7,7 @@ import dev.normkit.GroupNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.Support;
@@ -39,6 +40,7 @@ public final class ScalarBackend implements Backend {
             case ActivationDesc d -> new ScalarActivation(d);
             case BatchNormDesc d -> new ScalarBatchNorm(d);
             case GroupNormDesc d -> new ScalarGroupNorm(d);
+            case LrnDesc d -> new ScalarLrn(d);
         };
         return (K) k;
     }

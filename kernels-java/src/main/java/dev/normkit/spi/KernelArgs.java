@@ -9,6 +9,7 @@ import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import java.lang.foreign.MemorySegment;
@@ -199,5 +200,18 @@ public final class KernelArgs {
         output("diffSrc", diffSrc, n);
         optionalOutput("diffScale", diffScale, c, d.useScale(), "useScale");
         optionalOutput("diffShift", diffShift, c, d.useShift(), "useShift");
+    }
+
+    public static void lrnForward(LrnDesc d, MemorySegment src, MemorySegment dst) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        output("dst", dst, n);
+    }
+
+    public static void lrnBackward(LrnDesc d, MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        input("diffDst", diffDst, n);
+        output("diffSrc", diffSrc, n);
     }
 }

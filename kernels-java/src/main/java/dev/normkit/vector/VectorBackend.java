@@ -7,6 +7,7 @@ import dev.normkit.GroupNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.Support;
@@ -51,6 +52,7 @@ public final class VectorBackend implements Backend {
             case ActivationDesc d -> new VectorActivation(d);
             case BatchNormDesc d -> new VectorBatchNorm(d);
             case GroupNormDesc d -> new VectorGroupNorm(d);
+            case LrnDesc d -> new VectorLrn(d);
         };
         return (K) k;
     }

@@ -7,6 +7,7 @@ import dev.normkit.Backend;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.Parallelism;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -128,6 +129,7 @@ public final class OneDnnBackend implements Backend {
                 case ActivationDesc d -> OneDnnActivation.descs(engine, d).close();
                 case BatchNormDesc d -> OneDnnBatchNorm.descs(engine, d).close();
                 case GroupNormDesc d -> OneDnnGroupNorm.descs(engine, d).close();
+                case LrnDesc d -> OneDnnLrn.descs(engine, d).close();
             }
             return Support.yes();
         } catch (DnnlException | IllegalArgumentException e) {
@@ -168,6 +170,11 @@ public final class OneDnnBackend implements Backend {
             case GroupNormDesc d -> {
                 try (OneDnnGroupNorm.Descs pds = descs(d, () -> OneDnnGroupNorm.descs(engine, d))) {
                     yield new OneDnnGroupNorm(engine, threads, d, pds);
+                }
+            }
+            case LrnDesc d -> {
+                try (OneDnnLrn.Descs pds = descs(d, () -> OneDnnLrn.descs(engine, d))) {
+                    yield new OneDnnLrn(engine, threads, d, pds);
                 }
             }
         };
