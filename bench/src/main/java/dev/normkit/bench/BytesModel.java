@@ -8,6 +8,7 @@ import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
@@ -33,6 +34,7 @@ import java.util.List;
  *   batch_norm backward          src, diffDst, scale, mean, variance
  *                                -> diffSrc, diffScale, diffShift
  *   group_norm as layer_norm, with variance for rstd and N x groups statistics
+ *   lrn        forward           src -> dst;  backward src, diffDst -> diffSrc
  *   copy roof                    src -> dst
  * </pre>
  *
@@ -128,6 +130,11 @@ public final class BytesModel {
                     case FORWARD_TRAINING -> throw new IllegalArgumentException(
                             "direction: activations have no " + direction);
                 }
+            }
+            case LrnDesc d -> {
+                t.add(in("src", n));
+                if (direction == Direction.BACKWARD) t.add(in("diffDst", n));
+                t.add(out(direction == Direction.BACKWARD ? "diffSrc" : "dst", n));
             }
             case GroupNormDesc d -> {
                 long c = d.channels();

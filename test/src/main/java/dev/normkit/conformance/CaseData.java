@@ -5,6 +5,7 @@ import dev.normkit.BatchNormDesc;
 import dev.normkit.ChannelLayout;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import java.util.Collections;
@@ -59,6 +60,7 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
             case ActivationDesc d -> activation(c.direction(), d, src, diffDst, in, out, sc);
             case GroupNormDesc d -> groupNorm(c.direction(), d, fromChannelsFirst(d, src), diffDst, params, in, out,
                     sc);
+            case LrnDesc d -> lrn(c.direction(), d, src, diffDst, in, out, sc);
             case BatchNormDesc d -> batchNorm(c.direction(), d, fromChannelsLast(d, src), diffDst, params, in, out, sc);
         }
         return new CaseData(in, out, sc);
@@ -341,6 +343,23 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                     out.put("diff_shift", b.diffShift());
                     sc.put("diff_shift", s[2]);
                 }
+            }
+            default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    private static void lrn(Direction dir, LrnDesc d, float[] src, float[] diffDst, Map<String, float[]> in,
+            Map<String, double[]> out, Map<String, double[]> sc) {
+        double[] x = widen(src);
+        in.put("src", src);
+        switch (dir) {
+            // A product of x and a positive power: no cancellation, |ref| is the scale.
+            case FORWARD -> out.put("dst", LrnReference.forward(d, x));
+            case BACKWARD -> {
+                double[] dy = widen(diffDst);
+                in.put("diff_dst", diffDst);
+                out.put("diff_src", LrnReference.backward(d, x, dy));
+                sc.put("diff_src", LrnReference.backwardScale(d, x, dy));
             }
             default -> throw unsupported(dir, d.kernelName());
         }

@@ -6,6 +6,7 @@ import dev.normkit.ChannelLayout;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
@@ -53,6 +54,10 @@ public final class Corpus {
     private static final Shape GROUPS_OF_TWO = Shape.of(2, 64, 28, 28);
     private static final Shape DIFFUSION = Shape.of(1, 320, 32, 32);
 
+    /** LRN, channels first: AlexNet's first LRN (96 channels of 55 x 55, batch 8) and a smaller one (13 x 13). */
+    private static final Shape ALEXNET_LRN = Shape.of(8, 96, 55, 55);
+    private static final Shape ALEXNET_SMALL = Shape.of(2, 96, 13, 13);
+
     /** The shapes a kernel is checked on by default (each with the kernel's default descriptor). */
     public static List<Shape> defaultShapes(KernelId k) {
         List<Shape> shapes = new ArrayList<>();
@@ -62,6 +67,8 @@ public final class Corpus {
             case SOFTMAX, LOG_SOFTMAX -> shapes.addAll(List.of(CLASSES, CLASSES_ODD, SEQUENCE, TALL));
             case BATCH_NORM -> shapes.addAll(List.of(Shape.of(1000, 17), CONV_ODD, CONV_POINT, CONV_LARGE));
             case GROUP_NORM -> shapes.addAll(List.of(CONV_ODD, GROUPS_OF_ONE, GROUPS_OF_TWO, DIFFUSION));
+            case LRN -> shapes.addAll(List.of(CONV_ODD, Shape.of(2, 7, 11), Shape.of(2, 6, 3, 4, 5), ALEXNET_SMALL,
+                    ALEXNET_LRN));
             default -> shapes.addAll(List.of(BERT_BASE, BERT_LARGE, BATCH));
         }
         return shapes;
@@ -71,6 +78,8 @@ public final class Corpus {
     public static List<InputFamily> families(KernelId k) {
         return switch (k.family()) {
             case LAYER_NORM, RMS_NORM, BATCH_NORM, GROUP_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
+                    InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
+            case LRN -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
             case SOFTMAX, LOG_SOFTMAX -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.NEAR_80, InputFamily.NEAR_1000, InputFamily.NAN_INF);
@@ -157,8 +166,37 @@ public final class Corpus {
                             false),
                     new Problem(k.desc(GROUPS_OF_ONE), "", true),
                     new Problem(groupsNhwc(GROUPS_OF_TWO, 32), "nhwc", true));
+            case LRN -> lrnVariants();
             default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
         };
+    }
+
+    /**
+     * LRN's variants. The default alpha (1e-4, over 5) leaves y within ~1e-4 of x, so most variants take alpha = 1,
+     * where the window matters at every element. Even sizes are where the conventions differ; beta 0.75 is a special
+     * case in oneDNN (a square-root form), so another beta is checked too.
+     */
+    private static List<Problem> lrnVariants() {
+        LrnDesc odd = LrnDesc.of(CONV_ODD).withAlpha(1f);
+        LrnDesc within = odd.withinChannel();
+        return List.of(
+                new Problem(odd, "alpha=1", false),
+                new Problem(odd.withLocalSize(4), "pytorch size=4 alpha=1", false),
+                new Problem(odd.withConvention(LrnDesc.Convention.ONEDNN).withLocalSize(4), "onednn size=4 alpha=1",
+                        false),
+                new Problem(odd.withConvention(LrnDesc.Convention.ONEDNN), "onednn alpha=1", false),
+                new Problem(odd.withBeta(0.5f).withK(2f), "alpha=1 beta=0.5 k=2", false),
+                new Problem(odd.withLocalSize(1), "size=1 alpha=1", false),
+                new Problem(LrnDesc.of(ALEXNET_SMALL).withK(2f), "k=2", false),
+                new Problem(within.withLocalSize(3), "within size=3 alpha=1", false),
+                new Problem(within, "within alpha=1", false),
+                new Problem(within.withLocalSize(4), "within size=4 alpha=1", false),
+                new Problem(LrnDesc.of(Shape.of(2, 3, 17)).withAlpha(1f).withinChannel(), "within 1d alpha=1", false),
+                new Problem(LrnDesc.of(Shape.of(2, 3, 4, 5, 6)).withAlpha(1f).withinChannel().withLocalSize(3),
+                        "within 3d size=3 alpha=1", false),
+                new Problem(LrnDesc.of(ALEXNET_SMALL).withinChannel(), "within", false),
+                new Problem(odd, "alpha=1", true),
+                new Problem(within, "within alpha=1", true));
     }
 
     /** Group norm on the NHWC tensor of an NCHW shape, with {@code groups} groups. */

@@ -6,6 +6,7 @@ import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
@@ -25,7 +26,8 @@ import java.util.Optional;
 public final class KernelId {
 
     /** What kind of kernel an id is: the switch key of code that treats kernels by kind (references, corpus, ...). */
-    public enum Family { LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX, ACTIVATION, BATCH_NORM, GROUP_NORM }
+    public enum Family { LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX, ACTIVATION, BATCH_NORM, GROUP_NORM,
+        LRN }
 
     public static final KernelId LAYER_NORM = new KernelId("layer_norm", Family.LAYER_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
@@ -42,11 +44,15 @@ public final class KernelId {
     public static final KernelId GROUP_NORM = new KernelId("group_norm", Family.GROUP_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
 
+    /** LRN with PyTorch's defaults across channels; 2-D shapes are N x C, 3- to 5-D channels first. */
+    public static final KernelId LRN = new KernelId("lrn", Family.LRN, null, Direction.FORWARD, Direction.BACKWARD);
+
     private static final List<KernelId> ALL;
     static {
         List<KernelId> all = new ArrayList<>(List.of(LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX));
         for (Activation a : Activation.values()) all.add(activation(a));
         all.addAll(List.of(BATCH_NORM, GROUP_NORM));
+        all.add(LRN);
         ALL = Collections.unmodifiableList(all);
     }
 
@@ -116,6 +122,7 @@ public final class KernelId {
             case ACTIVATION -> ActivationDesc.of(activation, shape);
             case BATCH_NORM -> BatchNormDesc.of(shape);
             case GROUP_NORM -> GroupNormDesc.of(shape, defaultGroups(shape));
+            case LRN -> LrnDesc.of(shape);
         };
     }
 

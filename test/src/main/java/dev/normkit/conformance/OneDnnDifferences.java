@@ -43,6 +43,8 @@ final class OneDnnDifferences {
             case LAYER_NORM, RMS_NORM -> normalization(c, data);
             case BATCH_NORM -> perChannel((BatchNormDesc) c.desc(), data);
             case GROUP_NORM -> perGroup((GroupNormDesc) c.desc(), data);
+            // An LRN output depends on its row (RowLayout: the channels at its position, or its channel's plane).
+            case LRN -> rowwise(c, data);
         };
         int n = 0;
         for (boolean[] m : masks.values()) n += count(m);

@@ -5,6 +5,7 @@ import dev.normkit.BatchNormKernel;
 import dev.normkit.GroupNormKernel;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
+import dev.normkit.LrnKernel;
 import dev.normkit.RmsNormKernel;
 import dev.normkit.SoftmaxKernel;
 import java.lang.foreign.Arena;
@@ -116,6 +117,13 @@ final class PathRunner {
                     default -> k.backward(in.get("src"), in.get("diff_dst"), in.get("scale"), in.get("mean"),
                             in.get("variance"), in.get("dst"), out.get("diff_src"), out.get("diff_scale"),
                             out.get("diff_shift"));
+                }
+            }
+            case LrnKernel k -> {
+                if (dir == Direction.FORWARD) {
+                    k.forward(in.get("src"), out.get("dst"));
+                } else {
+                    k.backward(in.get("src"), in.get("diff_dst"), out.get("diff_src"));
                 }
             }
             default -> throw new IllegalArgumentException("kernel: unknown kind " + kernel.getClass().getName());

@@ -5,6 +5,7 @@ import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 
@@ -29,6 +30,13 @@ public record RowLayout(int outer, int length, int inner, boolean elementwise) {
             // A (sample, group) is a row, seen channels first: CaseData lays NHWC data out from this view.
             case GroupNormDesc d -> new RowLayout(Math.toIntExact(d.batch() * d.groups()),
                     Math.toIntExact(d.groupSize()), 1, false);
+            // Across channels a row is the channels at one position (an output's window lies in it); within channel
+            // a row is a channel's plane.
+            case LrnDesc d -> d.algorithm() == LrnDesc.Algorithm.ACROSS_CHANNELS
+                    ? new RowLayout(Math.toIntExact(d.batch()), Math.toIntExact(d.channels()),
+                            Math.toIntExact(d.spatial()), false)
+                    : new RowLayout(Math.toIntExact(d.batch() * d.channels()), Math.toIntExact(d.spatial()), 1,
+                            false);
             case ActivationDesc d -> {
                 int last = Math.toIntExact(d.shape().dim(d.shape().rank() - 1));
                 yield new RowLayout(Math.toIntExact(d.shape().elementCount() / last), last, 1, true);

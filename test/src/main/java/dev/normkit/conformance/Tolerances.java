@@ -6,6 +6,7 @@ import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import java.util.Locale;
@@ -77,6 +78,11 @@ public final class Tolerances {
                     ? ulps(8, 0, n, "group norm backward: as layer norm per (sample, group), on statistics given in f32")
                     : ulps(12, 1, n, "group norm " + d + ": statistics of n = C/G*H*W values summed in f32 (onednn) "
                             + "err by ~sqrt(n) u, and dst inherits them");
+            case LRN -> d == Direction.BACKWARD
+                    ? ulps(16, 0, n, "lrn backward: two powers, the window sums of squares and of the holders' terms "
+                            + "(n of them, positive) in f32, and a difference measured against its terms' magnitudes")
+                    : ulps(8, 0, n, "lrn forward: a power of a window sum of n positive squares (f32 sums lose "
+                            + "~u each, and beta scales that) times x");
         };
     }
 
@@ -116,6 +122,8 @@ public final class Tolerances {
             case SoftmaxDesc s -> s.axisLength();
             case ActivationDesc a -> 1;
             case BatchNormDesc b -> b.perChannel();
+            case LrnDesc l -> l.algorithm() == LrnDesc.Algorithm.ACROSS_CHANNELS ? l.localSize()
+                    : (long) l.divisor();
             case GroupNormDesc g -> d == Direction.BACKWARD
                     ? Math.max(g.groupSize(), g.batch() * g.spatial()) : g.groupSize();
         };
