@@ -78,8 +78,10 @@ public final class Tolerances {
                     ? ulps(8, 0, n, "group norm backward: as layer norm per (sample, group), on statistics given in f32")
                     : ulps(12, 1, n, "group norm " + d + ": statistics of n = C/G*H*W values summed in f32 (onednn) "
                             + "err by ~sqrt(n) u, and dst inherits them");
+            // Measured (n = window terms, up to 125; scalar / vector / onednn): forward 1.0 / 3.7 / 4.9 u, backward
+            // 1.3 / 4.9 / 5.9 u, the same at 512 bits with avx512_core_bf16 and at 256 bits with avx2.
             case LRN -> d == Direction.BACKWARD
-                    ? ulps(16, 0, n, "lrn backward: two powers, the window sums of squares and of the holders' terms "
+                    ? ulps(12, 0, n, "lrn backward: two powers, the window sums of squares and of the holders' terms "
                             + "(n of them, positive) in f32, and a difference measured against its terms' magnitudes")
                     : ulps(8, 0, n, "lrn forward: a power of a window sum of n positive squares (f32 sums lose "
                             + "~u each, and beta scales that) times x");
