@@ -1,8 +1,9 @@
 package dev.normkit;
 
 /**
- * Local response normalization (LRN) on a channels-first tensor: {@code N x C} or {@code N x C x spatial} (1 to 3
- * spatial axes), dense, row-major.
+ * Local response normalization (LRN) on a dense row-major tensor of N samples and C channels: {@code N x C}
+ * ({@link ChannelLayout#NC}), or with 1 to 3 spatial axes channels first ({@link ChannelLayout#NCHW}) or channels last
+ * ({@link ChannelLayout#NHWC}).
  *
  * <pre>
  *   y = x * (k + alpha / divisor * sum of x'^2 over the window of x)^-beta
@@ -22,7 +23,7 @@ package dev.normkit;
  *
  * <p>Defaults follow PyTorch's {@code LocalResponseNorm}: localSize 5, alpha 1e-4, beta 0.75, k 1, across channels.
  */
-public record LrnDesc(Shape shape, Algorithm algorithm, Convention convention, long localSize, float alpha, float beta,
+public record LrnDesc(Shape shape, ChannelLayout layout, Algorithm algorithm, Convention convention, long localSize, float alpha, float beta,
         float k) implements KernelDesc<LrnKernel> {
 
     public static final long DEFAULT_LOCAL_SIZE = 5;
@@ -54,12 +55,17 @@ public record LrnDesc(Shape shape, Algorithm algorithm, Convention convention, l
 
     public LrnDesc {
         if (shape == null) throw new IllegalArgumentException("shape: must not be null");
+        if (layout == null) throw new IllegalArgumentException("layout: must not be null");
         if (algorithm == null) throw new IllegalArgumentException("algorithm: must not be null");
+        if (!layout.accepts(shape.rank())) {
+            throw new IllegalArgumentException("shape: layout " + layout + " needs rank " + layout.ranks() + ", got "
+                    + shape + " (rank " + shape.rank() + ")");
+        }
         if (convention == null) throw new IllegalArgumentException("convention: must not be null");
         int minRank = algorithm == Algorithm.ACROSS_CHANNELS ? 2 : 3;
         if (shape.rank() < minRank || shape.rank() > 5) {
             throw new IllegalArgumentException("shape: lrn " + algorithm + " needs rank " + minRank
-                    + " to 5 (N x C" + (minRank == 2 ? "" : " x spatial") + ", channels first), got " + shape);
+                    + " to 5 (N x C" + (minRank == 2 ? "" : " and spatial axes") + "), got " + shape);
         }
         if (shape.elementCount() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("shape: " + shape + " has more than 2^31 - 1 elements");
@@ -85,38 +91,44 @@ public record LrnDesc(Shape shape, Algorithm algorithm, Convention convention, l
 
     /** PyTorch's defaults (size 5, alpha 1e-4, beta 0.75, k 1) across channels, on N x C or N x C x spatial. */
     public static LrnDesc of(Shape shape) {
-        return new LrnDesc(shape, Algorithm.ACROSS_CHANNELS, Convention.PYTORCH, DEFAULT_LOCAL_SIZE, DEFAULT_ALPHA,
-                DEFAULT_BETA, DEFAULT_K);
+        if (shape == null) throw new IllegalArgumentException("shape: must not be null");
+        return of(shape, shape.rank() == 2 ? ChannelLayout.NC : ChannelLayout.NCHW);
+    }
+
+    /** PyTorch's defaults in the given layout. */
+    public static LrnDesc of(Shape shape, ChannelLayout layout) {
+        return new LrnDesc(shape, layout, Algorithm.ACROSS_CHANNELS, Convention.PYTORCH, DEFAULT_LOCAL_SIZE,
+                DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_K);
     }
 
     /** Within channel needs the ONEDNN convention; set it first ({@code withConvention}) or this throws. */
     public LrnDesc withAlgorithm(Algorithm a) {
-        return new LrnDesc(shape, a, convention, localSize, alpha, beta, k);
+        return new LrnDesc(shape, layout, a, convention, localSize, alpha, beta, k);
     }
 
     public LrnDesc withConvention(Convention c) {
-        return new LrnDesc(shape, algorithm, c, localSize, alpha, beta, k);
+        return new LrnDesc(shape, layout, algorithm, c, localSize, alpha, beta, k);
     }
 
     /** oneDNN's within-channel LRN: {@code withConvention(ONEDNN).withAlgorithm(WITHIN_CHANNEL)}. */
     public LrnDesc withinChannel() {
-        return new LrnDesc(shape, Algorithm.WITHIN_CHANNEL, Convention.ONEDNN, localSize, alpha, beta, k);
+        return new LrnDesc(shape, layout, Algorithm.WITHIN_CHANNEL, Convention.ONEDNN, localSize, alpha, beta, k);
     }
 
     public LrnDesc withLocalSize(long n) {
-        return new LrnDesc(shape, algorithm, convention, n, alpha, beta, k);
+        return new LrnDesc(shape, layout, algorithm, convention, n, alpha, beta, k);
     }
 
     public LrnDesc withAlpha(float a) {
-        return new LrnDesc(shape, algorithm, convention, localSize, a, beta, k);
+        return new LrnDesc(shape, layout, algorithm, convention, localSize, a, beta, k);
     }
 
     public LrnDesc withBeta(float b) {
-        return new LrnDesc(shape, algorithm, convention, localSize, alpha, b, k);
+        return new LrnDesc(shape, layout, algorithm, convention, localSize, alpha, b, k);
     }
 
     public LrnDesc withK(float kk) {
-        return new LrnDesc(shape, algorithm, convention, localSize, alpha, beta, kk);
+        return new LrnDesc(shape, layout, algorithm, convention, localSize, alpha, beta, kk);
     }
 
     /** Number of samples N (axis 0). */
@@ -124,12 +136,17 @@ public record LrnDesc(Shape shape, Algorithm algorithm, Convention convention, l
         return shape.dim(0);
     }
 
-    /** Number of channels C (axis 1). */
+    /** Number of channels C (axis 1, or the last axis channels last). */
     public long channels() {
-        return shape.dim(1);
+        return shape.dim(layout.channelAxis(shape.rank()));
     }
 
-    /** Positions per channel: the product of the axes after C (1 for N x C). */
+    /** Whether the channels are the innermost axis (NHWC). */
+    public boolean channelsLast() {
+        return layout == ChannelLayout.NHWC;
+    }
+
+    /** Positions per channel: the product of the spatial axes (1 for N x C). */
     public long spatial() {
         return shape.elementCount() / (batch() * channels());
     }

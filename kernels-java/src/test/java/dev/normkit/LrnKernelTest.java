@@ -1,6 +1,7 @@
 package dev.normkit;
 
 import static dev.normkit.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,6 +133,48 @@ class LrnKernelTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void channelsLastGivesTheChannelsFirstResultsTransposed(String path) {
+        // N=2, C=6, D=2, H=3, W=5; each descriptor variant as NCHW and as NHWC over the same values.
+        int n = 2, c = 6, sp = 2 * 3 * 5;
+        float[] x = new float[n * c * sp];
+        float[] dy = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(i * 0.37) * 2;
+            dy[i] = (float) Math.cos(i * 0.11);
+        }
+        float[] xl = toChannelsLast(x, n, c, sp);
+        float[] dyl = toChannelsLast(dy, n, c, sp);
+        LrnDesc first = LrnDesc.of(Shape.of(n, c, 2, 3, 5)).withAlpha(1f);
+        for (LrnDesc d : new LrnDesc[] {first, first.withLocalSize(4),
+                first.withConvention(LrnDesc.Convention.ONEDNN).withLocalSize(4), first.withinChannel().withLocalSize(3),
+                first.withinChannel().withLocalSize(2)}) {
+            LrnDesc last = new LrnDesc(Shape.of(n, 2, 3, 5, c), ChannelLayout.NHWC, d.algorithm(), d.convention(),
+                    d.localSize(), d.alpha(), d.beta(), d.k());
+            try (LrnKernel kf = Backends.get(path).create(d); LrnKernel kl = Backends.get(path).create(last)) {
+                float[] yf = new float[x.length], yl = new float[x.length];
+                kf.forward(x, yf);
+                kl.forward(xl, yl);
+                assertArrayEquals(toChannelsLast(yf, n, c, sp), yl, 1e-6f, d + " forward");
+                float[] df = new float[x.length], dl = new float[x.length];
+                kf.backward(x, dy, df);
+                kl.backward(xl, dyl, dl);
+                assertArrayEquals(toChannelsLast(df, n, c, sp), dl, 1e-6f, d + " backward");
+            }
+        }
+    }
+
+    private static float[] toChannelsLast(float[] v, int n, int c, int sp) {
+        float[] out = new float[v.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int s = 0; s < sp; s++) out[(b * sp + s) * c + ch] = v[(b * c + ch) * sp + s];
+            }
+        }
+        return out;
+    }
+
     @Test
     void descriptorRejectsBadArgumentsNamingThem() {
         assertArg("shape", () -> LrnDesc.of(null));
@@ -145,6 +188,8 @@ class LrnKernelTest {
         assertArg("beta", () -> LrnDesc.of(Shape.of(1, 2, 3)).withBeta(Float.POSITIVE_INFINITY));
         assertArg("k", () -> LrnDesc.of(Shape.of(1, 2, 3)).withK(0f));
         assertArg("algorithm", () -> LrnDesc.of(Shape.of(1, 2, 3)).withAlgorithm(null));
+        assertArg("layout", () -> LrnDesc.of(Shape.of(1, 2, 3), null));
+        assertArg("shape", () -> LrnDesc.of(Shape.of(1, 2), ChannelLayout.NHWC));
     }
 
     @ParameterizedTest

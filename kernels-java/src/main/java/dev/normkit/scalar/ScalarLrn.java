@@ -14,7 +14,8 @@ import java.lang.foreign.MemorySegment;
  * {@code w = k + alpha/divisor * sum} are computed into a per-call double array first: backward needs every w of the
  * windows that hold an element, and the forward reads src only through that array's pass, so dst may alias src.
  *
- * <p>Within channel, the spatial axes are seen as depth x height x width, missing leading axes of length 1.
+ * <p>Within channel, the spatial axes are seen as depth x height x width, missing leading axes of length 1. The loops
+ * index a sample channels first ({@code c * spatial + s}); {@link #offset} maps that to memory in either layout.
  */
 final class ScalarLrn implements LrnKernel {
 
@@ -26,6 +27,7 @@ final class ScalarLrn implements LrnKernel {
     private final int height;
     private final int width;
     private final boolean across;
+    private final boolean channelsLast;
     private final int below;
     private final int above;
     private final double alphaOverDivisor;
@@ -36,9 +38,11 @@ final class ScalarLrn implements LrnKernel {
         this.channels = Math.toIntExact(desc.channels());
         this.spatial = Math.toIntExact(desc.spatial());
         int rank = desc.shape().rank();
-        this.width = rank >= 3 ? Math.toIntExact(desc.shape().dim(rank - 1)) : 1;
-        this.height = rank >= 4 ? Math.toIntExact(desc.shape().dim(rank - 2)) : 1;
-        this.depth = rank >= 5 ? Math.toIntExact(desc.shape().dim(rank - 3)) : 1;
+        this.channelsLast = desc.channelsLast();
+        int lastSpatial = channelsLast ? rank - 2 : rank - 1;
+        this.width = rank >= 3 ? Math.toIntExact(desc.shape().dim(lastSpatial)) : 1;
+        this.height = rank >= 4 ? Math.toIntExact(desc.shape().dim(lastSpatial - 1)) : 1;
+        this.depth = rank >= 5 ? Math.toIntExact(desc.shape().dim(lastSpatial - 2)) : 1;
         this.across = desc.algorithm() == LrnDesc.Algorithm.ACROSS_CHANNELS;
         this.below = Math.toIntExact(desc.reachBelow());
         this.above = Math.toIntExact(desc.reachAbove());
@@ -63,7 +67,8 @@ final class ScalarLrn implements LrnKernel {
             long base = (long) n * channels * spatial;
             windowTerms(src, base, w);
             for (int i = 0; i < w.length; i++) {
-                set(dst, base + i, (float) (get(src, base + i) * Math.pow(w[i], -desc.beta())));
+                long at = base + offset(i);
+                set(dst, at, (float) (get(src, at) * Math.pow(w[i], -desc.beta())));
             }
         }
     }
@@ -80,19 +85,20 @@ final class ScalarLrn implements LrnKernel {
             long base = (long) n * size;
             windowTerms(src, base, w);
             for (int i = 0; i < size; i++) {
-                t[i] = get(diffDst, base + i) * get(src, base + i) * Math.pow(w[i], -desc.beta() - 1.0);
+                long at = base + offset(i);
+                t[i] = get(diffDst, at) * get(src, at) * Math.pow(w[i], -desc.beta() - 1.0);
             }
             for (int c = 0; c < channels; c++) {
                 for (int s = 0; s < spatial; s++) {
                     int i = c * spatial + s;
                     // Every j whose window holds i: the window mirrored (reaches swapped).
                     double holders = across ? channelSum(t, c, s, above, below) : boxSum(t, c, s, false);
-                    out[i] = get(diffDst, base + i) * Math.pow(w[i], -desc.beta())
-                            - coef * get(src, base + i) * holders;
+                    long at = base + offset(i);
+                    out[i] = get(diffDst, at) * Math.pow(w[i], -desc.beta()) - coef * get(src, at) * holders;
                 }
             }
             // Written after every read of the sample, so diffSrc may alias diffDst.
-            for (int i = 0; i < size; i++) set(diffSrc, base + i, (float) out[i]);
+            for (int i = 0; i < size; i++) set(diffSrc, base + offset(i), (float) out[i]);
         }
     }
 
@@ -100,7 +106,7 @@ final class ScalarLrn implements LrnKernel {
     private void windowTerms(MemorySegment src, long base, double[] w) {
         double[] sq = new double[w.length];
         for (int i = 0; i < sq.length; i++) {
-            double x = get(src, base + i);
+            double x = get(src, base + offset(i));
             sq[i] = x * x;
         }
         for (int c = 0; c < channels; c++) {
@@ -109,6 +115,11 @@ final class ScalarLrn implements LrnKernel {
                 w[c * spatial + s] = desc.k() + alphaOverDivisor * sum;
             }
         }
+    }
+
+    /** Where the sample's element {@code c * spatial + s} lies in memory, from the sample's start. */
+    private long offset(int i) {
+        return channelsLast ? (long) (i % spatial) * channels + i / spatial : i;
     }
 
     /** Sum of v over channels [c - down, c + up] cut to [0, C), at position s. */

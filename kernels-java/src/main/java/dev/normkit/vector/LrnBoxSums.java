@@ -30,7 +30,10 @@ final class LrnBoxSums {
         this.above = above;
     }
 
-    /** Across channels one pass along C; within channel one along each spatial axis longer than 1; none for size 1. */
+    /**
+     * Across channels one pass along C; within channel one along each spatial axis longer than 1; none for size 1.
+     * Channels last, C is the innermost axis: across runs along it (inner 1), within steps over whole C-vectors.
+     */
     static LrnBoxSums of(LrnDesc d) {
         int channels = Math.toIntExact(d.channels());
         int spatial = Math.toIntExact(d.spatial());
@@ -38,10 +41,14 @@ final class LrnBoxSums {
         boolean reaches = d.reachBelow() + d.reachAbove() > 0; // a window of one element is the element itself
         if (!reaches) return new LrnBoxSums(passes, 0, 0);
         if (d.algorithm() == LrnDesc.Algorithm.ACROSS_CHANNELS) {
-            if (channels > 1) passes.add(new Pass(1, channels, spatial));
+            if (channels > 1) {
+                passes.add(d.channelsLast() ? new Pass(spatial, channels, 1) : new Pass(1, channels, spatial));
+            }
         } else {
-            int inner = 1;
-            for (int axis = d.shape().rank() - 1; axis >= 2; axis--) {
+            int rank = d.shape().rank();
+            int inner = d.channelsLast() ? channels : 1;
+            int lastSpatial = d.channelsLast() ? rank - 2 : rank - 1;
+            for (int axis = lastSpatial; axis >= lastSpatial - (rank - 3); axis--) {
                 int len = Math.toIntExact(d.shape().dim(axis));
                 if (len > 1) passes.add(new Pass(channels * spatial / (len * inner), len, inner));
                 inner *= len;

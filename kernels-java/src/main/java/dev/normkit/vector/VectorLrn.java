@@ -11,7 +11,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * LRN on the Vector API, one sample at a time, on kernel-owned {@code float[]} scratch of one sample ({@code C x S}
+ * LRN on the Vector API, in either layout (only the box sums see it), one sample at a time, on kernel-owned {@code float[]} scratch of one sample ({@code C x S}
  * floats each).
  *
  * <p>A sample is copied in (a bulk copy, not a vector access, so heap and native callers take the same loops and the

@@ -96,8 +96,9 @@ final class OneDnnLrn extends OneDnnKernel implements LrnKernel {
         float beta = d.beta();
         float k = d.k();
         Shape shape = d.shape().rank() == 2 ? Shape.of(d.batch(), d.channels(), 1) : d.shape();
+        ChannelLayout layout = d.shape().rank() == 2 ? ChannelLayout.NCHW : d.layout();
         PrimitiveDescs all = new PrimitiveDescs();
-        try (DnnlMemoryDesc data = OneDnnBatchNorm.dataDesc(shape, ChannelLayout.NCHW)) {
+        try (DnnlMemoryDesc data = OneDnnBatchNorm.dataDesc(shape, layout)) {
             DnnlPrimitiveDesc inference = all.add(() -> DnnlPrimitiveDesc.lrnForward(engine,
                     PropKind.FORWARD_INFERENCE, alg, data, data, size, alpha, beta, k));
             DnnlPrimitiveDesc training = all.add(() -> DnnlPrimitiveDesc.lrnForward(engine,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.normkit.Backend;
 import dev.normkit.Backends;
+import dev.normkit.ChannelLayout;
 import dev.normkit.LrnDesc;
 import dev.normkit.LrnKernel;
 import dev.normkit.Shape;
@@ -37,7 +38,9 @@ class OneDnnLrnTest {
                 LrnDesc.of(Shape.of(2, 7, 3, 5)).withConvention(LrnDesc.Convention.ONEDNN).withLocalSize(4)
                         .withAlpha(1f),
                 LrnDesc.of(Shape.of(2, 3, 6, 7)).withinChannel().withLocalSize(3).withAlpha(1f),
-                LrnDesc.of(Shape.of(1, 2, 3, 4, 5)).withinChannel().withLocalSize(3).withAlpha(1f));
+                LrnDesc.of(Shape.of(1, 2, 3, 4, 5)).withinChannel().withLocalSize(3).withAlpha(1f),
+                LrnDesc.of(Shape.of(2, 5, 7, 6), ChannelLayout.NHWC).withAlpha(1f),
+                LrnDesc.of(Shape.of(2, 5, 7, 6), ChannelLayout.NHWC).withinChannel().withLocalSize(3).withAlpha(1f));
         List<Arguments> out = new ArrayList<>();
         for (LrnDesc d : descs) {
             for (Placement p : Placement.values()) out.add(Arguments.of(d, p));

@@ -195,8 +195,27 @@ public final class Corpus {
                 new Problem(LrnDesc.of(Shape.of(2, 3, 4, 5, 6)).withAlpha(1f).withinChannel().withLocalSize(3),
                         "within 3d size=3 alpha=1", false),
                 new Problem(LrnDesc.of(ALEXNET_SMALL).withinChannel(), "within", false),
+                new Problem(lrnNhwc(odd), "nhwc alpha=1", false),
+                new Problem(lrnNhwc(odd).withConvention(LrnDesc.Convention.ONEDNN).withLocalSize(4),
+                        "nhwc onednn size=4 alpha=1", false),
+                new Problem(lrnNhwc(within), "nhwc within alpha=1", false),
+                new Problem(lrnNhwc(LrnDesc.of(Shape.of(2, 3, 4, 5, 6)).withAlpha(1f).withinChannel()
+                        .withLocalSize(3)), "nhwc within 3d size=3 alpha=1", false),
+                new Problem(LrnDesc.of(Shape.of(2, 13, 13, 96), ChannelLayout.NHWC), "nhwc", false),
                 new Problem(odd, "alpha=1", true),
-                new Problem(within, "within alpha=1", true));
+                new Problem(within, "within alpha=1", true),
+                new Problem(lrnNhwc(odd), "nhwc alpha=1", true));
+    }
+
+    /** The same LRN on the NHWC tensor of the descriptor's NCHW shape (N, C, spatial stored channels last). */
+    private static LrnDesc lrnNhwc(LrnDesc nchw) {
+        Shape s = nchw.shape();
+        long[] dims = new long[s.rank()];
+        dims[0] = s.dim(0);
+        for (int a = 2; a < s.rank(); a++) dims[a - 1] = s.dim(a);
+        dims[s.rank() - 1] = s.dim(1);
+        return new LrnDesc(Shape.of(dims), ChannelLayout.NHWC, nchw.algorithm(), nchw.convention(),
+                nchw.localSize(), nchw.alpha(), nchw.beta(), nchw.k());
     }
 
     /** Group norm on the NHWC tensor of an NCHW shape, with {@code groups} groups. */

@@ -1,5 +1,6 @@
 package dev.normkit.conformance;
 
+import dev.normkit.ChannelLayout;
 import dev.normkit.LrnDesc;
 
 /**
@@ -17,8 +18,8 @@ public final class LrnReference {
     private LrnReference() {}
 
     /** The window of one element, per axis of the (depth, height, width) or channel view: [lo, hi] inclusive. */
-    private record Geometry(int batch, int channels, int depth, int height, int width, boolean across, int below,
-            int above, double divisor) {
+    private record Geometry(int batch, int channels, int depth, int height, int width, boolean channelsLast,
+            boolean across, int below, int above, double divisor) {
 
         static Geometry of(LrnDesc d) {
             long[] s = d.shape().dims();
@@ -28,9 +29,10 @@ public final class LrnReference {
             int below = d.convention() == LrnDesc.Convention.PYTORCH ? size / 2 : (size - 1) / 2;
             int above = (size - 1) / 2;
             double divisor = across ? size : Math.pow(size, rank - 2);
-            return new Geometry((int) s[0], (int) s[1], rank >= 5 ? (int) s[rank - 3] : 1,
-                    rank >= 4 ? (int) s[rank - 2] : 1, rank >= 3 ? (int) s[rank - 1] : 1, across, below, above,
-                    divisor);
+            boolean last = d.layout() == ChannelLayout.NHWC;
+            int w = last ? rank - 2 : rank - 1; // the innermost spatial axis
+            return new Geometry((int) s[0], (int) s[last ? rank - 1 : 1], rank >= 5 ? (int) s[w - 2] : 1,
+                    rank >= 4 ? (int) s[w - 1] : 1, rank >= 3 ? (int) s[w] : 1, last, across, below, above, divisor);
         }
 
         int spatial() {
@@ -38,7 +40,8 @@ public final class LrnReference {
         }
 
         int index(int n, int c, int z, int y, int x) {
-            return (((n * channels + c) * depth + z) * height + y) * width + x;
+            return channelsLast ? (((n * depth + z) * height + y) * width + x) * channels + c
+                    : (((n * channels + c) * depth + z) * height + y) * width + x;
         }
     }
 
