@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -173,6 +179,41 @@ class LrnKernelTest {
             }
         }
         return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void concurrentCallsOnOneKernelGiveEachCallerItsOwnResult(String path) throws Exception {
+        LrnDesc d = LrnDesc.of(Shape.of(2, 16, 9, 11)).withAlpha(1f);
+        int n = (int) d.shape().elementCount();
+        try (LrnKernel k = Backends.get(path).create(d)) {
+            List<Callable<Void>> callers = new ArrayList<>();
+            for (int c = 0; c < 6; c++) {
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) x[i] = (float) Math.sin(i * 0.05 + c);
+                float[] expected = new float[n];
+                k.forward(x, expected);
+                float[] expectedDx = new float[n];
+                k.backward(x, x, expectedDx);
+                callers.add(() -> {
+                    for (int r = 0; r < 20; r++) {
+                        float[] y = new float[n];
+                        k.forward(x, y);
+                        assertArrayEquals(expected, y, "forward");
+                        float[] dx = new float[n];
+                        k.backward(x, x, dx);
+                        assertArrayEquals(expectedDx, dx, "backward");
+                    }
+                    return null;
+                });
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            try {
+                for (Future<Void> f : pool.invokeAll(callers)) f.get();
+            } finally {
+                pool.shutdown();
+            }
+        }
     }
 
     @Test

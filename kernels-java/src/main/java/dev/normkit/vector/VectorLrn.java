@@ -7,6 +7,7 @@ import dev.normkit.LrnDesc;
 import dev.normkit.LrnKernel;
 import dev.normkit.spi.KernelArgs;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -25,8 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Passes over the caller's memory: forward reads src once and writes dst once; backward reads src and diffDst
  * once each and writes diffSrc once. Over the scratch: forward 2 + (box axes), backward 4 + 2 (box axes). Powers are
- * {@code lanewise(POW)} (SVML on x86). The scratch lives in the kernel, so a kernel must not run two calls at once;
- * it runs on its caller's thread (the parallel path runs it single-threaded).
+ * {@code lanewise(POW)} (SVML on x86). The kernel keeps one set of scratch arrays; a call takes it, and a concurrent
+ * call that finds it taken allocates its own, so several threads may call one kernel at once. A call runs on its
+ * caller's thread (the parallel path runs it single-threaded).
  */
 final class VectorLrn implements LrnKernel {
 
@@ -40,11 +42,15 @@ final class VectorLrn implements LrnKernel {
     private final float alphaOverDivisor;
     private final float negBeta;
     private final float coef;
-    private final float[] x;
-    private final float[] g;
-    private final float[] a;
-    private final float[] b;
-    private final float[] p;
+    /** The kept scratch, or null while a call holds it. */
+    private final AtomicReference<Scratch> kept;
+
+    /** One sample's working arrays: src, diffDst (then diffSrc), two box-sum buffers, the powers. */
+    private record Scratch(float[] x, float[] g, float[] a, float[] b, float[] p) {
+        static Scratch of(int size) {
+            return new Scratch(new float[size], new float[size], new float[size], new float[size], new float[size]);
+        }
+    }
 
     VectorLrn(LrnDesc desc) {
         this.desc = desc;
@@ -55,11 +61,7 @@ final class VectorLrn implements LrnKernel {
         this.alphaOverDivisor = (float) (desc.alpha() / desc.divisor());
         this.negBeta = -desc.beta();
         this.coef = (float) (2.0 * desc.alpha() * desc.beta() / desc.divisor());
-        this.x = new float[size];
-        this.g = new float[size];
-        this.a = new float[size];
-        this.b = new float[size];
-        this.p = new float[size];
+        this.kept = new AtomicReference<>(Scratch.of(size));
     }
 
     @Override
@@ -75,6 +77,8 @@ final class VectorLrn implements LrnKernel {
     @Override
     public void forward(MemorySegment src, MemorySegment dst) {
         KernelArgs.lrnForward(desc, src, dst);
+        Scratch s = take();
+        float[] x = s.x(), g = s.g(), a = s.a(), b = s.b();
         for (int n = 0; n < batch; n++) {
             long at = (long) n * size * Float.BYTES;
             MemorySegment.copy(src, JAVA_FLOAT, at, x, 0, size);
@@ -83,11 +87,14 @@ final class VectorLrn implements LrnKernel {
             forwardWrite(x, w, g, size, k, alphaOverDivisor, negBeta);
             MemorySegment.copy(g, 0, dst, JAVA_FLOAT, at, size);
         }
+        kept.set(s);
     }
 
     @Override
     public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
         KernelArgs.lrnBackward(desc, src, diffDst, diffSrc);
+        Scratch s = take();
+        float[] x = s.x(), g = s.g(), a = s.a(), b = s.b(), p = s.p();
         for (int n = 0; n < batch; n++) {
             long at = (long) n * size * Float.BYTES;
             MemorySegment.copy(src, JAVA_FLOAT, at, x, 0, size);
@@ -100,6 +107,13 @@ final class VectorLrn implements LrnKernel {
             backwardWrite(x, g, p, holders, size, coef);
             MemorySegment.copy(g, 0, diffSrc, JAVA_FLOAT, at, size);
         }
+        kept.set(s);
+    }
+
+    /** The kept scratch, or new arrays while another call holds it (not returned on an exception: it is rebuilt). */
+    private Scratch take() {
+        Scratch s = kept.getAndSet(null);
+        return s != null ? s : Scratch.of(size);
     }
 
     private static void squares(float[] x, float[] out, int n) {
