@@ -9,6 +9,7 @@ import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
@@ -38,6 +39,7 @@ import java.util.List;
  *   group_norm as layer_norm, with variance for rstd and N x groups statistics
  *   instance_norm as group_norm with N x C statistics; forward also reads runningMean, runningVar and
  *                forward_training also updates them, when the descriptor tracks them
+ *   lrn        forward           src -> dst;  backward src, diffDst -> diffSrc
  *   copy roof                    src -> dst
  * </pre>
  *
@@ -133,6 +135,11 @@ public final class BytesModel {
                     case FORWARD_TRAINING -> throw new IllegalArgumentException(
                             "direction: activations have no " + direction);
                 }
+            }
+            case LrnDesc d -> {
+                t.add(in("src", n));
+                if (direction == Direction.BACKWARD) t.add(in("diffDst", n));
+                t.add(out(direction == Direction.BACKWARD ? "diffSrc" : "dst", n));
             }
             case GroupNormDesc d -> {
                 long c = d.channels();

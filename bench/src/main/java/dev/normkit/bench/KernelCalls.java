@@ -6,6 +6,7 @@ import dev.normkit.GroupNormKernel;
 import dev.normkit.InstanceNormKernel;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
+import dev.normkit.LrnKernel;
 import dev.normkit.RmsNormKernel;
 import dev.normkit.SoftmaxKernel;
 import dev.normkit.SpectralNormKernel;
@@ -33,6 +34,7 @@ public final class KernelCalls {
             case InstanceNormKernel k -> instanceNorm(k, direction, t, heapArrays);
             case WeightNormKernel k -> WeightCalls.weightNorm(k, direction, t, heapArrays);
             case SpectralNormKernel k -> WeightCalls.spectralNorm(k, direction, t, heapArrays);
+            case LrnKernel k -> lrn(k, direction, t, heapArrays);
             default -> throw new IllegalArgumentException("kernel: no benchmark call for " + kernel.getClass());
         };
     }
@@ -278,6 +280,35 @@ public final class KernelCalls {
                 MemorySegment diffScale = t.segment("diffScale");
                 MemorySegment diffShift = t.segment("diffShift");
                 yield () -> k.backward(src, diffDst, scale, mean, variance, null, diffSrc, diffScale, diffShift);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    /** LRN: heap tensors go through the {@code float[]} overloads, native ones through the segment methods. */
+    private static Runnable lrn(LrnKernel k, Direction direction, Tensors t, boolean heapArrays) {
+        return switch (direction) {
+            case FORWARD -> {
+                if (heapArrays) {
+                    float[] src = t.array("src");
+                    float[] dst = t.array("dst");
+                    yield () -> k.forward(src, dst);
+                }
+                MemorySegment src = t.segment("src");
+                MemorySegment dst = t.segment("dst");
+                yield () -> k.forward(src, dst);
+            }
+            case BACKWARD -> {
+                if (heapArrays) {
+                    float[] src = t.array("src");
+                    float[] diffDst = t.array("diffDst");
+                    float[] diffSrc = t.array("diffSrc");
+                    yield () -> k.backward(src, diffDst, diffSrc);
+                }
+                MemorySegment src = t.segment("src");
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                yield () -> k.backward(src, diffDst, diffSrc);
             }
             default -> throw unsupported(k, direction);
         };

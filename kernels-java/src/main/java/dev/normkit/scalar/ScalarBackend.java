@@ -8,6 +8,7 @@ import dev.normkit.InstanceNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.SpectralNormDesc;
@@ -47,6 +48,7 @@ public final class ScalarBackend implements Backend {
             case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
             case WeightNormDesc d -> new ScalarWeightNorm(d);
             case SpectralNormDesc d -> new ScalarSpectralNorm(d);
+            case LrnDesc d -> new ScalarLrn(d);
         };
         return (K) k;
     }

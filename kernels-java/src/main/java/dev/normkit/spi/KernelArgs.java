@@ -10,6 +10,7 @@ import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.SpectralNormDesc;
@@ -297,6 +298,19 @@ public final class KernelArgs {
         input("u", u, d.rows());
         input("v", v, d.cols());
         input("sigma", sigma, 1);
+        output("diffSrc", diffSrc, n);
+    }
+
+    public static void lrnForward(LrnDesc d, MemorySegment src, MemorySegment dst) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        output("dst", dst, n);
+    }
+
+    public static void lrnBackward(LrnDesc d, MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        input("diffDst", diffDst, n);
         output("diffSrc", diffSrc, n);
     }
 }

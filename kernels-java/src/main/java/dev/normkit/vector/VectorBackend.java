@@ -8,6 +8,7 @@ import dev.normkit.InstanceNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.SpectralNormDesc;
@@ -59,6 +60,7 @@ public final class VectorBackend implements Backend {
             case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
             case WeightNormDesc d -> new VectorWeightNorm(d);
             case SpectralNormDesc d -> new VectorSpectralNorm(d);
+            case LrnDesc d -> new VectorLrn(d);
         };
         return (K) k;
     }

@@ -8,6 +8,7 @@ import dev.normkit.Backend;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.Parallelism;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -148,6 +149,7 @@ public final class OneDnnBackend implements Backend {
                 case SpectralNormDesc d -> {
                     return Support.no(NO_SPECTRAL_NORM);
                 }
+                case LrnDesc d -> OneDnnLrn.descs(engine, d).close();
             }
             return Support.yes();
         } catch (DnnlException | IllegalArgumentException e) {
@@ -194,6 +196,11 @@ public final class OneDnnBackend implements Backend {
             case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
             case WeightNormDesc d -> throw new UnsupportedKernelException(NAME, d, NO_WEIGHT_NORM);
             case SpectralNormDesc d -> throw new UnsupportedKernelException(NAME, d, NO_SPECTRAL_NORM);
+            case LrnDesc d -> {
+                try (OneDnnLrn.Descs pds = descs(d, () -> OneDnnLrn.descs(engine, d))) {
+                    yield new OneDnnLrn(engine, threads, d, pds);
+                }
+            }
         };
         return (K) kernel;
     }

@@ -6,6 +6,7 @@ import dev.normkit.ChannelLayout;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.SpectralNormDesc;
@@ -63,6 +64,7 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
             case ActivationDesc d -> activation(c.direction(), d, src, diffDst, in, out, sc);
             case GroupNormDesc d -> groupNorm(c.direction(), d, fromChannelsFirst(d, src), diffDst, params, in, out,
                     sc);
+            case LrnDesc d -> lrn(c.direction(), d, src, diffDst, in, out, sc);
             case BatchNormDesc d -> batchNorm(c.direction(), d, fromChannelsLast(d, src), diffDst, params, in, out, sc);
             case InstanceNormDesc d -> instanceNorm(c.direction(), d, fromChannelsFirst(d.asGroupNorm(), src), diffDst,
                     params, in, out, sc);
@@ -442,6 +444,23 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                     out.put("diff_shift", b.diffShift());
                     sc.put("diff_shift", s[2]);
                 }
+            }
+            default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    private static void lrn(Direction dir, LrnDesc d, float[] src, float[] diffDst, Map<String, float[]> in,
+            Map<String, double[]> out, Map<String, double[]> sc) {
+        double[] x = widen(src);
+        in.put("src", src);
+        switch (dir) {
+            // A product of x and a positive power: no cancellation, |ref| is the scale.
+            case FORWARD -> out.put("dst", LrnReference.forward(d, x));
+            case BACKWARD -> {
+                double[] dy = widen(diffDst);
+                in.put("diff_dst", diffDst);
+                out.put("diff_src", LrnReference.backward(d, x, dy));
+                sc.put("diff_src", LrnReference.backwardScale(d, x, dy));
             }
             default -> throw unsupported(dir, d.kernelName());
         }

@@ -8,6 +8,7 @@ import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
@@ -80,6 +81,10 @@ public final class Corpus {
     private static final Shape INSTANCE_64 = Shape.of(4, 64, 16, 16);
     private static final Shape INSTANCE_LARGE = Shape.of(2, 8, 56, 56);
 
+    /** LRN, channels first: AlexNet's first LRN (96 channels of 55 x 55, batch 8) and a smaller one (13 x 13). */
+    private static final Shape ALEXNET_LRN = Shape.of(8, 96, 55, 55);
+    private static final Shape ALEXNET_SMALL = Shape.of(2, 96, 13, 13);
+
     /** The shapes a kernel is checked on by default (each with the kernel's default descriptor). */
     public static List<Shape> defaultShapes(KernelId k) {
         List<Shape> shapes = new ArrayList<>();
@@ -99,6 +104,8 @@ public final class Corpus {
                 if (DRAM_ACTIVATIONS.contains(k)) shapes.add(BATCH);
             }
             case WEIGHT_NORM, SPECTRAL_NORM -> shapes.addAll(List.of(CONV_WEIGHT, LINEAR_WEIGHT, ODD_WEIGHT));
+            case LRN -> shapes.addAll(List.of(CONV_ODD, Shape.of(2, 7, 11), Shape.of(2, 6, 3, 4, 5), ALEXNET_SMALL,
+                    ALEXNET_LRN));
             default -> throw new IllegalStateException(k + ": no default shapes");
         }
         return shapes;
@@ -108,6 +115,8 @@ public final class Corpus {
     public static List<InputFamily> families(KernelId k) {
         return switch (k.family()) {
             case LAYER_NORM, RMS_NORM, BATCH_NORM, GROUP_NORM, INSTANCE_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
+                    InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
+            case LRN -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.OFFSET_1E4, InputFamily.NAN_INF);
             case SOFTMAX, LOG_SOFTMAX -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.NEAR_80, InputFamily.NEAR_1000, InputFamily.NAN_INF);
@@ -236,6 +245,7 @@ public final class Corpus {
                             false),
                     new Problem(k.desc(CONV_WEIGHT), "", true));
             case ACTIVATION -> activationVariants(k, small);
+            case LRN -> lrnVariants();
             default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
         };
     }
@@ -254,6 +264,53 @@ public final class Corpus {
             }
         }
         return problems;
+    }
+
+    /**
+     * LRN's variants. The default alpha (1e-4, over 5) leaves y within ~1e-4 of x, so most variants take alpha = 1,
+     * where the window matters at every element. Even sizes are where the conventions differ; beta 0.75 is a special
+     * case in oneDNN (a square-root form), so another beta is checked too.
+     */
+    private static List<Problem> lrnVariants() {
+        LrnDesc odd = LrnDesc.of(CONV_ODD).withAlpha(1f);
+        LrnDesc within = odd.withinChannel();
+        return List.of(
+                new Problem(odd, "alpha=1", false),
+                new Problem(odd.withLocalSize(4), "pytorch size=4 alpha=1", false),
+                new Problem(odd.withConvention(LrnDesc.Convention.ONEDNN).withLocalSize(4), "onednn size=4 alpha=1",
+                        false),
+                new Problem(odd.withConvention(LrnDesc.Convention.ONEDNN), "onednn alpha=1", false),
+                new Problem(odd.withBeta(0.5f).withK(2f), "alpha=1 beta=0.5 k=2", false),
+                new Problem(odd.withLocalSize(1), "size=1 alpha=1", false),
+                new Problem(LrnDesc.of(ALEXNET_SMALL).withK(2f), "k=2", false),
+                new Problem(within.withLocalSize(3), "within size=3 alpha=1", false),
+                new Problem(within, "within alpha=1", false),
+                new Problem(within.withLocalSize(4), "within size=4 alpha=1", false),
+                new Problem(LrnDesc.of(Shape.of(2, 3, 17)).withAlpha(1f).withinChannel(), "within 1d alpha=1", false),
+                new Problem(LrnDesc.of(Shape.of(2, 3, 4, 5, 6)).withAlpha(1f).withinChannel().withLocalSize(3),
+                        "within 3d size=3 alpha=1", false),
+                new Problem(LrnDesc.of(ALEXNET_SMALL).withinChannel(), "within", false),
+                new Problem(lrnNhwc(odd), "nhwc alpha=1", false),
+                new Problem(lrnNhwc(odd).withConvention(LrnDesc.Convention.ONEDNN).withLocalSize(4),
+                        "nhwc onednn size=4 alpha=1", false),
+                new Problem(lrnNhwc(within), "nhwc within alpha=1", false),
+                new Problem(lrnNhwc(LrnDesc.of(Shape.of(2, 3, 4, 5, 6)).withAlpha(1f).withinChannel()
+                        .withLocalSize(3)), "nhwc within 3d size=3 alpha=1", false),
+                new Problem(LrnDesc.of(Shape.of(2, 13, 13, 96), ChannelLayout.NHWC), "nhwc", false),
+                new Problem(odd, "alpha=1", true),
+                new Problem(within, "within alpha=1", true),
+                new Problem(lrnNhwc(odd), "nhwc alpha=1", true));
+    }
+
+    /** The same LRN on the NHWC tensor of the descriptor's NCHW shape (N, C, spatial stored channels last). */
+    private static LrnDesc lrnNhwc(LrnDesc nchw) {
+        Shape s = nchw.shape();
+        long[] dims = new long[s.rank()];
+        dims[0] = s.dim(0);
+        for (int a = 2; a < s.rank(); a++) dims[a - 1] = s.dim(a);
+        dims[s.rank() - 1] = s.dim(1);
+        return new LrnDesc(Shape.of(dims), ChannelLayout.NHWC, nchw.algorithm(), nchw.convention(),
+                nchw.localSize(), nchw.alpha(), nchw.beta(), nchw.k());
     }
 
     /** Group norm on the NHWC tensor of an NCHW shape, with {@code groups} groups. */

@@ -7,6 +7,7 @@ import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
@@ -29,7 +30,7 @@ public final class KernelId {
 
     /** What kind of kernel an id is: the switch key of code that treats kernels by kind (references, corpus, ...). */
     public enum Family { LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX, ACTIVATION, BATCH_NORM, GROUP_NORM,
-        INSTANCE_NORM, WEIGHT_NORM, SPECTRAL_NORM }
+        INSTANCE_NORM, WEIGHT_NORM, SPECTRAL_NORM, LRN }
 
     public static final KernelId LAYER_NORM = new KernelId("layer_norm", Family.LAYER_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
@@ -58,11 +59,14 @@ public final class KernelId {
     public static final KernelId SPECTRAL_NORM = new KernelId("spectral_norm", Family.SPECTRAL_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
 
+    /** LRN with PyTorch's defaults across channels; 2-D shapes are N x C, 3- to 5-D channels first. */
+    public static final KernelId LRN = new KernelId("lrn", Family.LRN, null, Direction.FORWARD, Direction.BACKWARD);
+
     private static final List<KernelId> ALL;
     static {
         List<KernelId> all = new ArrayList<>(List.of(LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX));
         for (Activation a : Activation.values()) all.add(activation(a));
-        all.addAll(List.of(BATCH_NORM, GROUP_NORM, INSTANCE_NORM, WEIGHT_NORM, SPECTRAL_NORM));
+        all.addAll(List.of(BATCH_NORM, GROUP_NORM, INSTANCE_NORM, LRN, WEIGHT_NORM, SPECTRAL_NORM));
         ALL = Collections.unmodifiableList(all);
     }
 
@@ -135,6 +139,7 @@ public final class KernelId {
             case INSTANCE_NORM -> InstanceNormDesc.of(shape);
             case WEIGHT_NORM -> WeightNormDesc.of(shape);
             case SPECTRAL_NORM -> SpectralNormDesc.of(shape);
+            case LRN -> LrnDesc.of(shape);
         };
     }
 

@@ -54,6 +54,8 @@ final class OneDnnDifferences {
             case GROUP_NORM -> perGroup((GroupNormDesc) c.desc(), data);
             case INSTANCE_NORM -> perInstance((InstanceNormDesc) c.desc(), data);
             case WEIGHT_NORM, SPECTRAL_NORM -> Map.of(); // onednn has neither: no case of theirs runs there
+            // An LRN output depends on its row (RowLayout: the channels at its position, or its channel's plane).
+            case LRN -> rowwise(c, data);
         };
         int n = 0;
         for (boolean[] m : masks.values()) n += count(m);

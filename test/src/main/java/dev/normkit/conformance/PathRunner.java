@@ -6,6 +6,7 @@ import dev.normkit.GroupNormKernel;
 import dev.normkit.InstanceNormKernel;
 import dev.normkit.Kernel;
 import dev.normkit.LayerNormKernel;
+import dev.normkit.LrnKernel;
 import dev.normkit.RmsNormKernel;
 import dev.normkit.SoftmaxKernel;
 import dev.normkit.SpectralNormKernel;
@@ -149,6 +150,13 @@ final class PathRunner {
                             out.get("dst"), out.get("sigma"));
                     default -> k.backward(in.get("src"), in.get("diff_dst"), in.get("u"), in.get("v"),
                             in.get("sigma"), out.get("diff_src"));
+                }
+            }
+            case LrnKernel k -> {
+                if (dir == Direction.FORWARD) {
+                    k.forward(in.get("src"), out.get("dst"));
+                } else {
+                    k.backward(in.get("src"), in.get("diff_dst"), out.get("diff_src"));
                 }
             }
             default -> throw new IllegalArgumentException("kernel: unknown kind " + kernel.getClass().getName());

@@ -6,6 +6,7 @@ import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
+import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.SpectralNormDesc;
@@ -40,11 +41,23 @@ public record RowLayout(int outer, int length, int inner, boolean elementwise) {
                     : new RowLayout(Math.toIntExact(d.outer() * d.slices()), Math.toIntExact(d.inner()), 1, false);
             // Spectral norm: the matrix's rows.
             case SpectralNormDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
+            // Across channels a row is the channels at one position (an output's window lies in it); within channel
+            // a row is a channel's plane. Either way in the descriptor's own layout.
+            case LrnDesc d -> lrn(d);
             case ActivationDesc d -> {
                 int last = Math.toIntExact(d.shape().dim(d.shape().rank() - 1));
                 yield new RowLayout(Math.toIntExact(d.shape().elementCount() / last), last, 1, true);
             }
         };
+    }
+
+    private static RowLayout lrn(LrnDesc d) {
+        int n = Math.toIntExact(d.batch());
+        int c = Math.toIntExact(d.channels());
+        int s = Math.toIntExact(d.spatial());
+        boolean across = d.algorithm() == LrnDesc.Algorithm.ACROSS_CHANNELS;
+        if (d.channelsLast()) return across ? new RowLayout(n * s, c, 1, false) : new RowLayout(n, s, c, false);
+        return across ? new RowLayout(n, c, s, false) : new RowLayout(n * c, s, 1, false);
     }
 
     public int rows() {
