@@ -8,7 +8,8 @@ package dev.normkit;
  * @param <K> the kernel interface this descriptor makes
  */
 public sealed interface KernelDesc<K extends Kernel>
-        permits LayerNormDesc, RmsNormDesc, SoftmaxDesc, ActivationDesc, BatchNormDesc, GroupNormDesc {
+        permits LayerNormDesc, RmsNormDesc, SoftmaxDesc, ActivationDesc, BatchNormDesc, GroupNormDesc,
+        L2NormalizeDesc, DivisiveNormDesc {
 
     /** Short stable name used in reports, e.g. {@code layer_norm}, {@code gelu_erf}. */
     String kernelName();

@@ -5,8 +5,10 @@ import static dev.normkit.bench.TensorSpec.out;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
@@ -33,6 +35,8 @@ import java.util.List;
  *   batch_norm backward          src, diffDst, scale, mean, variance
  *                                -> diffSrc, diffScale, diffShift
  *   group_norm as layer_norm, with variance for rstd and N x groups statistics
+ *   l2_normalize forward         src -> dst;  backward src, diffDst -> diffSrc
+ *   divisive_norm as l2_normalize; backward also -> diffGain (1 float)
  *   copy roof                    src -> dst
  * </pre>
  *
@@ -179,8 +183,22 @@ public final class BytesModel {
                     }
                 }
             }
+            case L2NormalizeDesc d -> pNorm(t, n, direction, false);
+            case DivisiveNormDesc d -> pNorm(t, n, direction, true);
         }
         return List.copyOf(t);
+    }
+
+    /** l2_normalize and divisive_norm: backward recomputes the norm from src, so it reads src, not a statistic. */
+    private static void pNorm(List<TensorSpec> t, long n, Direction direction, boolean diffGain) {
+        t.add(in("src", n));
+        if (direction == Direction.BACKWARD) {
+            t.add(in("diffDst", n));
+            t.add(out("diffSrc", n));
+            if (diffGain) t.add(out("diffGain", 1));
+        } else {
+            t.add(out("dst", n));
+        }
     }
 
     /** Bytes one call of {@code kernel}'s {@code direction} moves on {@code shape}. */

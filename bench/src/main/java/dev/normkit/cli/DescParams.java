@@ -1,7 +1,9 @@
 package dev.normkit.cli;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -36,7 +38,16 @@ final class DescParams {
             new Param<>("use_scale", RmsNormDesc.class, (d, v) -> d.withScale(bool("use_scale", v))),
             new Param<>("axis", SoftmaxDesc.class, (d, v) -> d.withAxis(integer("axis", v))),
             new Param<>("alpha", ActivationDesc.class, (d, v) -> d.withAlpha(number("alpha", v))),
-            new Param<>("beta", ActivationDesc.class, (d, v) -> d.withBeta(number("beta", v))));
+            new Param<>("beta", ActivationDesc.class, (d, v) -> d.withBeta(number("beta", v))),
+            new Param<>("p", L2NormalizeDesc.class, (d, v) -> d.withP(number("p", v))),
+            new Param<>("eps", L2NormalizeDesc.class, (d, v) -> d.withEps(number("eps", v))),
+            new Param<>("normalized_axes", L2NormalizeDesc.class, (d, v) -> d.withNormalizedAxes(integer(
+                    "normalized_axes", v))),
+            new Param<>("p", DivisiveNormDesc.class, (d, v) -> d.withP(number("p", v))),
+            new Param<>("sigma", DivisiveNormDesc.class, (d, v) -> d.withSigma(number("sigma", v))),
+            new Param<>("gain", DivisiveNormDesc.class, (d, v) -> d.withGain(number("gain", v))),
+            new Param<>("normalized_axes", DivisiveNormDesc.class, (d, v) -> d.withNormalizedAxes(integer(
+                    "normalized_axes", v))));
 
     /**
      * {@code desc} with parameter {@code name} set to {@code value}.

@@ -3,9 +3,11 @@ package dev.normkit.scalar;
 import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -39,6 +41,8 @@ public final class ScalarBackend implements Backend {
             case ActivationDesc d -> new ScalarActivation(d);
             case BatchNormDesc d -> new ScalarBatchNorm(d);
             case GroupNormDesc d -> new ScalarGroupNorm(d);
+            case L2NormalizeDesc d -> new ScalarL2Normalize(d);
+            case DivisiveNormDesc d -> new ScalarDivisiveNorm(d);
         };
         return (K) k;
     }

@@ -3,9 +3,11 @@ package dev.normkit.vector;
 import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -51,6 +53,8 @@ public final class VectorBackend implements Backend {
             case ActivationDesc d -> new VectorActivation(d);
             case BatchNormDesc d -> new VectorBatchNorm(d);
             case GroupNormDesc d -> new VectorGroupNorm(d);
+            case L2NormalizeDesc d -> new VectorL2Normalize(d);
+            case DivisiveNormDesc d -> new VectorDivisiveNorm(d);
         };
         return (K) k;
     }

@@ -3,7 +3,9 @@ package dev.normkit.conformance;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.ChannelLayout;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -60,6 +62,10 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
             case GroupNormDesc d -> groupNorm(c.direction(), d, fromChannelsFirst(d, src), diffDst, params, in, out,
                     sc);
             case BatchNormDesc d -> batchNorm(c.direction(), d, fromChannelsLast(d, src), diffDst, params, in, out, sc);
+            case L2NormalizeDesc d -> pNorm(c.direction(), d.kernelName(), PNormReference.Form.of(d), src, diffDst, in,
+                    out, sc, false);
+            case DivisiveNormDesc d -> pNorm(c.direction(), d.kernelName(), PNormReference.Form.of(d), src, diffDst,
+                    in, out, sc, true);
         }
         return new CaseData(in, out, sc);
     }
@@ -343,6 +349,33 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                 }
             }
             default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    /**
+     * l2_normalize and divisive_norm: forward {@code dst} (relative to |ref|); backward {@code diff_src}, and for
+     * divisive norm {@code diff_gain} (one float, d loss / d gain). Backward takes src itself (the norm is recomputed),
+     * so there is no saved statistic to round.
+     */
+    private static void pNorm(Direction dir, String kernel, PNormReference.Form f, float[] src, float[] diffDst,
+            Map<String, float[]> in, Map<String, double[]> out, Map<String, double[]> sc, boolean withGain) {
+        double[] x = widen(src);
+        in.put("src", src);
+        switch (dir) {
+            case FORWARD -> out.put("dst", PNormReference.forward(f, x));
+            case BACKWARD -> {
+                in.put("diff_dst", diffDst);
+                double[] dy = widen(diffDst);
+                PNormReference.Backward b = PNormReference.backward(f, x, dy);
+                double[][] s = PNormReference.backwardScales(f, x, dy);
+                out.put("diff_src", b.diffSrc());
+                sc.put("diff_src", s[0]);
+                if (withGain) {
+                    out.put("diff_gain", new double[] {b.diffGain()});
+                    sc.put("diff_gain", s[1]);
+                }
+            }
+            default -> throw unsupported(dir, kernel);
         }
     }
 

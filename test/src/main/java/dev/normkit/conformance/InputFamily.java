@@ -31,12 +31,21 @@ public enum InputFamily {
      * quarter of its places, at least one (3, the masked-attention case). Elementwise: one element in 8 is special
      * (NaN, +-inf, +-0, +-MAX_VALUE, MIN_VALUE).
      */
-    NAN_INF("nan_inf");
+    NAN_INF("nan_inf"),
+    /**
+     * Row kernels: row r % 4 is all zeros (0), or N(0, 1) scaled by 1e-39 (1, subnormal), 1e-20 (2, whose f32 squares
+     * underflow) or 1e30 (3, whose f32 squares overflow): norms that must be taken without overflow or underflow.
+     * Elementwise: N(0, 1) scaled the same way element by element.
+     */
+    ROW_SCALES("row_scales");
 
     private static final float[] EDGES = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
         -Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE};
     private static final float[] SPECIALS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
         Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE};
+
+    /** The row scales of {@link #ROW_SCALES}, one per row in turn. */
+    private static final double[] ROW_SCALE_FACTORS = {0.0, 1e-39, 1e-20, 1e30};
 
     private final String label;
 
@@ -87,6 +96,14 @@ public enum InputFamily {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = i % 16 == 15 ? EDGES[rnd.nextInt(EDGES.length)]
                             : (float) ((rnd.nextBoolean() ? 1 : -1) * Math.pow(10.0, rnd.nextDouble(-30.0, 30.0)));
+                }
+            }
+            case ROW_SCALES -> {
+                for (int r = 0; r < layout.rows(); r++) {
+                    double scale = ROW_SCALE_FACTORS[r % ROW_SCALE_FACTORS.length];
+                    for (int a = 0; a < layout.length(); a++) {
+                        x[layout.index(r, a)] = (float) (scale * rnd.nextGaussian());
+                    }
                 }
             }
             case NAN_INF -> {

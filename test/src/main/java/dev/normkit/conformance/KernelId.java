@@ -3,8 +3,10 @@ package dev.normkit.conformance;
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.Shape;
@@ -25,7 +27,8 @@ import java.util.Optional;
 public final class KernelId {
 
     /** What kind of kernel an id is: the switch key of code that treats kernels by kind (references, corpus, ...). */
-    public enum Family { LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX, ACTIVATION, BATCH_NORM, GROUP_NORM }
+    public enum Family { LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX, ACTIVATION, BATCH_NORM, GROUP_NORM,
+        L2_NORMALIZE, DIVISIVE_NORM }
 
     public static final KernelId LAYER_NORM = new KernelId("layer_norm", Family.LAYER_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
@@ -41,12 +44,19 @@ public final class KernelId {
     /** Group norm with {@link #DEFAULT_GROUPS} groups, or fewer where they do not divide C; shapes as batch norm. */
     public static final KernelId GROUP_NORM = new KernelId("group_norm", Family.GROUP_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
+    /** PyTorch's F.normalize (p = 2, eps = 1e-12) over the last axis; forward saves nothing, so no training forward. */
+    public static final KernelId L2_NORMALIZE = new KernelId("l2_normalize", Family.L2_NORMALIZE, null,
+            Direction.FORWARD, Direction.BACKWARD);
+    /** Divisive p-norm normalization (p = 2, sigma = 1, gain = 1) over the last axis. */
+    public static final KernelId DIVISIVE_NORM = new KernelId("divisive_norm", Family.DIVISIVE_NORM, null,
+            Direction.FORWARD, Direction.BACKWARD);
 
     private static final List<KernelId> ALL;
     static {
         List<KernelId> all = new ArrayList<>(List.of(LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX));
         for (Activation a : Activation.values()) all.add(activation(a));
         all.addAll(List.of(BATCH_NORM, GROUP_NORM));
+        all.addAll(List.of(L2_NORMALIZE, DIVISIVE_NORM));
         ALL = Collections.unmodifiableList(all);
     }
 
@@ -116,6 +126,8 @@ public final class KernelId {
             case ACTIVATION -> ActivationDesc.of(activation, shape);
             case BATCH_NORM -> BatchNormDesc.of(shape);
             case GROUP_NORM -> GroupNormDesc.of(shape, defaultGroups(shape));
+            case L2_NORMALIZE -> L2NormalizeDesc.of(shape);
+            case DIVISIVE_NORM -> DivisiveNormDesc.of(shape);
         };
     }
 

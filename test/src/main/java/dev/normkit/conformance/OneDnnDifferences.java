@@ -43,6 +43,8 @@ final class OneDnnDifferences {
             case LAYER_NORM, RMS_NORM -> normalization(c, data);
             case BATCH_NORM -> perChannel((BatchNormDesc) c.desc(), data);
             case GROUP_NORM -> perGroup((GroupNormDesc) c.desc(), data);
+            // oneDNN has no p-norm primitive: the onednn path reports these unsupported and never runs them.
+            case L2_NORMALIZE, DIVISIVE_NORM -> Map.of();
         };
         int n = 0;
         for (boolean[] m : masks.values()) n += count(m);

@@ -2,8 +2,10 @@ package dev.normkit.conformance;
 
 import dev.normkit.ActivationKernel;
 import dev.normkit.BatchNormKernel;
+import dev.normkit.DivisiveNormKernel;
 import dev.normkit.GroupNormKernel;
 import dev.normkit.Kernel;
+import dev.normkit.L2NormalizeKernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
 import dev.normkit.SoftmaxKernel;
@@ -116,6 +118,20 @@ final class PathRunner {
                     default -> k.backward(in.get("src"), in.get("diff_dst"), in.get("scale"), in.get("mean"),
                             in.get("variance"), in.get("dst"), out.get("diff_src"), out.get("diff_scale"),
                             out.get("diff_shift"));
+                }
+            }
+            case L2NormalizeKernel k -> {
+                if (dir == Direction.FORWARD) {
+                    k.forward(in.get("src"), out.get("dst"));
+                } else {
+                    k.backward(in.get("src"), in.get("diff_dst"), out.get("diff_src"));
+                }
+            }
+            case DivisiveNormKernel k -> {
+                if (dir == Direction.FORWARD) {
+                    k.forward(in.get("src"), out.get("dst"));
+                } else {
+                    k.backward(in.get("src"), in.get("diff_dst"), out.get("diff_src"), out.get("diff_gain"));
                 }
             }
             default -> throw new IllegalArgumentException("kernel: unknown kind " + kernel.getClass().getName());

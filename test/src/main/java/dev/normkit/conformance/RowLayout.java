@@ -2,8 +2,10 @@ package dev.normkit.conformance;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -29,6 +31,8 @@ public record RowLayout(int outer, int length, int inner, boolean elementwise) {
             // A (sample, group) is a row, seen channels first: CaseData lays NHWC data out from this view.
             case GroupNormDesc d -> new RowLayout(Math.toIntExact(d.batch() * d.groups()),
                     Math.toIntExact(d.groupSize()), 1, false);
+            case L2NormalizeDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
+            case DivisiveNormDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
             case ActivationDesc d -> {
                 int last = Math.toIntExact(d.shape().dim(d.shape().rank() - 1));
                 yield new RowLayout(Math.toIntExact(d.shape().elementCount() / last), last, 1, true);

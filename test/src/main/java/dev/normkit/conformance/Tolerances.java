@@ -3,8 +3,10 @@ package dev.normkit.conformance;
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -77,6 +79,10 @@ public final class Tolerances {
                     ? ulps(8, 0, n, "group norm backward: as layer norm per (sample, group), on statistics given in f32")
                     : ulps(12, 1, n, "group norm " + d + ": statistics of n = C/G*H*W values summed in f32 (onednn) "
                             + "err by ~sqrt(n) u, and dst inherits them");
+            // MEASURE
+            case L2_NORMALIZE, DIVISIVE_NORM -> d == Direction.FORWARD
+                    ? ulps(64, 1, n, k + " forward: MEASURE")
+                    : ulps(64, 1, n, k + " backward: MEASURE");
         };
     }
 
@@ -118,6 +124,9 @@ public final class Tolerances {
             case BatchNormDesc b -> b.perChannel();
             case GroupNormDesc g -> d == Direction.BACKWARD
                     ? Math.max(g.groupSize(), g.batch() * g.spatial()) : g.groupSize();
+            // diff_gain sums over every element; diff_src and dst over a row.
+            case L2NormalizeDesc l -> l.cols();
+            case DivisiveNormDesc v -> d == Direction.BACKWARD ? v.shape().elementCount() : v.cols();
         };
     }
 
