@@ -9,8 +9,8 @@ package dev.normkit;
  *   y = g * x / (sigma + n)
  * </pre>
  *
- * p is any real {@code > 0} or {@code +infinity}; for p < 1, n is the quasi-norm as {@code numpy.linalg.norm} computes
- * it. sigma {@code >= 0} smooths the division; g is the gain. Defaults (normkit's choice; the seeds set their own):
+ * p is any real {@code > 0} or {@code +infinity}; for {@code p < 1}, n is the quasi-norm as
+ * {@code numpy.linalg.norm} computes it. sigma {@code >= 0} smooths the division; g is the gain. Defaults (normkit's choice; the seeds set their own):
  * p = 2, sigma = 1, g = 1. Backward gives diffSrc and, on request, d loss / d g.
  */
 public record DivisiveNormDesc(Shape shape, int normalizedAxes, float p, float sigma, float gain)

@@ -9,8 +9,8 @@ package dev.normkit;
  *   y = x / max(n, eps)
  * </pre>
  *
- * p is any real {@code > 0} or {@code +infinity} (PyTorch accepts any p; for p < 1 the "norm" is the quasi-norm, as
- * {@code numpy.linalg.norm} computes it). Defaults as PyTorch: p = 2, eps = 1e-12. Backward follows autograd through
+ * p is any real {@code > 0} or {@code +infinity} (PyTorch accepts any p; for {@code p < 1} the "norm" is the
+ * quasi-norm, as {@code numpy.linalg.norm} computes it). Defaults as PyTorch: p = 2, eps = 1e-12. Backward follows autograd through
  * {@code clamp_min}: the norm's gradient flows where {@code n >= eps} (so at {@code n == eps} too), none below.
  * normkit normalizes the innermost axes only; PyTorch's {@code dim=1} on a 2-D tensor is that axis.
  */

@@ -51,6 +51,9 @@ final class PNormArrayLoops {
             float kA = (float) (a / preA);
             if (n == 0 || !(n >= floor)) {
                 scale(diffDst, dy, diffSrc, dx, preA, kA, cols);
+            } else if (Double.isNaN(s / d)) {
+                // q w is NaN even where w = 0 (PyTorch multiplies by its masks): the whole row is NaN
+                scale(diffDst, dy, diffSrc, dx, 1f, Float.NaN, cols);
             } else if (p == 2f) {
                 double c = -s / d / n; // w = x / n
                 float preC = prescale(c);
@@ -61,11 +64,17 @@ final class PNormArrayLoops {
                 float m = (float) n;
                 backwardMax(src, x, diffDst, dy, diffSrc, dx, m, (float) (s / d / ties(src, x, m, cols)), preA, kA,
                         cols);
+            } else if (p < 1f && minAbsNonzero(src, x, cols) / n < 0x1p-120) {
+                // |x|/n leaves f32's range, and for p < 1 its power is huge (times a small q): the row in double
+                backwardPowersInDouble(src, x, diffDst, dy, diffSrc, dx, n, p, s / d, a, cols);
             } else {
+                // |q| (|x|/n)^(p-1) as one exp, so that a power past f32's range (p < 1, |x| << n) times a small q
+                // stays finite
+                double q = s / d;
                 double rn = 1 / n;
                 float preN = prescale(rn);
-                ratioPowers(src, x, scratch, preN, (float) (rn / preN), p - 1f, cols);
-                backwardPowers(src, x, diffDst, dy, diffSrc, dx, scratch, (float) (s / d), preA, kA, cols);
+                ratioPowers(src, x, scratch, preN, (float) (rn / preN), p - 1f, (float) Math.log(Math.abs(q)), cols);
+                backwardPowers(src, x, diffDst, dy, diffSrc, dx, scratch, (float) Math.signum(q), preA, kA, cols);
             }
         }
         return diffGain;
@@ -108,7 +117,7 @@ final class PNormArrayLoops {
         double rm = 1.0 / max;
         float pre = prescale(rm);
         float k = (float) (rm / pre);
-        ratioPowers(src, row, scratch, pre, k, p, cols);
+        ratioPowers(src, row, scratch, pre, k, p, 0f, cols);
         float sum = RowArrayLoops.sum(scratch, 0, scratchFloats(cols));
         return Math.pow(sum, 1.0 / p) / ((double) pre * k);
     }
@@ -155,18 +164,19 @@ final class PNormArrayLoops {
     }
 
     /**
-     * {@code scratch[j] = (|x_j| * pre * k)^e} as {@code exp(e * log(.))}, a pass of its own around the two SVML calls;
-     * the tail is copied into one zero-padded vector and run the same way.
+     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, a pass of its own around the
+     * two SVML calls; the tail is copied into one zero-padded vector and run the same way.
      */
     private static void ratioPowers(float[] src, int row, float[] scratch, float pre, float k, float e,
-            int cols) {
+            float c, int cols) {
         FloatVector preV = FloatVector.broadcast(F, pre);
         FloatVector kV = FloatVector.broadcast(F, k);
         FloatVector eV = FloatVector.broadcast(F, e);
+        FloatVector cV = FloatVector.broadcast(F, c);
         int j = 0;
         for (int end = F.loopBound(cols); j < end; j += LANES) {
             fromArray(F, src, row + j).abs().mul(preV).mul(kV)
-                    .lanewise(VectorOperators.LOG).mul(eV).lanewise(VectorOperators.EXP)
+                    .lanewise(VectorOperators.LOG).fma(eV, cV).lanewise(VectorOperators.EXP)
                     .intoArray(scratch, j);
         }
         if (j < cols) {
@@ -174,7 +184,7 @@ final class PNormArrayLoops {
                 scratch[i] = i < cols ? Math.abs(src[row + i]) : 0f;
             }
             fromArray(F, scratch, j).mul(preV).mul(kV)
-                    .lanewise(VectorOperators.LOG).mul(eV).lanewise(VectorOperators.EXP)
+                    .lanewise(VectorOperators.LOG).fma(eV, cV).lanewise(VectorOperators.EXP)
                     .intoArray(scratch, j);
         }
     }
@@ -275,8 +285,8 @@ final class PNormArrayLoops {
     }
 
     /**
-     * Other p: {@code dx = (dy - q sign(x) scratch) * preA * kA}, scratch holding {@code (|x|/n)^(p-1)}; 0 where x = 0
-     * (where that power is infinite for p < 1), as PyTorch's norm backward masks it.
+     * Other p: {@code dx = (dy - sign(q) sign(x) scratch) * preA * kA}, scratch holding {@code |q| (|x|/n)^(p-1)}; 0
+     * where x = 0 (where that power is infinite for {@code p < 1}), as PyTorch's norm backward masks it.
      */
     private static void backwardPowers(float[] src, int x, float[] diffDst, int dy,
             float[] diffSrc, int dx, float[] scratch, float q, float preA, float kA, int cols) {
@@ -299,6 +309,34 @@ final class PNormArrayLoops {
             float signed = v > 0f ? w : v < 0f ? -w : 0f;
             float d = Math.fma(-signed, q, diffDst[dy + j]);
             diffSrc[dx + j] = d * preA * kA;
+        }
+    }
+
+    /** Smallest nonzero |x| of {@code count} floats from {@code at}; +inf when all are zero. */
+    private static double minAbsNonzero(float[] s, int at, int count) {
+        FloatVector inf = FloatVector.broadcast(F, INF);
+        FloatVector m = inf;
+        int j = 0;
+        for (int end = F.loopBound(count); j < end; j += LANES) {
+            FloatVector a = fromArray(F, s, at + j).abs();
+            m = m.min(a.blend(inf, a.compare(VectorOperators.EQ, 0f)));
+        }
+        float min = m.lane(0);
+        for (int l = 1; l < LANES; l++) min = Math.min(min, m.lane(l));
+        for (; j < count; j++) {
+            float a = Math.abs(s[at + j]);
+            if (a != 0f) min = Math.min(min, a);
+        }
+        return min;
+    }
+
+    /** Other p, in double: {@code dx = a (dy - q sign(x) (|x|/n)^(p-1))}, 0 where x = 0; the rare-case fallback. */
+    private static void backwardPowersInDouble(float[] src, int x, float[] diffDst, int dy,
+            float[] diffSrc, int dx, double n, float p, double q, double a, int cols) {
+        for (int j = 0; j < cols; j++) {
+            double v = src[x + j];
+            double w = v == 0 ? 0 : Math.signum(v) * Math.pow(Math.abs(v) / n, p - 1.0);
+            diffSrc[dx + j] = (float) (a * (diffDst[dy + j] - q * w));
         }
     }
 

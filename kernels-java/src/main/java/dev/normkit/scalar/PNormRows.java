@@ -85,7 +85,7 @@ final class PNormRows {
     }
 
     /**
-     * {@code dn/dx_i} as PyTorch's norm backward gives it: {@code sign(x) (|x|/n)^(p-1)} (0 at x = 0, also for p < 1);
+     * {@code dn/dx_i} as PyTorch's norm backward gives it: {@code sign(x) (|x|/n)^(p-1)} (0 at x = 0, also for {@code p < 1});
      * for p = inf, {@code sign(x)} where {@code |x| == n} (the caller divides by the number of such ties), else 0.
      */
     static double normGradient(double x, double n, double p) {

@@ -57,6 +57,9 @@ final class PNormSegmentLoops {
             float kA = (float) (a / preA);
             if (n == 0 || !(n >= floor)) {
                 scale(diffDst, dy, diffSrc, dx, preA, kA, cols);
+            } else if (Double.isNaN(s / d)) {
+                // q w is NaN even where w = 0 (PyTorch multiplies by its masks): the whole row is NaN
+                scale(diffDst, dy, diffSrc, dx, 1f, Float.NaN, cols);
             } else if (p == 2f) {
                 double c = -s / d / n; // w = x / n
                 float preC = prescale(c);
@@ -67,11 +70,17 @@ final class PNormSegmentLoops {
                 float m = (float) n;
                 backwardMax(src, x, diffDst, dy, diffSrc, dx, m, (float) (s / d / ties(src, x, m, cols)), preA, kA,
                         cols);
+            } else if (p < 1f && minAbsNonzero(src, x, cols) / n < 0x1p-120) {
+                // |x|/n leaves f32's range, and for p < 1 its power is huge (times a small q): the row in double
+                backwardPowersInDouble(src, x, diffDst, dy, diffSrc, dx, n, p, s / d, a, cols);
             } else {
+                // |q| (|x|/n)^(p-1) as one exp, so that a power past f32's range (p < 1, |x| << n) times a small q
+                // stays finite
+                double q = s / d;
                 double rn = 1 / n;
                 float preN = prescale(rn);
-                ratioPowers(src, x, scratch, preN, (float) (rn / preN), p - 1f, cols);
-                backwardPowers(src, x, diffDst, dy, diffSrc, dx, scratch, (float) (s / d), preA, kA, cols);
+                ratioPowers(src, x, scratch, preN, (float) (rn / preN), p - 1f, (float) Math.log(Math.abs(q)), cols);
+                backwardPowers(src, x, diffDst, dy, diffSrc, dx, scratch, (float) Math.signum(q), preA, kA, cols);
             }
         }
         return diffGain;
@@ -114,7 +123,7 @@ final class PNormSegmentLoops {
         double rm = 1.0 / max;
         float pre = prescale(rm);
         float k = (float) (rm / pre);
-        ratioPowers(src, row, scratch, pre, k, p, cols);
+        ratioPowers(src, row, scratch, pre, k, p, 0f, cols);
         float sum = RowSegmentLoops.sum(scratch, 0, scratchFloats(cols));
         return Math.pow(sum, 1.0 / p) / ((double) pre * k);
     }
@@ -161,18 +170,19 @@ final class PNormSegmentLoops {
     }
 
     /**
-     * {@code scratch[j] = (|x_j| * pre * k)^e} as {@code exp(e * log(.))}, a pass of its own around the two SVML calls;
-     * the tail is copied into one zero-padded vector and run the same way.
+     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, a pass of its own around the
+     * two SVML calls; the tail is copied into one zero-padded vector and run the same way.
      */
     private static void ratioPowers(MemorySegment src, long row, MemorySegment scratch, float pre, float k, float e,
-            long cols) {
+            float c, long cols) {
         FloatVector preV = FloatVector.broadcast(F, pre);
         FloatVector kV = FloatVector.broadcast(F, k);
         FloatVector eV = FloatVector.broadcast(F, e);
+        FloatVector cV = FloatVector.broadcast(F, c);
         long j = 0;
         for (long end = F.loopBound(cols); j < end; j += LANES) {
             fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).abs().mul(preV).mul(kV)
-                    .lanewise(VectorOperators.LOG).mul(eV).lanewise(VectorOperators.EXP)
+                    .lanewise(VectorOperators.LOG).fma(eV, cV).lanewise(VectorOperators.EXP)
                     .intoMemorySegment(scratch, Float.BYTES * j, BYTE_ORDER);
         }
         if (j < cols) {
@@ -180,7 +190,7 @@ final class PNormSegmentLoops {
                 scratch.setAtIndex(JAVA_FLOAT, i, i < cols ? Math.abs(src.getAtIndex(JAVA_FLOAT, row + i)) : 0f);
             }
             fromMemorySegment(F, scratch, Float.BYTES * j, BYTE_ORDER).mul(preV).mul(kV)
-                    .lanewise(VectorOperators.LOG).mul(eV).lanewise(VectorOperators.EXP)
+                    .lanewise(VectorOperators.LOG).fma(eV, cV).lanewise(VectorOperators.EXP)
                     .intoMemorySegment(scratch, Float.BYTES * j, BYTE_ORDER);
         }
     }
@@ -281,8 +291,8 @@ final class PNormSegmentLoops {
     }
 
     /**
-     * Other p: {@code dx = (dy - q sign(x) scratch) * preA * kA}, scratch holding {@code (|x|/n)^(p-1)}; 0 where x = 0
-     * (where that power is infinite for p < 1), as PyTorch's norm backward masks it.
+     * Other p: {@code dx = (dy - sign(q) sign(x) scratch) * preA * kA}, scratch holding {@code |q| (|x|/n)^(p-1)}; 0
+     * where x = 0 (where that power is infinite for {@code p < 1}), as PyTorch's norm backward masks it.
      */
     private static void backwardPowers(MemorySegment src, long x, MemorySegment diffDst, long dy,
             MemorySegment diffSrc, long dx, MemorySegment scratch, float q, float preA, float kA, long cols) {
@@ -305,6 +315,34 @@ final class PNormSegmentLoops {
             float signed = v > 0f ? w : v < 0f ? -w : 0f;
             float d = Math.fma(-signed, q, diffDst.getAtIndex(JAVA_FLOAT, dy + j));
             diffSrc.setAtIndex(JAVA_FLOAT, dx + j, d * preA * kA);
+        }
+    }
+
+    /** Smallest nonzero |x| of {@code count} floats from {@code at}; +inf when all are zero. */
+    private static double minAbsNonzero(MemorySegment s, long at, long count) {
+        FloatVector inf = FloatVector.broadcast(F, INF);
+        FloatVector m = inf;
+        long j = 0;
+        for (long end = F.loopBound(count); j < end; j += LANES) {
+            FloatVector a = fromMemorySegment(F, s, Float.BYTES * (at + j), BYTE_ORDER).abs();
+            m = m.min(a.blend(inf, a.compare(VectorOperators.EQ, 0f)));
+        }
+        float min = m.lane(0);
+        for (int l = 1; l < LANES; l++) min = Math.min(min, m.lane(l));
+        for (; j < count; j++) {
+            float a = Math.abs(s.getAtIndex(JAVA_FLOAT, at + j));
+            if (a != 0f) min = Math.min(min, a);
+        }
+        return min;
+    }
+
+    /** Other p, in double: {@code dx = a (dy - q sign(x) (|x|/n)^(p-1))}, 0 where x = 0; the rare-case fallback. */
+    private static void backwardPowersInDouble(MemorySegment src, long x, MemorySegment diffDst, long dy,
+            MemorySegment diffSrc, long dx, double n, float p, double q, double a, long cols) {
+        for (long j = 0; j < cols; j++) {
+            double v = src.getAtIndex(JAVA_FLOAT, x + j);
+            double w = v == 0 ? 0 : Math.signum(v) * Math.pow(Math.abs(v) / n, p - 1.0);
+            diffSrc.setAtIndex(JAVA_FLOAT, dx + j, (float) (a * (diffDst.getAtIndex(JAVA_FLOAT, dy + j) - q * w)));
         }
     }
 

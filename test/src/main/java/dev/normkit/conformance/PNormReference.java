@@ -67,9 +67,10 @@ public final class PNormReference {
     }
 
     /**
-     * {@code dn/dx} as torch's norm_backward: p = inf: {@code sign(x) [|x| == n] / ties}; p < 1:
-     * {@code sign(x) |x|^(p-1) n^(1-p)}, 0 at x = 0; p = 1: {@code sign(x)}; 1 < p < 2: {@code sign(x) |x|^(p-1) /
-     * n^(p-1)}; p = 2: {@code x / n}; p > 2: {@code x |x|^(p-2) / n^(p-1)}; all 0 for a zero norm.
+     * {@code dn/dx} as torch's norm_backward: p = inf: {@code sign(x) [|x| == n] / ties}; {@code p < 1}:
+     * {@code sign(x) |x|^(p-1) n^(1-p)}, 0 at x = 0; p = 1: {@code sign(x)}; {@code 1 < p < 2}:
+     * {@code sign(x) |x|^(p-1) / n^(p-1)}; p = 2: {@code x / n}; {@code p > 2}: {@code x |x|^(p-2) / n^(p-1)}; all 0
+     * for a zero norm.
      */
     static double normGradient(double x, double n, double p, int ties) {
         if (n == 0) return 0;
@@ -99,7 +100,10 @@ public final class PNormReference {
         return y;
     }
 
-    /** {@code dx_i = c dy_i / D - c D' s / D^2 * dn/dx_i}, s = sum dy x; the second term exactly 0 where D' = 0. */
+    /**
+     * {@code dx_i = c dy_i / D - c D' s / D^2 * dn/dx_i}, s = sum dy x; the second term exactly 0 where D' = 0 or the row
+     * is zero (normkit's convention: the norm's gradient there is 0, so {@code dx = c dy / D}, infinite for D = 0).
+     */
     static Backward backward(Form f, double[] x, double[] dy) {
         double[] dx = new double[x.length];
         double diffGain = 0;
@@ -113,7 +117,7 @@ public final class PNormReference {
             diffGain += s / d;
             int ties = ties(x, base, f.cols, n);
             for (int i = base; i < base + f.cols; i++) {
-                double normTerm = slope == 0 ? 0 : f.gain * s / (d * d) * normGradient(x[i], n, f.p, ties);
+                double normTerm = slope == 0 || n == 0 ? 0 : f.gain * s / (d * d) * normGradient(x[i], n, f.p, ties);
                 dx[i] = f.gain * dy[i] / d - normTerm;
             }
         }
