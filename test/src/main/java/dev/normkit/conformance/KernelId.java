@@ -131,6 +131,14 @@ public final class KernelId {
         };
     }
 
+    /**
+     * Whether oneDNN 3.13 has no primitive for this kernel, so that the onednn path refuses it by design (and says
+     * why) rather than by a gap to fill.
+     */
+    public boolean oneDnnHasNoPrimitive() {
+        return family == Family.L2_NORMALIZE || family == Family.DIVISIVE_NORM;
+    }
+
     /** The largest divisor of C that also divides {@link #DEFAULT_GROUPS} (C is axis 1; rank 1 has none). */
     static long defaultGroups(Shape shape) {
         if (shape.rank() < 2) return 1; // GroupNormDesc.of rejects the shape with the reason
