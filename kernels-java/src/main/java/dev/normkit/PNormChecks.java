@@ -10,8 +10,4 @@ final class PNormChecks {
             throw new IllegalArgumentException("p: must be > 0 (or +infinity for the max norm), got " + p);
         }
     }
-
-    static String pName(float p) {
-        return p == Float.POSITIVE_INFINITY ? "inf" : Float.toString(p);
-    }
 }
