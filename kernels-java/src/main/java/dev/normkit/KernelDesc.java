@@ -9,7 +9,7 @@ package dev.normkit;
  */
 public sealed interface KernelDesc<K extends Kernel>
         permits LayerNormDesc, RmsNormDesc, SoftmaxDesc, ActivationDesc, BatchNormDesc, GroupNormDesc,
-        InstanceNormDesc, WeightNormDesc, SpectralNormDesc, LrnDesc {
+        InstanceNormDesc, WeightNormDesc, SpectralNormDesc, LrnDesc, L2NormalizeDesc, DivisiveNormDesc {
 
     /** Short stable name used in reports, e.g. {@code layer_norm}, {@code gelu_erf}. */
     String kernelName();

@@ -5,9 +5,11 @@ import static dev.normkit.bench.TensorSpec.out;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
@@ -40,6 +42,8 @@ import java.util.List;
  *   instance_norm as group_norm with N x C statistics; forward also reads runningMean, runningVar and
  *                forward_training also updates them, when the descriptor tracks them
  *   lrn        forward           src -> dst;  backward src, diffDst -> diffSrc
+ *   l2_normalize forward         src -> dst;  backward src, diffDst -> diffSrc
+ *   divisive_norm as l2_normalize; backward also -> diffGain (1 float)
  *   copy roof                    src -> dst
  * </pre>
  *
@@ -251,8 +255,22 @@ public final class BytesModel {
                     }
                 }
             }
+            case L2NormalizeDesc d -> pNorm(t, n, direction, false);
+            case DivisiveNormDesc d -> pNorm(t, n, direction, true);
         }
         return List.copyOf(t);
+    }
+
+    /** l2_normalize and divisive_norm: backward recomputes the norm from src, so it reads src, not a statistic. */
+    private static void pNorm(List<TensorSpec> t, long n, Direction direction, boolean diffGain) {
+        t.add(in("src", n));
+        if (direction == Direction.BACKWARD) {
+            t.add(in("diffDst", n));
+            t.add(out("diffSrc", n));
+            if (diffGain) t.add(out("diffGain", 1));
+        } else {
+            t.add(out("dst", n));
+        }
     }
 
     /** Bytes one call of {@code kernel}'s {@code direction} moves on {@code shape}. */

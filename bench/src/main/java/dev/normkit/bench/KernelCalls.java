@@ -2,9 +2,11 @@ package dev.normkit.bench;
 
 import dev.normkit.ActivationKernel;
 import dev.normkit.BatchNormKernel;
+import dev.normkit.DivisiveNormKernel;
 import dev.normkit.GroupNormKernel;
 import dev.normkit.InstanceNormKernel;
 import dev.normkit.Kernel;
+import dev.normkit.L2NormalizeKernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.LrnKernel;
 import dev.normkit.RmsNormKernel;
@@ -35,6 +37,8 @@ public final class KernelCalls {
             case WeightNormKernel k -> WeightCalls.weightNorm(k, direction, t, heapArrays);
             case SpectralNormKernel k -> WeightCalls.spectralNorm(k, direction, t, heapArrays);
             case LrnKernel k -> lrn(k, direction, t, heapArrays);
+            case L2NormalizeKernel k -> l2Normalize(k, direction, t, heapArrays);
+            case DivisiveNormKernel k -> divisiveNorm(k, direction, t, heapArrays);
             default -> throw new IllegalArgumentException("kernel: no benchmark call for " + kernel.getClass());
         };
     }
@@ -309,6 +313,72 @@ public final class KernelCalls {
                 MemorySegment diffDst = t.segment("diffDst");
                 MemorySegment diffSrc = t.segment("diffSrc");
                 yield () -> k.backward(src, diffDst, diffSrc);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    /** l2_normalize: heap tensors go through the {@code float[]} overloads, native ones through the segment methods. */
+    private static Runnable l2Normalize(L2NormalizeKernel k, Direction direction, Tensors t, boolean heapArrays) {
+        if (heapArrays) {
+            float[] src = t.array("src");
+            return switch (direction) {
+                case FORWARD -> {
+                    float[] dst = t.array("dst");
+                    yield () -> k.forward(src, dst);
+                }
+                case BACKWARD -> {
+                    float[] diffDst = t.array("diffDst");
+                    float[] diffSrc = t.array("diffSrc");
+                    yield () -> k.backward(src, diffDst, diffSrc);
+                }
+                default -> throw unsupported(k, direction);
+            };
+        }
+        MemorySegment src = t.segment("src");
+        return switch (direction) {
+            case FORWARD -> {
+                MemorySegment dst = t.segment("dst");
+                yield () -> k.forward(src, dst);
+            }
+            case BACKWARD -> {
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                yield () -> k.backward(src, diffDst, diffSrc);
+            }
+            default -> throw unsupported(k, direction);
+        };
+    }
+
+    /** divisive_norm: as {@link #l2Normalize}, backward also writing diffGain. */
+    private static Runnable divisiveNorm(DivisiveNormKernel k, Direction direction, Tensors t, boolean heapArrays) {
+        if (heapArrays) {
+            float[] src = t.array("src");
+            return switch (direction) {
+                case FORWARD -> {
+                    float[] dst = t.array("dst");
+                    yield () -> k.forward(src, dst);
+                }
+                case BACKWARD -> {
+                    float[] diffDst = t.array("diffDst");
+                    float[] diffSrc = t.array("diffSrc");
+                    float[] diffGain = t.array("diffGain");
+                    yield () -> k.backward(src, diffDst, diffSrc, diffGain);
+                }
+                default -> throw unsupported(k, direction);
+            };
+        }
+        MemorySegment src = t.segment("src");
+        return switch (direction) {
+            case FORWARD -> {
+                MemorySegment dst = t.segment("dst");
+                yield () -> k.forward(src, dst);
+            }
+            case BACKWARD -> {
+                MemorySegment diffDst = t.segment("diffDst");
+                MemorySegment diffSrc = t.segment("diffSrc");
+                MemorySegment diffGain = t.segment("diffGain");
+                yield () -> k.backward(src, diffDst, diffSrc, diffGain);
             }
             default -> throw unsupported(k, direction);
         };

@@ -45,6 +45,7 @@ final class CheckStep {
         List<CheckResult> results = Conformance.run(selection);
         out.print(fullTable ? CheckReport.table(results) : CheckReport.summary(results));
         out.print(CheckReport.failures(results));
+        RefusedKernels.lines(selection).forEach(out::println);
         long failed = CheckReport.failed(results);
         if (json != null) {
             Json.write(json, Json.withHardware(CheckReport.json(results), hardware));

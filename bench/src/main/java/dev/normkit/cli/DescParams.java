@@ -1,7 +1,9 @@
 package dev.normkit.cli;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
 import dev.normkit.SoftmaxDesc;
@@ -42,7 +44,16 @@ final class DescParams {
             new Param<>("dim", WeightNormDesc.class, (d, v) -> d.withDim(integer("dim", v))),
             new Param<>("power_iterations", SpectralNormDesc.class,
                     (d, v) -> d.withPowerIterations(integer("power_iterations", v))),
-            new Param<>("eps", SpectralNormDesc.class, (d, v) -> d.withEps(number("eps", v))));
+            new Param<>("eps", SpectralNormDesc.class, (d, v) -> d.withEps(number("eps", v))),
+            new Param<>("p", L2NormalizeDesc.class, (d, v) -> d.withP(number("p", v))),
+            new Param<>("eps", L2NormalizeDesc.class, (d, v) -> d.withEps(number("eps", v))),
+            new Param<>("normalized_axes", L2NormalizeDesc.class, (d, v) -> d.withNormalizedAxes(integer(
+                    "normalized_axes", v))),
+            new Param<>("p", DivisiveNormDesc.class, (d, v) -> d.withP(number("p", v))),
+            new Param<>("sigma", DivisiveNormDesc.class, (d, v) -> d.withSigma(number("sigma", v))),
+            new Param<>("gain", DivisiveNormDesc.class, (d, v) -> d.withGain(number("gain", v))),
+            new Param<>("normalized_axes", DivisiveNormDesc.class, (d, v) -> d.withNormalizedAxes(integer(
+                    "normalized_axes", v))));
 
     /**
      * {@code desc} with parameter {@code name} set to {@code value}.

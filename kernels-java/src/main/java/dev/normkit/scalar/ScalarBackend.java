@@ -3,10 +3,12 @@ package dev.normkit.scalar;
 import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
@@ -49,6 +51,8 @@ public final class ScalarBackend implements Backend {
             case WeightNormDesc d -> new ScalarWeightNorm(d);
             case SpectralNormDesc d -> new ScalarSpectralNorm(d);
             case LrnDesc d -> new ScalarLrn(d);
+            case L2NormalizeDesc d -> new ScalarL2Normalize(d);
+            case DivisiveNormDesc d -> new ScalarDivisiveNorm(d);
         };
         return (K) k;
     }

@@ -7,8 +7,10 @@ import static dev.normkit.spi.SegmentArgs.output;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
@@ -312,5 +314,35 @@ public final class KernelArgs {
         input("src", src, n);
         input("diffDst", diffDst, n);
         output("diffSrc", diffSrc, n);
+    }
+
+    public static void l2NormalizeForward(L2NormalizeDesc d, MemorySegment src, MemorySegment dst) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        output("dst", dst, n);
+    }
+
+    public static void l2NormalizeBackward(L2NormalizeDesc d, MemorySegment src, MemorySegment diffDst,
+            MemorySegment diffSrc) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        input("diffDst", diffDst, n);
+        output("diffSrc", diffSrc, n);
+    }
+
+    public static void divisiveNormForward(DivisiveNormDesc d, MemorySegment src, MemorySegment dst) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        output("dst", dst, n);
+    }
+
+    /** Divisive norm backward; {@code diffGain} is optional (null: not wanted), else one float. */
+    public static void divisiveNormBackward(DivisiveNormDesc d, MemorySegment src, MemorySegment diffDst,
+            MemorySegment diffSrc, MemorySegment diffGain) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        input("diffDst", diffDst, n);
+        output("diffSrc", diffSrc, n);
+        if (diffGain != null) output("diffGain", diffGain, 1);
     }
 }

@@ -3,10 +3,12 @@ package dev.normkit.vector;
 import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
@@ -61,6 +63,8 @@ public final class VectorBackend implements Backend {
             case WeightNormDesc d -> new VectorWeightNorm(d);
             case SpectralNormDesc d -> new VectorSpectralNorm(d);
             case LrnDesc d -> new VectorLrn(d);
+            case L2NormalizeDesc d -> new VectorL2Normalize(d);
+            case DivisiveNormDesc d -> new VectorDivisiveNorm(d);
         };
         return (K) k;
     }

@@ -2,8 +2,10 @@ package dev.normkit.onednn;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.Backend;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
@@ -46,6 +48,9 @@ public final class OneDnnBackend implements Backend {
 
     /** The path's name. */
     static final String NAME = "onednn";
+    /** Why l2_normalize and divisive_norm stay on the Java paths. */
+    static final String NO_PNORM = "oneDNN 3.13 has no p-norm normalization primitive (l2_normalize, divisive_norm);"
+            + " use the scalar or vector path";
 
     private final DnnlEngine engine;
     private final OneDnnThreads threads;
@@ -150,6 +155,12 @@ public final class OneDnnBackend implements Backend {
                     return Support.no(NO_SPECTRAL_NORM);
                 }
                 case LrnDesc d -> OneDnnLrn.descs(engine, d).close();
+                case L2NormalizeDesc d -> {
+                    return Support.no(NO_PNORM);
+                }
+                case DivisiveNormDesc d -> {
+                    return Support.no(NO_PNORM);
+                }
             }
             return Support.yes();
         } catch (DnnlException | IllegalArgumentException e) {
@@ -201,6 +212,8 @@ public final class OneDnnBackend implements Backend {
                     yield new OneDnnLrn(engine, threads, d, pds);
                 }
             }
+            case L2NormalizeDesc d -> throw new UnsupportedKernelException(NAME, d, NO_PNORM);
+            case DivisiveNormDesc d -> throw new UnsupportedKernelException(NAME, d, NO_PNORM);
         };
         return (K) kernel;
     }

@@ -3,8 +3,10 @@ package dev.normkit.conformance;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.ChannelLayout;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
@@ -70,6 +72,10 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                     params, in, out, sc);
             case WeightNormDesc d -> WeightCases.weightNorm(c.direction(), d, src, diffDst, params, in, out, sc);
             case SpectralNormDesc d -> WeightCases.spectralNorm(c.direction(), d, src, diffDst, params, in, out, sc);
+            case L2NormalizeDesc d -> pNorm(c.direction(), d.kernelName(), PNormReference.Form.of(d), src, diffDst, in,
+                    out, sc, false);
+            case DivisiveNormDesc d -> pNorm(c.direction(), d.kernelName(), PNormReference.Form.of(d), src, diffDst,
+                    in, out, sc, true);
         }
         return new CaseData(in, out, sc);
     }
@@ -463,6 +469,33 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                 sc.put("diff_src", LrnReference.backwardScale(d, x, dy));
             }
             default -> throw unsupported(dir, d.kernelName());
+        }
+    }
+
+    /**
+     * l2_normalize and divisive_norm: forward {@code dst} (relative to |ref|); backward {@code diff_src}, and for
+     * divisive norm {@code diff_gain} (one float, d loss / d gain). Backward takes src itself (the norm is recomputed),
+     * so there is no saved statistic to round.
+     */
+    private static void pNorm(Direction dir, String kernel, PNormReference.Form f, float[] src, float[] diffDst,
+            Map<String, float[]> in, Map<String, double[]> out, Map<String, double[]> sc, boolean withGain) {
+        double[] x = widen(src);
+        in.put("src", src);
+        switch (dir) {
+            case FORWARD -> out.put("dst", PNormReference.forward(f, x));
+            case BACKWARD -> {
+                in.put("diff_dst", diffDst);
+                double[] dy = widen(diffDst);
+                PNormReference.Backward b = PNormReference.backward(f, x, dy);
+                double[][] s = PNormReference.backwardScales(f, x, dy);
+                out.put("diff_src", b.diffSrc());
+                sc.put("diff_src", s[0]);
+                if (withGain) {
+                    out.put("diff_gain", new double[] {b.diffGain()});
+                    sc.put("diff_gain", s[1]);
+                }
+            }
+            default -> throw unsupported(dir, kernel);
         }
     }
 

@@ -4,9 +4,11 @@ import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
 import dev.normkit.ChannelLayout;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
@@ -127,6 +129,10 @@ public final class Corpus {
             case SPECTRAL_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM, InputFamily.CONSTANT_ROWS,
                     InputFamily.OFFSET_1E4);
             case ACTIVATION -> activationFamilies(k.activation().orElseThrow());
+            // Offsets (a norm of large equal terms), huge and tiny values, rows of zeros and of extreme scale.
+            case L2_NORMALIZE, DIVISIVE_NORM -> List.of(InputFamily.NORMAL, InputFamily.UNIFORM,
+                    InputFamily.CONSTANT_ROWS, InputFamily.OFFSET_1E4, InputFamily.HUGE_TINY, InputFamily.ROW_SCALES,
+                    InputFamily.NAN_INF);
         };
     }
 
@@ -246,6 +252,14 @@ public final class Corpus {
                     new Problem(k.desc(CONV_WEIGHT), "", true));
             case ACTIVATION -> activationVariants(k, small);
             case LRN -> lrnVariants();
+            case L2_NORMALIZE -> pNormVariants(k, List.of(
+                    // eps near the norm of 1025 N(0, 1) values (~32): rows on both sides of the switch
+                    new Problem(L2NormalizeDesc.of(small).withEps(32f), "eps=32", false),
+                    new Problem(L2NormalizeDesc.of(SEQUENCE).withNormalizedAxes(2), "axes=2", false)));
+            case DIVISIVE_NORM -> pNormVariants(k, List.of(
+                    new Problem(DivisiveNormDesc.of(small).withSigma(0f).withGain(2.5f), "sigma=0 gain=2.5", false),
+                    new Problem(DivisiveNormDesc.of(SEQUENCE).withNormalizedAxes(2).withSigma(0.5f), "axes=2 sigma=0.5",
+                            false)));
             default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
         };
     }
@@ -311,6 +325,26 @@ public final class Corpus {
         dims[s.rank() - 1] = s.dim(1);
         return new LrnDesc(Shape.of(dims), ChannelLayout.NHWC, nchw.algorithm(), nchw.convention(),
                 nchw.localSize(), nchw.alpha(), nchw.beta(), nchw.k());
+    }
+
+    /** The seeds' p (0.3, 1, 3, 3.2) and infinity on a long row and a short odd one, the given extras, a heap run. */
+    private static List<Problem> pNormVariants(KernelId k, List<Problem> extras) {
+        List<Problem> out = new ArrayList<>();
+        float[] ps = {0.3f, 1f, 3f, 3.2f, Float.POSITIVE_INFINITY};
+        for (Shape s : List.of(Shape.of(SMALL_ROWS, 1025), Shape.of(16, 17))) {
+            for (float p : ps) {
+                String name = "p=" + (p == Float.POSITIVE_INFINITY ? "inf" : Float.toString(p));
+                out.add(new Problem(withP(k.desc(s), p), name, false));
+            }
+        }
+        out.addAll(extras);
+        out.add(new Problem(k.desc(BERT_BASE), "", true));
+        out.add(new Problem(withP(k.desc(BERT_BASE), 3.2f), "p=3.2", true));
+        return out;
+    }
+
+    private static KernelDesc<?> withP(KernelDesc<?> d, float p) {
+        return d instanceof L2NormalizeDesc l ? l.withP(p) : ((DivisiveNormDesc) d).withP(p);
     }
 
     /** Group norm on the NHWC tensor of an NCHW shape, with {@code groups} groups. */

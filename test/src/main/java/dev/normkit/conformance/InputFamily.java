@@ -52,7 +52,13 @@ public enum InputFamily {
      * Positive inputs only, for functions defined on s &gt;= 0 (sqrt, pow with a fractional exponent): every other
      * element U(0, 10), the rest 10^U(-30, 30), with exact edges (+0, MIN_VALUE, MIN_NORMAL, 1, MAX_VALUE) mixed in.
      */
-    POSITIVE_MODERATE("positive_moderate");
+    POSITIVE_MODERATE("positive_moderate"),
+    /**
+     * Row kernels: row r % 4 is all zeros (0), or N(0, 1) scaled by 1e-39 (1, subnormal), 1e-20 (2, whose f32 squares
+     * underflow) or 1e30 (3, whose f32 squares overflow): norms that must be taken without overflow or underflow.
+     * Elementwise: N(0, 1) scaled the same way element by element.
+     */
+    ROW_SCALES("row_scales");
 
     private static final float[] EXP_SWITCHES = {0f, -0f, 20f, Math.nextUp(20f), Math.nextDown(20f), -20f, 1f, -1f,
         88.72283f, 88.7f, -87.33655f, -103.97208f, 30f, -80f, 17f, -17f};
@@ -63,6 +69,9 @@ public enum InputFamily {
     private static final float[] MODERATE_EDGES = {0f, Float.MIN_VALUE, Float.MIN_NORMAL, 1f, Float.MAX_VALUE};
     private static final float[] SPECIALS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
         Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE};
+
+    /** The row scales of {@link #ROW_SCALES}, one per row in turn. */
+    private static final double[] ROW_SCALE_FACTORS = {0.0, 1e-39, 1e-20, 1e30};
 
     private final String label;
 
@@ -138,6 +147,14 @@ public enum InputFamily {
                     x[i] = i % 16 == 15 ? MODERATE_EDGES[rnd.nextInt(MODERATE_EDGES.length)]
                             : i % 2 == 0 ? (float) rnd.nextDouble(0.0, 10.0)
                             : (float) Math.pow(10.0, rnd.nextDouble(-30.0, 30.0));
+                }
+            }
+            case ROW_SCALES -> {
+                for (int r = 0; r < layout.rows(); r++) {
+                    double scale = ROW_SCALE_FACTORS[r % ROW_SCALE_FACTORS.length];
+                    for (int a = 0; a < layout.length(); a++) {
+                        x[layout.index(r, a)] = (float) (scale * rnd.nextGaussian());
+                    }
                 }
             }
             case NAN_INF -> {

@@ -3,9 +3,11 @@ package dev.normkit.conformance;
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
@@ -15,8 +17,10 @@ import dev.normkit.SpectralNormDesc;
 import dev.normkit.WeightNormDesc;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The kernels the conformance checks and benchmarks know, by the name the command line and reports use, with the
@@ -30,7 +34,7 @@ public final class KernelId {
 
     /** What kind of kernel an id is: the switch key of code that treats kernels by kind (references, corpus, ...). */
     public enum Family { LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX, ACTIVATION, BATCH_NORM, GROUP_NORM,
-        INSTANCE_NORM, WEIGHT_NORM, SPECTRAL_NORM, LRN }
+        INSTANCE_NORM, WEIGHT_NORM, SPECTRAL_NORM, LRN, L2_NORMALIZE, DIVISIVE_NORM }
 
     public static final KernelId LAYER_NORM = new KernelId("layer_norm", Family.LAYER_NORM, null,
             Direction.FORWARD, Direction.FORWARD_TRAINING, Direction.BACKWARD);
@@ -61,12 +65,20 @@ public final class KernelId {
 
     /** LRN with PyTorch's defaults across channels; 2-D shapes are N x C, 3- to 5-D channels first. */
     public static final KernelId LRN = new KernelId("lrn", Family.LRN, null, Direction.FORWARD, Direction.BACKWARD);
+    /** PyTorch's F.normalize (p = 2, eps = 1e-12) over the last axis; forward saves nothing, so no training forward. */
+    public static final KernelId L2_NORMALIZE = new KernelId("l2_normalize", Family.L2_NORMALIZE, null,
+            Direction.FORWARD, Direction.BACKWARD);
+    /** Divisive p-norm normalization (p = 2, sigma = 1, gain = 1) over the last axis. */
+    public static final KernelId DIVISIVE_NORM = new KernelId("divisive_norm", Family.DIVISIVE_NORM, null,
+            Direction.FORWARD, Direction.BACKWARD);
 
     private static final List<KernelId> ALL;
     static {
         List<KernelId> all = new ArrayList<>(List.of(LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX));
         for (Activation a : Activation.values()) all.add(activation(a));
         all.addAll(List.of(BATCH_NORM, GROUP_NORM, INSTANCE_NORM, LRN, WEIGHT_NORM, SPECTRAL_NORM));
+        all.addAll(List.of(BATCH_NORM, GROUP_NORM));
+        all.addAll(List.of(L2_NORMALIZE, DIVISIVE_NORM));
         ALL = Collections.unmodifiableList(all);
     }
 
@@ -140,6 +152,30 @@ public final class KernelId {
             case WEIGHT_NORM -> WeightNormDesc.of(shape);
             case SPECTRAL_NORM -> SpectralNormDesc.of(shape);
             case LRN -> LrnDesc.of(shape);
+            case L2_NORMALIZE -> L2NormalizeDesc.of(shape);
+            case DIVISIVE_NORM -> DivisiveNormDesc.of(shape);
+        };
+    }
+
+    /**
+     * The activations the onednn path refuses by design: oneDNN 3.13's eltwise has no such algorithm, or has one whose
+     * small results keep no relative accuracy (softplus, log_sigmoid, mish, log: OneDnnTailAccuracyTest).
+     */
+    private static final Set<Activation> ACTIVATIONS_REFUSED_ON_ONEDNN = EnumSet.of(Activation.LEAKY_HARDTANH,
+            Activation.LEAKY_HARDTANH_INVERSE, Activation.HARDSHRINK, Activation.SOFTSHRINK, Activation.SELU,
+            Activation.CELU, Activation.TANHSHRINK, Activation.SOFTSIGN, Activation.SOFTPLUS, Activation.LOG_SIGMOID,
+            Activation.MISH, Activation.LOG);
+
+    /**
+     * Whether the onednn path refuses this kernel by design (and says why) rather than by a gap to fill: oneDNN 3.13
+     * has no primitive for it (p-norms, weight and spectral norm, some activations), or one normkit will not pass off
+     * as the kernel (see {@link #ACTIVATIONS_REFUSED_ON_ONEDNN}).
+     */
+    public boolean oneDnnHasNoPrimitive() {
+        return switch (family) {
+            case L2_NORMALIZE, DIVISIVE_NORM, WEIGHT_NORM, SPECTRAL_NORM -> true;
+            case ACTIVATION -> ACTIVATIONS_REFUSED_ON_ONEDNN.contains(activation);
+            default -> false;
         };
     }
 

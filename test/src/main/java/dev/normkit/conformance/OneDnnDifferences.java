@@ -56,6 +56,8 @@ final class OneDnnDifferences {
             case WEIGHT_NORM, SPECTRAL_NORM -> Map.of(); // onednn has neither: no case of theirs runs there
             // An LRN output depends on its row (RowLayout: the channels at its position, or its channel's plane).
             case LRN -> rowwise(c, data);
+            // oneDNN has no p-norm primitive: the onednn path reports these unsupported and never runs them.
+            case L2_NORMALIZE, DIVISIVE_NORM -> Map.of();
         };
         int n = 0;
         for (boolean[] m : masks.values()) n += count(m);

@@ -2,9 +2,11 @@ package dev.normkit.conformance;
 
 import dev.normkit.ActivationKernel;
 import dev.normkit.BatchNormKernel;
+import dev.normkit.DivisiveNormKernel;
 import dev.normkit.GroupNormKernel;
 import dev.normkit.InstanceNormKernel;
 import dev.normkit.Kernel;
+import dev.normkit.L2NormalizeKernel;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.LrnKernel;
 import dev.normkit.RmsNormKernel;
@@ -157,6 +159,20 @@ final class PathRunner {
                     k.forward(in.get("src"), out.get("dst"));
                 } else {
                     k.backward(in.get("src"), in.get("diff_dst"), out.get("diff_src"));
+                }
+            }
+            case L2NormalizeKernel k -> {
+                if (dir == Direction.FORWARD) {
+                    k.forward(in.get("src"), out.get("dst"));
+                } else {
+                    k.backward(in.get("src"), in.get("diff_dst"), out.get("diff_src"));
+                }
+            }
+            case DivisiveNormKernel k -> {
+                if (dir == Direction.FORWARD) {
+                    k.forward(in.get("src"), out.get("dst"));
+                } else {
+                    k.backward(in.get("src"), in.get("diff_dst"), out.get("diff_src"), out.get("diff_gain"));
                 }
             }
             default -> throw new IllegalArgumentException("kernel: unknown kind " + kernel.getClass().getName());

@@ -2,9 +2,11 @@ package dev.normkit.conformance;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.KernelDesc;
+import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LrnDesc;
 import dev.normkit.RmsNormDesc;
@@ -44,6 +46,8 @@ public record RowLayout(int outer, int length, int inner, boolean elementwise) {
             // Across channels a row is the channels at one position (an output's window lies in it); within channel
             // a row is a channel's plane. Either way in the descriptor's own layout.
             case LrnDesc d -> lrn(d);
+            case L2NormalizeDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
+            case DivisiveNormDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
             case ActivationDesc d -> {
                 int last = Math.toIntExact(d.shape().dim(d.shape().rank() - 1));
                 yield new RowLayout(Math.toIntExact(d.shape().elementCount() / last), last, 1, true);

@@ -1,0 +1,360 @@
+// GENERATED from PNormSegmentLoops.java by kernels-java/src/build/java/GenerateArrayLoops.java.
+// Do not edit: edit the template and rerun the generator.
+package dev.normkit.vector;
+
+import static dev.normkit.vector.FloatSpecies.F;
+import static dev.normkit.vector.RowLoops.LANES;
+import static jdk.incubator.vector.FloatVector.fromArray;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/** The {@code float[]} variant of {@link PNormSegmentLoops}, generated from it (see package-info.java). */
+final class PNormArrayLoops {
+    private PNormArrayLoops() {}
+
+    private static final float INF = Float.POSITIVE_INFINITY;
+
+    /** Forward over {@code rows} rows: the norm, then one scaling pass. */
+    static void forward(float[] src, int srcAt, float[] dst, int dstAt, float[] scratch,
+            int rows, int cols, float p, float floor, float sigma, float gain) {
+        for (int r = 0; r < rows; r++) {
+            int row = srcAt + r * cols;
+            double n = norm(src, row, scratch, cols, p);
+            double k = gain / (Math.max(n, floor) + sigma);
+            float pre = prescale(k);
+            scale(src, row, dst, dstAt + r * cols, pre, (float) (k / pre), cols);
+        }
+    }
+
+    /**
+     * Backward over {@code rows} rows: {@code dx = a (dy - q w)}, {@code a = gain / D}, {@code q = s / D},
+     * {@code s = sum dy x}, {@code w = dn/dx}; the norm term only where D' = 1 ({@code n >= floor}) and the row is not
+     * zero. Returns {@code sum over rows s / D} (d loss / d gain).
+     */
+    static double backward(float[] src, int srcAt, float[] diffDst, int diffDstAt,
+            float[] diffSrc, int diffSrcAt, float[] scratch, int rows, int cols, float p, float floor,
+            float sigma, float gain) {
+        double diffGain = 0;
+        for (int r = 0; r < rows; r++) {
+            int x = srcAt + r * cols;
+            int dy = diffDstAt + r * cols;
+            int dx = diffSrcAt + r * cols;
+            double n = norm(src, x, scratch, cols, p);
+            double d = Math.max(n, floor) + sigma;
+            double s = RowArrayLoops.dot(diffDst, dy, src, x, cols);
+            if (!(Math.abs(s) < INF)) s = dotInDouble(diffDst, dy, src, x, cols);
+            diffGain += s / d;
+            double a = gain / d;
+            float preA = prescale(a);
+            float kA = (float) (a / preA);
+            if (n == 0 || !(n >= floor)) {
+                scale(diffDst, dy, diffSrc, dx, preA, kA, cols);
+            } else if (Double.isNaN(s / d)) {
+                // q w is NaN even where w = 0 (PyTorch multiplies by its masks): the whole row is NaN
+                scale(diffDst, dy, diffSrc, dx, 1f, Float.NaN, cols);
+            } else if (p == 2f) {
+                double c = -s / d / n; // w = x / n
+                float preC = prescale(c);
+                backwardLinear(src, x, diffDst, dy, diffSrc, dx, preC, (float) (c / preC), preA, kA, cols);
+            } else if (p == 1f) {
+                backwardSign(src, x, diffDst, dy, diffSrc, dx, (float) (s / d), preA, kA, cols);
+            } else if (p == INF) {
+                float m = (float) n;
+                backwardMax(src, x, diffDst, dy, diffSrc, dx, m, (float) (s / d / ties(src, x, m, cols)), preA, kA,
+                        cols);
+            } else if (p < 1f && minAbsNonzero(src, x, cols) / n < 0x1p-120) {
+                // |x|/n leaves f32's range, and for p < 1 its power is huge (times a small q): the row in double
+                backwardPowersInDouble(src, x, diffDst, dy, diffSrc, dx, n, p, s / d, a, cols);
+            } else {
+                // |q| (|x|/n)^(p-1) as one exp, so that a power past f32's range (p < 1, |x| << n) times a small q
+                // stays finite
+                double q = s / d;
+                double rn = 1 / n;
+                float preN = prescale(rn);
+                ratioPowers(src, x, scratch, preN, (float) (rn / preN), p - 1f, (float) Math.log(Math.abs(q)), cols);
+                backwardPowers(src, x, diffDst, dy, diffSrc, dx, scratch, (float) Math.signum(q), preA, kA, cols);
+            }
+        }
+        return diffGain;
+    }
+
+    /** Floats the scratch needs for rows of {@code cols}: whole vectors, the tail padded. */
+    static int scratchFloats(int cols) {
+        return (int) ((cols + LANES - 1) / LANES * LANES);
+    }
+
+    /**
+     * A power of two that splits {@code k} into two f32 factors ({@code pre * (k / pre)}), both normal, where k itself
+     * would lose bits to f32's subnormal range or overflow it (a norm of a huge or a tiny row); 1 otherwise.
+     */
+    static float prescale(double k) {
+        double a = Math.abs(k);
+        if (!(a > 0) || a == Double.POSITIVE_INFINITY || a >= 0x1p-60 && a <= 0x1p60) return 1f;
+        return Math.scalb(1f, Math.getExponent(k) / 2);
+    }
+
+    /**
+     * The row's p-norm: p = 2 and 1 from f32 sums, recomputed in double where the f32 sum overflowed (or, for p = 2,
+     * underflowed); p = inf the max |x|; other p from {@code (|x| / max)^p <= 1}, so nothing overflows.
+     */
+    static double norm(float[] src, int row, float[] scratch, int cols, float p) {
+        if (p == 2f) {
+            float squares = RowArrayLoops.sumOfSquares(src, row, cols);
+            if (!(squares < INF) || squares < 0x1p-90f) {
+                return Math.sqrt(RowArrayLoops.squaresInDouble(src, row, cols, 0.0));
+            }
+            return Math.sqrt(squares);
+        }
+        if (p == 1f) {
+            float sum = sumAbs(src, row, cols);
+            return sum < INF ? sum : absInDouble(src, row, cols);
+        }
+        float max = maxAbs(src, row, cols);
+        if (p == INF || max == 0f || !(max < INF)) return max;
+        // Any factor f near 1 / max will do: n = (sum (f |x|)^p)^(1/p) / f, with f exactly the f32 product used.
+        double rm = 1.0 / max;
+        float pre = prescale(rm);
+        float k = (float) (rm / pre);
+        ratioPowers(src, row, scratch, pre, k, p, 0f, cols);
+        float sum = RowArrayLoops.sum(scratch, 0, scratchFloats(cols));
+        return Math.pow(sum, 1.0 / p) / ((double) pre * k);
+    }
+
+    /** Sum of |x| of {@code count} floats from {@code at}. */
+    private static float sumAbs(float[] s, int at, int count) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int j = 0;
+        for (int end = count - count % (4 * LANES); j < end; j += 4 * LANES) {
+            int i = at + j;
+            a0 = a0.add(fromArray(F, s, i).abs());
+            a1 = a1.add(fromArray(F, s, i + LANES).abs());
+            a2 = a2.add(fromArray(F, s, i + 2 * LANES).abs());
+            a3 = a3.add(fromArray(F, s, i + 3 * LANES).abs());
+        }
+        for (int end = F.loopBound(count); j < end; j += LANES) {
+            a0 = a0.add(fromArray(F, s, at + j).abs());
+        }
+        FloatVector sumLanes = a0.add(a1).add(a2.add(a3));
+        float sum = sumLanes.lane(0);
+        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
+        for (; j < count; j++) {
+            sum += Math.abs(s[at + j]);
+        }
+        return sum;
+    }
+
+    /** Largest |x| of {@code count} floats from {@code at}; NaN if any is NaN (Java's max keeps NaN). */
+    private static float maxAbs(float[] s, int at, int count) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        int j = 0;
+        for (int end = count - count % (2 * LANES); j < end; j += 2 * LANES) {
+            int i = at + j;
+            a0 = a0.max(fromArray(F, s, i).abs());
+            a1 = a1.max(fromArray(F, s, i + LANES).abs());
+        }
+        FloatVector maxLanes = a0.max(a1);
+        float max = maxLanes.lane(0);
+        for (int l = 1; l < LANES; l++) max = Math.max(max, maxLanes.lane(l));
+        for (; j < count; j++) {
+            max = Math.max(max, Math.abs(s[at + j]));
+        }
+        return max;
+    }
+
+    /**
+     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, a pass of its own around the
+     * two SVML calls; the tail is copied into one zero-padded vector and run the same way.
+     */
+    private static void ratioPowers(float[] src, int row, float[] scratch, float pre, float k, float e,
+            float c, int cols) {
+        FloatVector preV = FloatVector.broadcast(F, pre);
+        FloatVector kV = FloatVector.broadcast(F, k);
+        FloatVector eV = FloatVector.broadcast(F, e);
+        FloatVector cV = FloatVector.broadcast(F, c);
+        int j = 0;
+        for (int end = F.loopBound(cols); j < end; j += LANES) {
+            fromArray(F, src, row + j).abs().mul(preV).mul(kV)
+                    .lanewise(VectorOperators.LOG).fma(eV, cV).lanewise(VectorOperators.EXP)
+                    .intoArray(scratch, j);
+        }
+        if (j < cols) {
+            for (int i = j; i < j + LANES; i++) {
+                scratch[i] = i < cols ? Math.abs(src[row + i]) : 0f;
+            }
+            fromArray(F, scratch, j).mul(preV).mul(kV)
+                    .lanewise(VectorOperators.LOG).fma(eV, cV).lanewise(VectorOperators.EXP)
+                    .intoArray(scratch, j);
+        }
+    }
+
+    /** {@code out = in * pre * k}. */
+    private static void scale(float[] in, int inAt, float[] out, int outAt, float pre, float k,
+            int cols) {
+        FloatVector preV = FloatVector.broadcast(F, pre);
+        FloatVector kV = FloatVector.broadcast(F, k);
+        int j = 0;
+        for (int end = F.loopBound(cols); j < end; j += LANES) {
+            fromArray(F, in, inAt + j).mul(preV).mul(kV)
+                    .intoArray(out, outAt + j);
+        }
+        for (; j < cols; j++) {
+            out[outAt + j] = in[inAt + j] * pre * k;
+        }
+    }
+
+    /** p = 2: {@code dx = (dy + x * preC * kC) * preA * kA}, {@code preC * kC = -s / (D n)}. */
+    private static void backwardLinear(float[] src, int x, float[] diffDst, int dy,
+            float[] diffSrc, int dx, float preC, float kC, float preA, float kA, int cols) {
+        FloatVector preCV = FloatVector.broadcast(F, preC);
+        FloatVector kCV = FloatVector.broadcast(F, kC);
+        FloatVector preAV = FloatVector.broadcast(F, preA);
+        FloatVector kAV = FloatVector.broadcast(F, kA);
+        int j = 0;
+        for (int end = F.loopBound(cols); j < end; j += LANES) {
+            fromArray(F, src, x + j).mul(preCV)
+                    .fma(kCV, fromArray(F, diffDst, dy + j)).mul(preAV).mul(kAV)
+                    .intoArray(diffSrc, dx + j);
+        }
+        for (; j < cols; j++) {
+            float v = Math.fma(src[x + j] * preC, kC, diffDst[dy + j]);
+            diffSrc[dx + j] = v * preA * kA;
+        }
+    }
+
+    /** p = 1: {@code dx = (dy - q sign(x)) * preA * kA}. */
+    private static void backwardSign(float[] src, int x, float[] diffDst, int dy,
+            float[] diffSrc, int dx, float q, float preA, float kA, int cols) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector minusQ = FloatVector.broadcast(F, -q);
+        FloatVector plusQ = FloatVector.broadcast(F, q);
+        FloatVector preAV = FloatVector.broadcast(F, preA);
+        FloatVector kAV = FloatVector.broadcast(F, kA);
+        int j = 0;
+        for (int end = F.loopBound(cols); j < end; j += LANES) {
+            FloatVector v = fromArray(F, src, x + j);
+            FloatVector qw = zero.blend(plusQ, v.compare(VectorOperators.GT, 0f))
+                    .blend(minusQ, v.compare(VectorOperators.LT, 0f));
+            fromArray(F, diffDst, dy + j).sub(qw).mul(preAV).mul(kAV)
+                    .intoArray(diffSrc, dx + j);
+        }
+        for (; j < cols; j++) {
+            float v = src[x + j];
+            float qw = v > 0f ? q : v < 0f ? -q : 0f;
+            diffSrc[dx + j] = (diffDst[dy + j] - qw) * preA * kA;
+        }
+    }
+
+    /** How many |x| equal the max norm m (at least 1): p = inf's gradient is split evenly among them. */
+    private static long ties(float[] src, int x, float m, int cols) {
+        int count = 0;
+        int j = 0;
+        for (int end = F.loopBound(cols); j < end; j += LANES) {
+            count += fromArray(F, src, x + j).abs()
+                    .compare(VectorOperators.EQ, m).trueCount();
+        }
+        for (; j < cols; j++) {
+            if (Math.abs(src[x + j]) == m) count++;
+        }
+        return Math.max(count, 1);
+    }
+
+    /** p = inf: {@code dx = (dy - q sign(x) [|x| == m]) * preA * kA}, q already divided by the ties. */
+    private static void backwardMax(float[] src, int x, float[] diffDst, int dy,
+            float[] diffSrc, int dx, float m, float q, float preA, float kA, int cols) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector minusQ = FloatVector.broadcast(F, -q);
+        FloatVector plusQ = FloatVector.broadcast(F, q);
+        FloatVector preAV = FloatVector.broadcast(F, preA);
+        FloatVector kAV = FloatVector.broadcast(F, kA);
+        int j = 0;
+        for (int end = F.loopBound(cols); j < end; j += LANES) {
+            FloatVector v = fromArray(F, src, x + j);
+            VectorMask<Float> top = v.abs().compare(VectorOperators.EQ, m);
+            FloatVector qw = zero.blend(plusQ, v.compare(VectorOperators.GT, 0f).and(top))
+                    .blend(minusQ, v.compare(VectorOperators.LT, 0f).and(top));
+            fromArray(F, diffDst, dy + j).sub(qw).mul(preAV).mul(kAV)
+                    .intoArray(diffSrc, dx + j);
+        }
+        for (; j < cols; j++) {
+            float v = src[x + j];
+            float qw = Math.abs(v) != m ? 0f : v > 0f ? q : v < 0f ? -q : 0f;
+            diffSrc[dx + j] = (diffDst[dy + j] - qw) * preA * kA;
+        }
+    }
+
+    /**
+     * Other p: {@code dx = (dy - sign(q) sign(x) scratch) * preA * kA}, scratch holding {@code |q| (|x|/n)^(p-1)}; 0
+     * where x = 0 (where that power is infinite for {@code p < 1}), as PyTorch's norm backward masks it.
+     */
+    private static void backwardPowers(float[] src, int x, float[] diffDst, int dy,
+            float[] diffSrc, int dx, float[] scratch, float q, float preA, float kA, int cols) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector qV = FloatVector.broadcast(F, q);
+        FloatVector preAV = FloatVector.broadcast(F, preA);
+        FloatVector kAV = FloatVector.broadcast(F, kA);
+        int j = 0;
+        for (int end = F.loopBound(cols); j < end; j += LANES) {
+            FloatVector v = fromArray(F, src, x + j);
+            FloatVector w = fromArray(F, scratch, j);
+            FloatVector signed = zero.blend(w, v.compare(VectorOperators.GT, 0f))
+                    .blend(w.neg(), v.compare(VectorOperators.LT, 0f));
+            signed.neg().fma(qV, fromArray(F, diffDst, dy + j)).mul(preAV)
+                    .mul(kAV).intoArray(diffSrc, dx + j);
+        }
+        for (; j < cols; j++) {
+            float v = src[x + j];
+            float w = scratch[j];
+            float signed = v > 0f ? w : v < 0f ? -w : 0f;
+            float d = Math.fma(-signed, q, diffDst[dy + j]);
+            diffSrc[dx + j] = d * preA * kA;
+        }
+    }
+
+    /** Smallest nonzero |x| of {@code count} floats from {@code at}; +inf when all are zero. */
+    private static double minAbsNonzero(float[] s, int at, int count) {
+        FloatVector inf = FloatVector.broadcast(F, INF);
+        FloatVector m = inf;
+        int j = 0;
+        for (int end = F.loopBound(count); j < end; j += LANES) {
+            FloatVector a = fromArray(F, s, at + j).abs();
+            m = m.min(a.blend(inf, a.compare(VectorOperators.EQ, 0f)));
+        }
+        float min = m.lane(0);
+        for (int l = 1; l < LANES; l++) min = Math.min(min, m.lane(l));
+        for (; j < count; j++) {
+            float a = Math.abs(s[at + j]);
+            if (a != 0f) min = Math.min(min, a);
+        }
+        return min;
+    }
+
+    /** Other p, in double: {@code dx = a (dy - q sign(x) (|x|/n)^(p-1))}, 0 where x = 0; the rare-case fallback. */
+    private static void backwardPowersInDouble(float[] src, int x, float[] diffDst, int dy,
+            float[] diffSrc, int dx, double n, float p, double q, double a, int cols) {
+        for (int j = 0; j < cols; j++) {
+            double v = src[x + j];
+            double w = v == 0 ? 0 : Math.signum(v) * Math.pow(Math.abs(v) / n, p - 1.0);
+            diffSrc[dx + j] = (float) (a * (diffDst[dy + j] - q * w));
+        }
+    }
+
+    /** Sum of |x| in double: the rare-case fallback when the f32 sum overflows. */
+    private static double absInDouble(float[] s, int at, int count) {
+        double sum = 0;
+        for (int j = 0; j < count; j++) {
+            sum += Math.abs(s[at + j]);
+        }
+        return sum;
+    }
+
+    /** Sum of a * b in double: the rare-case fallback when the f32 dot product overflows (or meets NaN). */
+    private static double dotInDouble(float[] a, int aAt, float[] b, int bAt, int count) {
+        double sum = 0;
+        for (int j = 0; j < count; j++) {
+            sum += (double) a[aAt + j] * b[bAt + j];
+        }
+        return sum;
+    }
+}
