@@ -85,7 +85,7 @@ final class ScalarActivation implements ActivationKernel {
             case GELU_TANH -> geluTanh(s);
             case SILU -> swish(s, 1.0);
             case SWISH -> swish(s, alpha);
-            // ---- piecewise linear (filled by the piecewise-linear work)
+            // ---- piecewise linear
             case RELU6 -> PiecewiseLinearFunctions.hardtanh(s, 0.0, 6.0);
             case HARDTANH, CLIP, CLIP_V2 -> PiecewiseLinearFunctions.hardtanh(s, alpha, beta);
             case LEAKY_HARDTANH -> PiecewiseLinearFunctions.leakyHardtanh(s, alpha);
@@ -125,7 +125,7 @@ final class ScalarActivation implements ActivationKernel {
             case GELU_TANH -> geluTanhDerivative(s);
             case SILU -> swishDerivative(s, 1.0);
             case SWISH -> swishDerivative(s, alpha);
-            // ---- piecewise linear (filled by the piecewise-linear work)
+            // ---- piecewise linear
             case RELU6 -> PiecewiseLinearFunctions.hardtanhDerivative(s, 0.0, 6.0);
             case HARDTANH, CLIP_V2 -> PiecewiseLinearFunctions.hardtanhDerivative(s, alpha, beta);
             case CLIP -> PiecewiseLinearFunctions.clipDerivative(s, alpha, beta);

@@ -62,7 +62,7 @@ final class VectorActivation implements ActivationKernel {
             case GELU_TANH -> new Plan(Forward.GELU_TANH, Backward.GELU_TANH_GRADIENT, null, 0f, 0f);
             case SILU -> swish(1f);
             case SWISH -> swish(alpha);
-            // ---- piecewise linear (filled by the piecewise-linear work)
+            // ---- piecewise linear
             case RELU6 -> new Plan(Forward.CLAMP, Backward.CLAMP_GRADIENT, null, 0f, 6f);
             case HARDTANH -> new Plan(Forward.CLAMP, Backward.CLAMP_GRADIENT, null, alpha, desc.beta());
             case CLIP -> new Plan(Forward.CLAMP, Backward.CLIP_GRADIENT, null, alpha, desc.beta());

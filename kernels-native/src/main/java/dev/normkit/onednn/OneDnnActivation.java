@@ -65,7 +65,7 @@ final class OneDnnActivation extends OneDnnKernel implements ActivationKernel {
                 case GELU_TANH -> new Eltwise(EltwiseAlg.GELU_TANH, null, 0f, 0f);
                 case SILU -> new Eltwise(EltwiseAlg.SWISH, null, 1f, 0f);
                 case SWISH -> new Eltwise(EltwiseAlg.SWISH, null, d.alpha(), 0f);
-                // ---- piecewise linear (filled by the piecewise-linear work)
+                // ---- piecewise linear
                 // clip_v2's derivative is 1 on (alpha, beta) = (lo, hi): PyTorch's hardtanh and clamp
                 case RELU6 -> new Eltwise(EltwiseAlg.CLIP_V2, EltwiseAlg.CLIP_V2_USE_DST_FOR_BWD, 0f, 6f);
                 case HARDTANH, CLIP_V2 -> new Eltwise(EltwiseAlg.CLIP_V2, EltwiseAlg.CLIP_V2_USE_DST_FOR_BWD, d.alpha(),

@@ -60,7 +60,7 @@ public final class ActivationReference {
             case GELU_TANH -> s == Double.NEGATIVE_INFINITY ? 0.0 : s * sigmoid(2.0 * geluTanhArgument(s));
             case SILU -> swish(1.0, s);
             case SWISH -> swish(a, s);
-            // ---- piecewise linear (filled by the piecewise-linear work)
+            // ---- piecewise linear
             case RELU6 -> PiecewiseLinearReference.clamp(s, 0.0, 6.0);
             case HARDTANH, CLIP, CLIP_V2 -> PiecewiseLinearReference.clamp(s, a, d.beta());
             case LEAKY_HARDTANH -> PiecewiseLinearReference.leakyHardtanh(s, a);
@@ -114,7 +114,7 @@ public final class ActivationReference {
             }
             case SILU -> swishDerivative(1.0, s);
             case SWISH -> swishDerivative(a, s);
-            // ---- piecewise linear (filled by the piecewise-linear work)
+            // ---- piecewise linear
             case RELU6 -> PiecewiseLinearReference.insideOpen(s, 0.0, 6.0);
             case HARDTANH, CLIP_V2 -> PiecewiseLinearReference.insideOpen(s, a, d.beta());
             // oneDNN's clip: 1 on (lo, hi], the upper bound included

@@ -199,7 +199,8 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                 sc.put("diff_src", ErrorScales.activationBackward(d, s, dy));
             }
             case BACKWARD_FROM_DST -> {
-                // ReLU, the one kernel with this direction, is a product dy * slope: |ref| is its scale.
+                // The reference reads the same f32 dst the paths get, so only the paths' own roundings of dy * f'(dst)
+                // are measured, against |ref|.
                 float[] dst = narrow(ActivationReference.forward(d, s));
                 in.put("dst", dst);
                 in.put("diff_dst", diffDst);

@@ -265,7 +265,7 @@ final class ErrorScales {
                     + Math.abs(s) * Math.exp(-0.5 * s * s) / SQRT_2PI;
             case RELU -> s > 0 ? 1 : 0;
             case LEAKY_RELU -> Math.abs(d.alpha()) + (s > 0 ? 1 : 0);
-            // ---- piecewise linear (filled by the piecewise-linear work)
+            // ---- piecewise linear
             // slopes 0 or 1: the product dy * slope against |dy|
             case RELU6, HARDTANH, CLIP, CLIP_V2, HARDSHRINK, SOFTSHRINK, ABS -> 1;
             case LEAKY_HARDTANH -> 1.0 + d.alpha(); // in double: 1 + k rounded in f32 is below the slope

@@ -124,7 +124,7 @@ public final class Tolerances {
                     + "cancellation in 1 + t and 1 - t^2 is in the error scale");
             // Measured: forward 1.0 / 3.6 / 5.8 u, backward 1.0 / 2.5 / 4.3 u.
             case SILU, SWISH -> ulps(12, 0, 1, name + ": an f32 exp and a division, a few u");
-            // ---- piecewise linear (filled by the piecewise-linear work)
+            // ---- piecewise linear
             // Measured: 0 / 0 / 0 (onednn where it has them): compares and blends, dy times 0 or 1.
             case RELU6, HARDTANH, CLIP, CLIP_V2, HARDSHRINK, ABS, ROUND -> ulps(1, 0, 1,
                     name + ": exact (compares and blends; the derivative is 0, +-1)");
