@@ -108,6 +108,7 @@ public final class Corpus {
             case WEIGHT_NORM, SPECTRAL_NORM -> shapes.addAll(List.of(CONV_WEIGHT, LINEAR_WEIGHT, ODD_WEIGHT));
             case LRN -> shapes.addAll(List.of(CONV_ODD, Shape.of(2, 7, 11), Shape.of(2, 6, 3, 4, 5), ALEXNET_SMALL,
                     ALEXNET_LRN));
+            case L2_NORMALIZE, DIVISIVE_NORM -> shapes.addAll(List.of(BERT_BASE, BERT_LARGE, BATCH));
             default -> throw new IllegalStateException(k + ": no default shapes");
         }
         return shapes;

@@ -242,10 +242,13 @@ final class ErrorScales {
     }
 
     private static double derivativeTerms(ActivationDesc d, double s) {
-        // piecewise linear: slopes that stay above 1 at +-infinity (1 / k; |a|) are the scale there too
-        if (Double.isInfinite(s) && (d.activation() == Activation.LEAKY_HARDTANH_INVERSE
-                || d.activation() == Activation.LINEAR)) return Math.abs(ActivationReference.derivative(d, s));
-        if (!Double.isFinite(s)) return 0;
+        // At +-infinity the derivative's finite limit is the scale (slopes above 1 there: 1 / k, |a|, selu's scale);
+        // an infinite or NaN one leaves |dy|.
+        if (Double.isInfinite(s)) {
+            double limit = Math.abs(ActivationReference.derivative(d, s));
+            return Double.isFinite(limit) ? limit : 0;
+        }
+        if (Double.isNaN(s)) return 0;
         return switch (d.activation()) {
             case GELU_TANH -> {
                 double u = ActivationReference.geluTanhArgument(s);
