@@ -168,12 +168,23 @@ public final class Corpus {
     /**
      * Every case for the kernel: each direction on each problem and family. {@code shapes} empty means the default
      * shapes plus the descriptor variants (normalized-axes flattening, optional scale/shift, softmax axes) and the heap
-     * run; explicit shapes get the default descriptor only.
+     * run; explicit shapes get the default descriptor only, and a shape the kernel cannot take (instance norm of one
+     * spatial position, group norm of a 1-D shape) is left out for that kernel, as a shape list given for every kernel
+     * at once must be.
      */
     public static List<ConformanceCase> cases(KernelId k, List<Shape> shapes) {
         List<Problem> problems = new ArrayList<>();
         boolean defaults = shapes.isEmpty();
-        for (Shape s : defaults ? defaultShapes(k) : shapes) problems.add(new Problem(k.desc(s), "", false));
+        for (Shape s : defaults ? defaultShapes(k) : shapes) {
+            KernelDesc<?> desc;
+            try {
+                desc = k.desc(s);
+            } catch (IllegalArgumentException notForThisKernel) {
+                if (defaults) throw notForThisKernel; // the corpus's own shapes must all be valid
+                continue;
+            }
+            problems.add(new Problem(desc, "", false));
+        }
         if (defaults) problems.addAll(variants(k));
         List<InputFamily> families = families(k);
         List<ConformanceCase> out = new ArrayList<>();
