@@ -1,5 +1,6 @@
 package dev.normkit.bench;
 
+import dev.normkit.Activation;
 import dev.normkit.ActivationKernel;
 import dev.normkit.BatchNormKernel;
 import dev.normkit.GroupNormKernel;
@@ -22,7 +23,8 @@ import java.util.function.DoubleUnaryOperator;
  * Realistic inputs, identical on every path: data and upstream gradients from N(0, 1), gamma from N(1, 0.1^2), beta
  * from N(0, 0.1^2). Inputs a real backward (or batch norm's inference forward) gets from the forward pass (mean and
  * rstd or variance, softmax's output, an activation's output) are computed by the scalar path, so they are the
- * statistics of the actual data.
+ * statistics of the actual data. Activations defined on s >= 0 only (log, sqrt) take |N(0, 1)|, so that they are
+ * measured on their domain rather than on NaNs.
  */
 final class BenchInputs {
     private BenchInputs() {}
@@ -30,7 +32,9 @@ final class BenchInputs {
     private static final long SEED = 0x6e6f726d6b6974L; // "normkit"
 
     static void fill(KernelId kernel, Direction direction, Shape shape, Tensors t) {
-        fillIfPresent(t, "src", 1, z -> z);
+        boolean nonNegative = kernel.activation().filter(a -> a == Activation.LOG || a == Activation.SQRT).isPresent();
+        DoubleUnaryOperator data = nonNegative ? Math::abs : z -> z;
+        fillIfPresent(t, "src", 1, data);
         fillIfPresent(t, "diffDst", 2, z -> z);
         fillIfPresent(t, "scale", 3, z -> 1 + 0.1 * z);
         fillIfPresent(t, "shift", 4, z -> 0.1 * z);
@@ -86,7 +90,7 @@ final class BenchInputs {
                     k.forward(t.segment("dst"), t.segment("dst"));
                 }
                 case ActivationKernel k -> {
-                    fillIfPresent(t, "dst", 1, z -> z);
+                    fillIfPresent(t, "dst", 1, data);
                     k.forward(t.segment("dst"), t.segment("dst"));
                 }
                 case WeightNormKernel k -> k.forwardTraining(t.segment("src"), t.segment("scale"),
