@@ -10,6 +10,7 @@ import dev.normkit.BatchNormDesc;
 import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
+import dev.normkit.KernelDesc;
 import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LrnDesc;
@@ -92,9 +93,7 @@ public final class KernelArgs {
     }
 
     public static void activationForward(ActivationDesc d, MemorySegment src, MemorySegment dst) {
-        long n = d.shape().elementCount();
-        input("src", src, n);
-        output("dst", dst, n);
+        sameShapeForward(d, src, dst);
     }
 
     public static void activationBackward(ActivationDesc d, MemorySegment src, MemorySegment diffDst,
@@ -102,10 +101,7 @@ public final class KernelArgs {
         if (!d.activation().hasBackward()) {
             throw new IllegalStateException(d.kernelName() + " has no backward (it is forward only)");
         }
-        long n = d.shape().elementCount();
-        input("src", src, n);
-        input("diffDst", diffDst, n);
-        output("diffSrc", diffSrc, n);
+        sameShapeBackward(d, src, diffDst, diffSrc);
     }
 
     public static void activationBackwardFromDst(ActivationDesc d, MemorySegment dst, MemorySegment diffDst,
@@ -304,36 +300,24 @@ public final class KernelArgs {
     }
 
     public static void lrnForward(LrnDesc d, MemorySegment src, MemorySegment dst) {
-        long n = d.shape().elementCount();
-        input("src", src, n);
-        output("dst", dst, n);
+        sameShapeForward(d, src, dst);
     }
 
     public static void lrnBackward(LrnDesc d, MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
-        long n = d.shape().elementCount();
-        input("src", src, n);
-        input("diffDst", diffDst, n);
-        output("diffSrc", diffSrc, n);
+        sameShapeBackward(d, src, diffDst, diffSrc);
     }
 
     public static void l2NormalizeForward(L2NormalizeDesc d, MemorySegment src, MemorySegment dst) {
-        long n = d.shape().elementCount();
-        input("src", src, n);
-        output("dst", dst, n);
+        sameShapeForward(d, src, dst);
     }
 
     public static void l2NormalizeBackward(L2NormalizeDesc d, MemorySegment src, MemorySegment diffDst,
             MemorySegment diffSrc) {
-        long n = d.shape().elementCount();
-        input("src", src, n);
-        input("diffDst", diffDst, n);
-        output("diffSrc", diffSrc, n);
+        sameShapeBackward(d, src, diffDst, diffSrc);
     }
 
     public static void divisiveNormForward(DivisiveNormDesc d, MemorySegment src, MemorySegment dst) {
-        long n = d.shape().elementCount();
-        input("src", src, n);
-        output("dst", dst, n);
+        sameShapeForward(d, src, dst);
     }
 
     /** Divisive norm backward; {@code diffGain} is optional (null: not wanted), else one float. */
@@ -344,5 +328,21 @@ public final class KernelArgs {
         input("diffDst", diffDst, n);
         output("diffSrc", diffSrc, n);
         if (diffGain != null) output("diffGain", diffGain, 1);
+    }
+
+    /** src and dst each hold the descriptor's whole tensor (elementwise and same-shape kernels). */
+    private static void sameShapeForward(KernelDesc<?> d, MemorySegment src, MemorySegment dst) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        output("dst", dst, n);
+    }
+
+    /** src, diffDst and diffSrc each hold the descriptor's whole tensor. */
+    private static void sameShapeBackward(KernelDesc<?> d, MemorySegment src, MemorySegment diffDst,
+            MemorySegment diffSrc) {
+        long n = d.shape().elementCount();
+        input("src", src, n);
+        input("diffDst", diffDst, n);
+        output("diffSrc", diffSrc, n);
     }
 }
