@@ -43,7 +43,7 @@ class JitTierTest {
         }
         // Named independently of tierDependent, so that it cannot quietly skip these.
         List<String> mustCompare = new ArrayList<>(List.of("layer_norm forward", "layer_norm backward diffSrc",
-                "rms_norm forward", "rms_norm backward diffSrc", "softmax backward", "group_norm nchw forward",
+                "rms_norm forward", "rms_norm backward diffSrc", "softmax forward", "softmax backward", "group_norm nchw forward",
                 "group_norm nhwc backward diffSrc"));
         for (Activation a : ParallelKernelTest.EXACT_ON_EVERY_TIER) mustCompare.add(a.kernelName() + " forward");
         assertTrue(compared.containsAll(mustCompare), () -> "not compared: " + mustCompare.stream()

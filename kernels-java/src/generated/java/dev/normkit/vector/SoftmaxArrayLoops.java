@@ -5,7 +5,6 @@ package dev.normkit.vector;
 import static dev.normkit.vector.FloatSpecies.F;
 import static dev.normkit.vector.RowLoops.LANES;
 import static jdk.incubator.vector.FloatVector.fromArray;
-import static jdk.incubator.vector.VectorOperators.EXP;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -74,7 +73,7 @@ final class SoftmaxArrayLoops {
         }
     }
 
-    // The exp passes take two vectors a step: two independent exps (SVML calls) overlap better than one.
+    // The exp passes take two vectors a step: two independent exps overlap better than one.
 
     /** Writes {@code exp(x - max)} to dst and returns its sum. */
     private static float expToDst(float[] src, int row, float[] dst, int out, float max, int length) {
@@ -83,8 +82,10 @@ final class SoftmaxArrayLoops {
         int j = 0;
         for (int end = length - length % (2 * LANES); j < end; j += 2 * LANES) {
             int j1 = j + LANES;
-            FloatVector e0 = fromArray(F, src, row + j).sub(m).lanewise(EXP);
-            FloatVector e1 = fromArray(F, src, row + j1).sub(m).lanewise(EXP);
+            FloatVector e0 =
+                    VectorMath.expRepeatable(fromArray(F, src, row + j).sub(m));
+            FloatVector e1 =
+                    VectorMath.expRepeatable(fromArray(F, src, row + j1).sub(m));
             e0.intoArray(dst, out + j);
             e1.intoArray(dst, out + j1);
             s0 = s0.add(e0);
@@ -107,8 +108,10 @@ final class SoftmaxArrayLoops {
         FloatVector s0 = FloatVector.zero(F), s1 = s0;
         int j = 0;
         for (int end = length - length % (2 * LANES); j < end; j += 2 * LANES) {
-            s0 = s0.add(fromArray(F, src, row + j).sub(m).lanewise(EXP));
-            s1 = s1.add(fromArray(F, src, row + j + LANES).sub(m).lanewise(EXP));
+            s0 = s0.add(
+                    VectorMath.expRepeatable(fromArray(F, src, row + j).sub(m)));
+            s1 = s1.add(VectorMath.expRepeatable(
+                    fromArray(F, src, row + j + LANES).sub(m)));
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
@@ -183,7 +186,7 @@ final class SoftmaxArrayLoops {
         FloatVector s = FloatVector.broadcast(F, -sumDy);
         int j = 0;
         for (int end = F.loopBound(length); j < end; j += LANES) {
-            fromArray(F, dst, y + j).lanewise(EXP)
+            VectorMath.expRepeatable(fromArray(F, dst, y + j))
                     .fma(s, fromArray(F, diffDst, dy + j))
                     .intoArray(diffSrc, dx + j);
         }
@@ -213,6 +216,13 @@ final class SoftmaxArrayLoops {
      * first + k * inner, so every access is a whole contiguous vector.
      */
 
+    /** ln of each lane by Math.log, which every JIT tier computes alike (the Vector API's LOG is SVML in C2 only). */
+    private static FloatVector logPerLane(FloatVector v) {
+        float[] lanes = v.toArray();
+        for (int l = 0; l < lanes.length; l++) lanes[l] = (float) Math.log(lanes[l]);
+        return FloatVector.fromArray(F, lanes, 0);
+    }
+
     private static void forwardAcross(float[] src, int x, float[] dst, int y, int length, int inner,
             boolean log) {
         FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
@@ -222,13 +232,13 @@ final class SoftmaxArrayLoops {
         }
         FloatVector sum = FloatVector.zero(F);
         for (int k = 0; k < length; k++) {
-            FloatVector e = fromArray(F, src, x + k * inner).sub(max)
-                    .lanewise(EXP);
+            FloatVector e = VectorMath.expRepeatable(
+                    fromArray(F, src, x + k * inner).sub(max));
             if (!log) e.intoArray(dst, y + k * inner);
             sum = sum.add(e);
         }
         if (log) {
-            FloatVector logSum = sum.lanewise(VectorOperators.LOG);
+            FloatVector logSum = logPerLane(sum);
             for (int k = 0; k < length; k++) {
                 fromArray(F, src, x + k * inner).sub(max).sub(logSum)
                         .intoArray(dst, y + k * inner);
@@ -275,7 +285,7 @@ final class SoftmaxArrayLoops {
             }
             FloatVector negS = s.neg();
             for (int k = 0; k < length; k++) {
-                fromArray(F, dst, y + k * inner).lanewise(EXP)
+                VectorMath.expRepeatable(fromArray(F, dst, y + k * inner))
                         .fma(negS, fromArray(F, diffDst, dy + k * inner))
                         .intoArray(diffSrc, dx + k * inner);
             }

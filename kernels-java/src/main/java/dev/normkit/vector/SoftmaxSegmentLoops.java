@@ -5,7 +5,6 @@ import static dev.normkit.vector.RowLoops.BYTE_ORDER;
 import static dev.normkit.vector.RowLoops.LANES;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static jdk.incubator.vector.FloatVector.fromMemorySegment;
-import static jdk.incubator.vector.VectorOperators.EXP;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -79,7 +78,7 @@ final class SoftmaxSegmentLoops {
         }
     }
 
-    // The exp passes take two vectors a step: two independent exps (SVML calls) overlap better than one.
+    // The exp passes take two vectors a step: two independent exps overlap better than one.
 
     /** Writes {@code exp(x - max)} to dst and returns its sum. */
     private static float expToDst(MemorySegment src, long row, MemorySegment dst, long out, float max, long length) {
@@ -88,8 +87,10 @@ final class SoftmaxSegmentLoops {
         long j = 0;
         for (long end = length - length % (2 * LANES); j < end; j += 2 * LANES) {
             long j1 = j + LANES;
-            FloatVector e0 = fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).sub(m).lanewise(EXP);
-            FloatVector e1 = fromMemorySegment(F, src, Float.BYTES * (row + j1), BYTE_ORDER).sub(m).lanewise(EXP);
+            FloatVector e0 =
+                    VectorMath.expRepeatable(fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).sub(m));
+            FloatVector e1 =
+                    VectorMath.expRepeatable(fromMemorySegment(F, src, Float.BYTES * (row + j1), BYTE_ORDER).sub(m));
             e0.intoMemorySegment(dst, Float.BYTES * (out + j), BYTE_ORDER);
             e1.intoMemorySegment(dst, Float.BYTES * (out + j1), BYTE_ORDER);
             s0 = s0.add(e0);
@@ -112,8 +113,10 @@ final class SoftmaxSegmentLoops {
         FloatVector s0 = FloatVector.zero(F), s1 = s0;
         long j = 0;
         for (long end = length - length % (2 * LANES); j < end; j += 2 * LANES) {
-            s0 = s0.add(fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).sub(m).lanewise(EXP));
-            s1 = s1.add(fromMemorySegment(F, src, Float.BYTES * (row + j + LANES), BYTE_ORDER).sub(m).lanewise(EXP));
+            s0 = s0.add(
+                    VectorMath.expRepeatable(fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).sub(m)));
+            s1 = s1.add(VectorMath.expRepeatable(
+                    fromMemorySegment(F, src, Float.BYTES * (row + j + LANES), BYTE_ORDER).sub(m)));
         }
         FloatVector sumLanes = s0.add(s1);
         float sum = sumLanes.lane(0);
@@ -188,7 +191,7 @@ final class SoftmaxSegmentLoops {
         FloatVector s = FloatVector.broadcast(F, -sumDy);
         long j = 0;
         for (long end = F.loopBound(length); j < end; j += LANES) {
-            fromMemorySegment(F, dst, Float.BYTES * (y + j), BYTE_ORDER).lanewise(EXP)
+            VectorMath.expRepeatable(fromMemorySegment(F, dst, Float.BYTES * (y + j), BYTE_ORDER))
                     .fma(s, fromMemorySegment(F, diffDst, Float.BYTES * (dy + j), BYTE_ORDER))
                     .intoMemorySegment(diffSrc, Float.BYTES * (dx + j), BYTE_ORDER);
         }
@@ -219,6 +222,13 @@ final class SoftmaxSegmentLoops {
      * first + k * inner, so every access is a whole contiguous vector.
      */
 
+    /** ln of each lane by Math.log, which every JIT tier computes alike (the Vector API's LOG is SVML in C2 only). */
+    private static FloatVector logPerLane(FloatVector v) {
+        float[] lanes = v.toArray();
+        for (int l = 0; l < lanes.length; l++) lanes[l] = (float) Math.log(lanes[l]);
+        return FloatVector.fromArray(F, lanes, 0);
+    }
+
     private static void forwardAcross(MemorySegment src, long x, MemorySegment dst, long y, long length, long inner,
             boolean log) {
         FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
@@ -228,13 +238,13 @@ final class SoftmaxSegmentLoops {
         }
         FloatVector sum = FloatVector.zero(F);
         for (long k = 0; k < length; k++) {
-            FloatVector e = fromMemorySegment(F, src, Float.BYTES * (x + k * inner), BYTE_ORDER).sub(max)
-                    .lanewise(EXP);
+            FloatVector e = VectorMath.expRepeatable(
+                    fromMemorySegment(F, src, Float.BYTES * (x + k * inner), BYTE_ORDER).sub(max));
             if (!log) e.intoMemorySegment(dst, Float.BYTES * (y + k * inner), BYTE_ORDER);
             sum = sum.add(e);
         }
         if (log) {
-            FloatVector logSum = sum.lanewise(VectorOperators.LOG);
+            FloatVector logSum = logPerLane(sum);
             for (long k = 0; k < length; k++) {
                 fromMemorySegment(F, src, Float.BYTES * (x + k * inner), BYTE_ORDER).sub(max).sub(logSum)
                         .intoMemorySegment(dst, Float.BYTES * (y + k * inner), BYTE_ORDER);
@@ -281,7 +291,7 @@ final class SoftmaxSegmentLoops {
             }
             FloatVector negS = s.neg();
             for (long k = 0; k < length; k++) {
-                fromMemorySegment(F, dst, Float.BYTES * (y + k * inner), BYTE_ORDER).lanewise(EXP)
+                VectorMath.expRepeatable(fromMemorySegment(F, dst, Float.BYTES * (y + k * inner), BYTE_ORDER))
                         .fma(negS, fromMemorySegment(F, diffDst, Float.BYTES * (dy + k * inner), BYTE_ORDER))
                         .intoMemorySegment(diffSrc, Float.BYTES * (dx + k * inner), BYTE_ORDER);
             }

@@ -1,15 +1,21 @@
 package dev.normkit.vector;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.EXPM1;
+import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LOG1P;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.MIN;
 import static jdk.incubator.vector.VectorOperators.TANH;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 
 /**
  * Transcendental functions on float vectors, written so that a loop calling them stays compiled by C2
@@ -39,6 +45,44 @@ final class VectorMath {
     /** e^x, at most 1 ulp (measured 0.74). e^-inf = +0, e^+inf = +inf, NaN gives NaN; subnormal results kept. */
     static FloatVector exp(FloatVector x) {
         return x.lanewise(EXP);
+    }
+
+    /**
+     * e^x, at most 1 ulp (measured 0.95), from exactly rounded operations only (fma, mul, add, a float-to-int
+     * conversion), so an interpreted, a C1 and a C2 run give the same bits; {@link #exp} does not (SVML in C2 code,
+     * {@code Math.exp} per lane before). The reductions use this one (softmax: issue 10's same bits on every tier).
+     * The activations keep {@link #exp}: C2 parses this one as some 680 inlined Vector API methods against SVML's
+     * one intrinsic, enough to push gelu_erf's loop past C2's node cutoff (CompiledPathTest saw it), and a refused
+     * inline boxes vectors.
+     *
+     * <p>Cody and Waite: n = rint(x log2 e) by the 1.5 * 2^23 shifter, r = x - n ln 2 in two fma steps
+     * (|r| &lt;= ln 2 / 2), e^r = 1 + r + r^2 q(r) with q a degree-4 relative minimax fit (0.05 u), then
+     * e^x = e^r 2^n1 2^n2 with n1 + n2 = n: two normal scales, so a subnormal result is rounded once, by the last
+     * multiply. x is clamped to [-104, 89] first (e^-104 rounds to +0 and e^89 overflows, so the clamp changes no
+     * result and keeps n1, n2 in the normal exponent range). e^-inf = +0, e^+inf = +inf, NaN gives NaN (the clamp
+     * propagates it).
+     *
+     * <p>The one lane reinterpretation of the vector path is here, in {@link #pow2}: the exponent field is the only
+     * way to form 2^n from exact operations in a few instructions (a compare ladder costs eight blends).
+     */
+    static FloatVector expRepeatable(FloatVector x) {
+        FloatVector xc = x.lanewise(MAX, EXP_LOW).lanewise(MIN, EXP_HIGH);
+        FloatVector n = xc.fma(LOG2_E, SHIFTER).sub(SHIFTER);
+        FloatVector r = n.fma(xc.broadcast(-LN2_HIGH), xc);
+        r = n.fma(xc.broadcast(-LN2_LOW), r);
+        FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+        q = q.fma(r, r.broadcast(EXP_Q2));
+        q = q.fma(r, r.broadcast(EXP_Q1));
+        q = q.fma(r, r.broadcast(EXP_Q0));
+        FloatVector p = q.fma(r.mul(r), r).add(1f);
+        IntVector k = (IntVector) n.convert(F2I, 0);
+        IntVector k1 = k.lanewise(ASHR, 1);
+        return p.mul(pow2(k1)).mul(pow2(k.sub(k1)));
+    }
+
+    /** 2^k for an integer k in [-126, 127]: k + 127 in the exponent field, a zero mantissa. */
+    private static FloatVector pow2(IntVector k) {
+        return k.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
     }
 
     /** e^x - 1, at most 1 ulp (measured 0.57); exact near 0 where e^x - 1 would cancel. -inf gives -1. */
@@ -139,6 +183,21 @@ final class VectorMath {
         FloatVector lo = minusHalfY.fma(y, hi.neg());
         return e.fma(lo.blend(0f, hi.compare(LT, -104f)), e); // lo is NaN where y is infinite, and e is 0 there
     }
+
+    /** exp: below EXP_LOW e^x rounds to +0, above EXP_HIGH it overflows; SHIFTER = 1.5 * 2^23 rounds to an integer. */
+    private static final float EXP_LOW = -104f;
+    private static final float EXP_HIGH = 89f;
+    private static final float SHIFTER = 12582912f;
+    private static final float LOG2_E = 1.44269504088896341f;
+    /** ln 2 = LN2_HIGH + LN2_LOW, LN2_HIGH with 12 trailing zero bits so that n LN2_HIGH is exact. */
+    private static final float LN2_HIGH = 0.693145751953125f;
+    private static final float LN2_LOW = 1.428606765330187045e-6f;
+    /** e^r = 1 + r + r^2 (Q0 + Q1 r + ... + Q4 r^4) on |r| &lt;= ln 2 / 2: relative minimax fit, 0.05 u. */
+    private static final float EXP_Q0 = 0.4999999403953552f;
+    private static final float EXP_Q1 = 0.1666652113199234f;
+    private static final float EXP_Q2 = 0.04166838899254799f;
+    private static final float EXP_Q3 = 0.008368730545043945f;
+    private static final float EXP_Q4 = 0.0013814570847898722f;
 
     /** erf saturates to +-1 in float beyond erfinv(1 - 2^-24) (Eigen rounds this down so as never to exceed 1). */
     private static final float ERF_SATURATES = 3.832506856900711f;

@@ -26,11 +26,11 @@ import java.lang.foreign.MemorySegment;
  * <p>The max skips NaN, but a NaN still reaches the sum, so the whole row becomes NaN; +inf in a row gives
  * {@code inf - inf = NaN}, as PyTorch does.
  *
- * <p>exp is {@code lanewise(EXP)}, named as a constant at each call site: HotSpot's SVML stubs on x86, within 1 ulp,
- * subnormal results included. A hand-written polynomial exp (range reduction, Cephes polynomial, 2^n through the
- * exponent bits) was tried: within 1 ulp it was no faster; a flush-to-zero variant, two vectors interleaved, was
- * 0-20% faster in noisy runs. It was not kept: each inlined copy costs C2 about 13,600 parse nodes of the 18,000
- * after which it stops inlining our methods (and a vector crossing a call it leaves is boxed every step).
+ * <p>exp is {@link VectorMath#expRepeatable}, a polynomial of exactly rounded operations within 1 ulp (subnormal
+ * results included), inlined: the same bits interpreted and compiled (issue 10; the Vector API's {@code EXP} is SVML
+ * in C2 code and {@code Math.exp} per lane before, an ulp apart). The scalar tails take {@code Math.exp}, an intrinsic
+ * that every tier shares. log-softmax's log is {@code Math.log} per row (per lane on other axes), for the same reason.
+ * An earlier polynomial exp was measured within noise of SVML's; this one's speed against onednn is in bench/results.
  *
  * <p>Each call picks its loops once by {@link Placement}: {@link SoftmaxArrayLoops} on {@code float[]}, the template
  * {@link SoftmaxSegmentLoops} on native memory, the latter after {@link HeapStaging} otherwise.

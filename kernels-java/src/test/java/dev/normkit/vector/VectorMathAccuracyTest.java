@@ -26,6 +26,9 @@ class VectorMathAccuracyTest {
     enum Function {
         EXP(Math::exp, 1, new float[][] {
             {0f, 1f}, {-0f, 1f}, {INF, INF}, {-INF, 0f}, {88.73f, INF}, {-104f, 0f}}),
+        EXP_REPEATABLE(Math::exp, 1, new float[][] {
+            {0f, 1f}, {-0f, 1f}, {INF, INF}, {-INF, 0f}, {88.73f, INF}, {-104f, 0f}, {-103.9f, Float.MIN_VALUE},
+            {1f, (float) Math.E}, {-Float.MAX_VALUE, 0f}, {Float.MAX_VALUE, INF}, {Float.MIN_VALUE, 1f}}),
         EXPM1(Math::expm1, 1, new float[][] {
             {0f, 0f}, {-0f, -0f}, {INF, INF}, {-INF, -1f}, {-20f, -1f}, {88.73f, INF},
             {Float.MIN_VALUE, Float.MIN_VALUE}}),
@@ -128,6 +131,11 @@ class VectorMathAccuracyTest {
         switch (f) {
             case EXP -> {
                 for (int i = 0; i < n; i += L) VectorMath.exp(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+            }
+            case EXP_REPEATABLE -> {
+                for (int i = 0; i < n; i += L) {
+                    VectorMath.expRepeatable(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+                }
             }
             case EXPM1 -> {
                 for (int i = 0; i < n; i += L) VectorMath.expm1(FloatVector.fromArray(F, x, i)).intoArray(y, i);
