@@ -26,6 +26,12 @@ final class KernelOutputs {
     private final SoftmaxKernel[] softmaxes;
     private final ActivationKernel[] activations;
     private final GroupNormKernel[] groupNorms;
+    private final InstanceNormKernel instanceNorm;
+    private final LrnKernel[] lrns;
+    private final L2NormalizeKernel[] l2Normalizes;
+    private final DivisiveNormKernel[] divisiveNorms;
+    private final WeightNormKernel weightNorm;
+    private final SpectralNormKernel spectralNorm;
     /** Group norm samples: 6 of 64 x 20 x 20 are 153,600 floats, so a parallel kernel runs 6 chunks. */
     private final int samples = 6;
     private final int side;
@@ -55,6 +61,19 @@ final class KernelOutputs {
         groupNorms = new GroupNormKernel[] {
             path.create(GroupNormDesc.of(Shape.of(samples, 64, side, side), 32)),
             path.create(GroupNormDesc.of(Shape.of(samples, side, side, 64), ChannelLayout.NHWC, 32))};
+        instanceNorm = path.create(InstanceNormDesc.of(Shape.of(samples, 64, side, side)).withAffine(true)
+                .withRunningStats(true));
+        Shape image = Shape.of(samples, 16, side + 1, side + 1);
+        lrns = new LrnKernel[] {path.create(LrnDesc.of(image)), path.create(LrnDesc.of(image).withBeta(0.6f)),
+            path.create(LrnDesc.of(image).withinChannel().withLocalSize(3))};
+        // p = 2, 1 and inf take only exactly rounded operations; 3, 0.3 and 3.2 take powers.
+        l2Normalizes = new L2NormalizeKernel[] {path.create(L2NormalizeDesc.of(Shape.of(rows, COLS))),
+            path.create(L2NormalizeDesc.of(Shape.of(rows, COLS)).withP(3f))};
+        divisiveNorms = java.util.stream.Stream.of(2f, 1f, Float.POSITIVE_INFINITY, 0.3f, 3.2f)
+                .map(p -> path.create(DivisiveNormDesc.of(Shape.of(rows, COLS)).withP(p)))
+                .toArray(DivisiveNormKernel[]::new);
+        weightNorm = path.create(WeightNormDesc.of(Shape.of(rows, COLS)));
+        spectralNorm = path.create(SpectralNormDesc.of(Shape.of(rows, COLS)));
     }
 
     /** Each output by name ("layer_norm backward diffScale diffShift", ...); {@code seed} picks the inputs. */
@@ -123,7 +142,66 @@ final class KernelOutputs {
             put(out, name + " backward diffSrc", gdx);
             put(out, name + " backward diffScale diffShift", dgg, dgb);
         }
+        channelAndWeightReductions(out, seed, x, dy, gamma, beta);
         return out;
+    }
+
+    /** Instance norm, LRN, the p-norms and the weight reparameterizations, each direction. */
+    private void channelAndWeightReductions(Map<String, float[]> out, long seed, float[] x, float[] dy, float[] gamma,
+            float[] beta) {
+        int size = samples * 64 * side * side, planes = samples * 64;
+        float[] ix = TestData.normal(seed + 9, size, 3, 2), idy = TestData.normal(seed + 10, size);
+        float[] iy = new float[size], im = new float[planes], iv = new float[planes], idx = new float[size];
+        float[] rm = new float[64], rv = new float[64];
+        Arrays.fill(rv, 1f);
+        float[] ig = Arrays.copyOf(gamma, 64), ib = Arrays.copyOf(beta, 64), dig = new float[64], dib = new float[64];
+        instanceNorm.forwardTraining(ix, iy, ig, ib, im, iv, rm, rv);
+        instanceNorm.backward(ix, idy, ig, im, iv, idx, dig, dib);
+        put(out, "instance_norm forward", iy, im, iv, rm, rv);
+        put(out, "instance_norm backward diffSrc", idx);
+        put(out, "instance_norm backward diffScale diffShift", dig, dib);
+
+        for (LrnKernel k : lrns) {
+            int n = (int) k.desc().shape().elementCount();
+            float[] ly = new float[n], ldx = new float[n];
+            k.forward(Arrays.copyOf(x, n), ly);
+            k.backward(Arrays.copyOf(x, n), Arrays.copyOf(dy, n), ldx);
+            String name = "lrn " + k.desc().algorithm().name().toLowerCase(java.util.Locale.ROOT) + " beta "
+                    + k.desc().beta();
+            put(out, name + " forward", ly);
+            put(out, name + " backward", ldx);
+        }
+
+        int n = rows * COLS;
+        for (L2NormalizeKernel k : l2Normalizes) {
+            float[] ny = new float[n], ndx = new float[n];
+            k.forward(x, ny);
+            k.backward(x, dy, ndx);
+            put(out, "l2_normalize p " + k.desc().p() + " forward", ny);
+            put(out, "l2_normalize p " + k.desc().p() + " backward", ndx);
+        }
+        for (DivisiveNormKernel k : divisiveNorms) {
+            float[] ny = new float[n], ndx = new float[n], ndg = new float[1];
+            k.forward(x, ny);
+            k.backward(x, dy, ndx, ndg);
+            put(out, "divisive_norm p " + k.desc().p() + " forward", ny);
+            put(out, "divisive_norm p " + k.desc().p() + " backward", ndx, ndg);
+        }
+
+        float[] g = TestData.normal(seed + 11, rows, 1, 0.5);
+        float[] w = new float[n], norm = new float[rows], dw = TestData.normal(seed + 12, n);
+        float[] dv = new float[n], dg = new float[rows];
+        weightNorm.forwardTraining(x, g, w, norm);
+        weightNorm.backward(x, g, norm, dw, dv, dg);
+        put(out, "weight_norm forward", w, norm);
+        put(out, "weight_norm backward", dv, dg);
+
+        float[] u = TestData.normal(seed + 13, rows), v = TestData.normal(seed + 14, COLS);
+        float[] sy = new float[n], sigma = new float[1], sdx = new float[n];
+        spectralNorm.forwardTraining(x, u, v, sy, sigma);
+        spectralNorm.backward(x, dy, u, v, sigma, sdx);
+        put(out, "spectral_norm forward", sy, u, v, sigma);
+        put(out, "spectral_norm backward", sdx);
     }
 
     private static void put(Map<String, float[]> out, String name, float[]... parts) {

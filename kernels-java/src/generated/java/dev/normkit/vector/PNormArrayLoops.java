@@ -164,8 +164,9 @@ final class PNormArrayLoops {
     }
 
     /**
-     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, a pass of its own around the
-     * two SVML calls; the tail is copied into one zero-padded vector and run the same way.
+     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, a pass of its own; the tail is
+     * copied into one zero-padded vector and run the same way. exp and log are VectorMath's repeatable ones, so the
+     * bits do not depend on the JIT tier (the Vector API's LOG and EXP are SVML in C2 code only).
      */
     private static void ratioPowers(float[] src, int row, float[] scratch, float pre, float k, float e,
             float c, int cols) {
@@ -175,16 +176,16 @@ final class PNormArrayLoops {
         FloatVector cV = FloatVector.broadcast(F, c);
         int j = 0;
         for (int end = F.loopBound(cols); j < end; j += LANES) {
-            fromArray(F, src, row + j).abs().mul(preV).mul(kV)
-                    .lanewise(VectorOperators.LOG).fma(eV, cV).lanewise(VectorOperators.EXP)
+            FloatVector a = fromArray(F, src, row + j).abs().mul(preV).mul(kV);
+            VectorMath.expRepeatable(VectorMath.logRepeatable(a).fma(eV, cV))
                     .intoArray(scratch, j);
         }
         if (j < cols) {
             for (int i = j; i < j + LANES; i++) {
                 scratch[i] = i < cols ? Math.abs(src[row + i]) : 0f;
             }
-            fromArray(F, scratch, j).mul(preV).mul(kV)
-                    .lanewise(VectorOperators.LOG).fma(eV, cV).lanewise(VectorOperators.EXP)
+            FloatVector a = fromArray(F, scratch, j).mul(preV).mul(kV);
+            VectorMath.expRepeatable(VectorMath.logRepeatable(a).fma(eV, cV))
                     .intoArray(scratch, j);
         }
     }

@@ -170,8 +170,9 @@ final class PNormSegmentLoops {
     }
 
     /**
-     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, a pass of its own around the
-     * two SVML calls; the tail is copied into one zero-padded vector and run the same way.
+     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, a pass of its own; the tail is
+     * copied into one zero-padded vector and run the same way. exp and log are VectorMath's repeatable ones, so the
+     * bits do not depend on the JIT tier (the Vector API's LOG and EXP are SVML in C2 code only).
      */
     private static void ratioPowers(MemorySegment src, long row, MemorySegment scratch, float pre, float k, float e,
             float c, long cols) {
@@ -181,16 +182,16 @@ final class PNormSegmentLoops {
         FloatVector cV = FloatVector.broadcast(F, c);
         long j = 0;
         for (long end = F.loopBound(cols); j < end; j += LANES) {
-            fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).abs().mul(preV).mul(kV)
-                    .lanewise(VectorOperators.LOG).fma(eV, cV).lanewise(VectorOperators.EXP)
+            FloatVector a = fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).abs().mul(preV).mul(kV);
+            VectorMath.expRepeatable(VectorMath.logRepeatable(a).fma(eV, cV))
                     .intoMemorySegment(scratch, Float.BYTES * j, BYTE_ORDER);
         }
         if (j < cols) {
             for (long i = j; i < j + LANES; i++) {
                 scratch.setAtIndex(JAVA_FLOAT, i, i < cols ? Math.abs(src.getAtIndex(JAVA_FLOAT, row + i)) : 0f);
             }
-            fromMemorySegment(F, scratch, Float.BYTES * j, BYTE_ORDER).mul(preV).mul(kV)
-                    .lanewise(VectorOperators.LOG).fma(eV, cV).lanewise(VectorOperators.EXP)
+            FloatVector a = fromMemorySegment(F, scratch, Float.BYTES * j, BYTE_ORDER).mul(preV).mul(kV);
+            VectorMath.expRepeatable(VectorMath.logRepeatable(a).fma(eV, cV))
                     .intoMemorySegment(scratch, Float.BYTES * j, BYTE_ORDER);
         }
     }

@@ -3,19 +3,23 @@ package dev.normkit.vector;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.EXPM1;
+import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LOG1P;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.MIN;
+import static jdk.incubator.vector.VectorOperators.NE;
 import static jdk.incubator.vector.VectorOperators.TANH;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Transcendental functions on float vectors, written so that a loop calling them stays compiled by C2
@@ -62,8 +66,9 @@ final class VectorMath {
      * result and keeps n1, n2 in the normal exponent range). e^-inf = +0, e^+inf = +inf, NaN gives NaN (the clamp
      * propagates it).
      *
-     * <p>The one lane reinterpretation of the vector path is here, in {@link #pow2}: the exponent field is the only
-     * way to form 2^n from exact operations in a few instructions (a compare ladder costs eight blends).
+     * <p>The vector path's only lane reinterpretations are here and in {@link #logRepeatable}: the exponent field is
+     * the only way to form 2^n (or read n) from exact operations in a few instructions (a compare ladder costs eight
+     * blends). Each is one small method of the one species, inlined wherever CompiledPathTest looks.
      */
     static FloatVector expRepeatable(FloatVector x) {
         FloatVector xc = x.lanewise(MAX, EXP_LOW).lanewise(MIN, EXP_HIGH);
@@ -78,6 +83,50 @@ final class VectorMath {
         IntVector k = (IntVector) n.convert(F2I, 0);
         IntVector k1 = k.lanewise(ASHR, 1);
         return p.mul(pow2(k1)).mul(pow2(k.sub(k1)));
+    }
+
+    /**
+     * ln x, at most 1 ulp (measured in VectorMathAccuracyTest), from exactly rounded operations only, so every JIT
+     * tier gives the same bits ({@link #log} is SVML in C2 code only): for the powers inside reductions (the p-norms'
+     * |x|^(p-1)). x = 2^k m with m in [sqrt 1/2, sqrt 2) read from the bits (musl's logf split), f = m - 1, and
+     * ln(1 + f) = f - f^2/2 + f^3 P(f) with P a degree-7 relative minimax fit (0.1 u); k ln 2 is added in two parts
+     * (Cody and Waite) so that it adds no rounding of its own. Subnormal x is scaled by 2^23 first. ln 0 = -inf,
+     * ln of a negative number = NaN, ln +inf = +inf, NaN gives NaN.
+     */
+    static FloatVector logRepeatable(FloatVector x) {
+        VectorMask<Float> subnormal = x.compare(LT, Float.MIN_NORMAL);
+        FloatVector xs = x.blend(x.mul(TWO_TO_23), subnormal);
+        IntVector bits = exponentSplit(xs);
+        FloatVector k = ((FloatVector) bits.lanewise(ASHR, 23).sub(127).convert(I2F, 0))
+                .add(x.broadcast(0f).blend(-23f, subnormal));
+        FloatVector f = mantissaOf(bits).sub(1f);
+        FloatVector z = f.mul(f);
+        FloatVector p = f.fma(LOG_P7, LOG_P6);
+        p = p.fma(f, f.broadcast(LOG_P5));
+        p = p.fma(f, f.broadcast(LOG_P4));
+        p = p.fma(f, f.broadcast(LOG_P3));
+        p = p.fma(f, f.broadcast(LOG_P2));
+        p = p.fma(f, f.broadcast(LOG_P1));
+        p = p.fma(f, f.broadcast(LOG_P0));
+        FloatVector y = k.fma(k.broadcast(LN2_LOW_LOG), p.mul(f).mul(z));
+        y = z.fma(z.broadcast(-0.5f), y);
+        FloatVector r = f.add(y).add(k.mul(LN2_HIGH_LOG));
+        r = r.blend(Float.NEGATIVE_INFINITY, x.compare(EQ, 0f));
+        r = r.blend(Float.POSITIVE_INFINITY, x.compare(EQ, Float.POSITIVE_INFINITY));
+        return r.blend(Float.NaN, x.compare(LT, 0f).or(x.compare(NE, x)));
+    }
+
+    /**
+     * The bits of x (normal, positive) with sqrt(1/2)'s bits subtracted from the exponent-and-mantissa field, so that
+     * {@code bits >> 23} is k with x = 2^k m, m in [sqrt 1/2, sqrt 2); {@link #mantissaOf} gives m.
+     */
+    private static IntVector exponentSplit(FloatVector x) {
+        return x.reinterpretAsInts().add(ONE_BITS - SQRT_HALF_BITS);
+    }
+
+    /** m of {@link #exponentSplit}: the mantissa bits under sqrt(1/2)'s exponent. */
+    private static FloatVector mantissaOf(IntVector split) {
+        return split.and(MANTISSA_BITS).add(SQRT_HALF_BITS).reinterpretAsFloats();
     }
 
     /** 2^k for an integer k in [-126, 127]: k + 127 in the exponent field, a zero mantissa. */
@@ -198,6 +247,24 @@ final class VectorMath {
     private static final float EXP_Q2 = 0.04166838899254799f;
     private static final float EXP_Q3 = 0.008368730545043945f;
     private static final float EXP_Q4 = 0.0013814570847898722f;
+
+    /** logRepeatable: the bits of 1 and of sqrt(1/2) rounded down, the mantissa field, 2^23 for subnormals. */
+    private static final int ONE_BITS = 0x3f800000;
+    private static final int SQRT_HALF_BITS = 0x3f3504f3;
+    private static final int MANTISSA_BITS = 0x007fffff;
+    private static final float TWO_TO_23 = 8388608f;
+    /** ln 2 = LN2_HIGH_LOG + LN2_LOW_LOG (Cephes' split: the high part has 9 significant bits). */
+    private static final float LN2_HIGH_LOG = 0.693359375f;
+    private static final float LN2_LOW_LOG = -2.12194440e-4f;
+    /** ln(1 + f) = f - f^2/2 + f^3 (P0 + P1 f + ... + P7 f^7) on [sqrt 1/2 - 1, sqrt 2 - 1]: relative minimax, 0.1 u. */
+    private static final float LOG_P0 = 0.3333333134651184f;
+    private static final float LOG_P1 = -0.250008225440979f;
+    private static final float LOG_P2 = 0.20001234114170074f;
+    private static final float LOG_P3 = -0.16623298823833466f;
+    private static final float LOG_P4 = 0.14201553165912628f;
+    private static final float LOG_P5 = -0.1316058188676834f;
+    private static final float LOG_P6 = 0.12763327360153198f;
+    private static final float LOG_P7 = -0.07635655254125595f;
 
     /** erf saturates to +-1 in float beyond erfinv(1 - 2^-24) (Eigen rounds this down so as never to exceed 1). */
     private static final float ERF_SATURATES = 3.832506856900711f;

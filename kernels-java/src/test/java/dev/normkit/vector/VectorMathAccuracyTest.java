@@ -34,6 +34,10 @@ class VectorMathAccuracyTest {
             {Float.MIN_VALUE, Float.MIN_VALUE}}),
         LOG(Math::log, 1, new float[][] {
             {1f, 0f}, {0f, -INF}, {-0f, -INF}, {INF, INF}, {-1f, Float.NaN}, {-INF, Float.NaN}}),
+        LOG_REPEATABLE(Math::log, 1, new float[][] {
+            {1f, 0f}, {0f, -INF}, {-0f, -INF}, {INF, INF}, {-1f, Float.NaN}, {-INF, Float.NaN},
+            {Float.MIN_VALUE, (float) Math.log(Float.MIN_VALUE)}, {Float.MAX_VALUE, (float) Math.log(Float.MAX_VALUE)},
+            {2f, (float) Math.log(2)}, {Float.NaN, Float.NaN}}),
         LOG1P(Math::log1p, 1, new float[][] {
             {0f, 0f}, {-0f, -0f}, {-1f, -INF}, {INF, INF}, {-2f, Float.NaN}, {Float.MIN_VALUE, Float.MIN_VALUE}}),
         TANH(Math::tanh, 1, new float[][] {
@@ -135,6 +139,11 @@ class VectorMathAccuracyTest {
             case EXP_REPEATABLE -> {
                 for (int i = 0; i < n; i += L) {
                     VectorMath.expRepeatable(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+                }
+            }
+            case LOG_REPEATABLE -> {
+                for (int i = 0; i < n; i += L) {
+                    VectorMath.logRepeatable(FloatVector.fromArray(F, x, i)).intoArray(y, i);
                 }
             }
             case EXPM1 -> {
