@@ -77,7 +77,6 @@ public final class KernelId {
         List<KernelId> all = new ArrayList<>(List.of(LAYER_NORM, RMS_NORM, SOFTMAX, LOG_SOFTMAX));
         for (Activation a : Activation.values()) all.add(activation(a));
         all.addAll(List.of(BATCH_NORM, GROUP_NORM, INSTANCE_NORM, LRN, WEIGHT_NORM, SPECTRAL_NORM));
-        all.addAll(List.of(BATCH_NORM, GROUP_NORM));
         all.addAll(List.of(L2_NORMALIZE, DIVISIVE_NORM));
         ALL = Collections.unmodifiableList(all);
     }

@@ -32,6 +32,14 @@ class RequiredPathsTest {
                 "set -D" + RequiredPaths.PROPERTY + "=scalar,vector[,onednn] (test/pom.xml does)");
     }
 
+    /** check, bench and the corpus iterate over this list: a kernel listed twice is measured and checked twice. */
+    @Test
+    void theCatalogueListsEachKernelOnce() {
+        List<String> labels = Stream.of(KernelId.values()).map(KernelId::label).toList();
+        assertEquals(labels.stream().distinct().toList(), labels);
+        assertTrue(labels.containsAll(List.of("batch_norm", "group_norm", "divisive_norm", "relu")), labels::toString);
+    }
+
     @TestFactory
     Stream<DynamicTest> everyRequiredPathIsAvailableAndRunsTheWholeSlice() {
         return RequiredPaths.names().stream().flatMap(name -> Stream.of(
