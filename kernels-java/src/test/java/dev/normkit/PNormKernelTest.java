@@ -1,6 +1,7 @@
 package dev.normkit;
 
 import static dev.normkit.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,6 +169,27 @@ class PNormKernelTest {
                 check(what + " diffSrc", expectedBackward(x, dy, 1, cols, p, 1e-6f, 0, 0), dx);
             }
         }
+    }
+
+    /**
+     * The vector path keeps one scratch row per thread for p outside {1, 2, inf} and sums it in whole vectors: what a
+     * longer row left beyond this row's end must not reach this row's norm.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void aLongerRowBeforeDoesNotChangeTheResult(String path) {
+        int cols = 33; // a tail at every vector width
+        float[] x = normal(11, cols, 1.0);
+        DivisiveNormDesc d = DivisiveNormDesc.of(Shape.of(1, cols)).withP(3f);
+        float[] alone = new float[cols];
+        divisive(path, d).forward(x, alone);
+        float[] big = new float[4 * cols];
+        java.util.Arrays.fill(big, 1e3f);
+        divisive(path, DivisiveNormDesc.of(Shape.of(1, big.length)).withP(3f)).forward(big, new float[big.length]);
+        float[] after = new float[cols];
+        divisive(path, d).forward(x, after);
+        assertArrayEquals(alone, after);
+        check(path + " p=3 after a longer row", expectedForward(x, 1, cols, 3f, 1, 0, 1), after);
     }
 
     @ParameterizedTest

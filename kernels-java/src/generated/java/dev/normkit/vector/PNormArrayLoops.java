@@ -164,28 +164,44 @@ final class PNormArrayLoops {
     }
 
     /**
-     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, a pass of its own; the tail is
-     * copied into one zero-padded vector and run the same way. exp and log are VectorMath's repeatable ones, so the
-     * bits do not depend on the JIT tier (the Vector API's LOG and EXP are SVML in C2 code only).
+     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, with VectorMath's repeatable
+     * log and exp, so the bits do not depend on the JIT tier (the Vector API's LOG and EXP are SVML in C2 code only).
+     * Two passes over the scratch row, each its own method: one loop inlining both the vector log and exp passes C2's
+     * node cutoff (CompiledPathTest). The tail takes Math.log and Math.exp in double, which every tier computes
+     * alike, and the padding up to {@link #scratchFloats} is zeroed: {@link #norm} sums whole vectors.
      */
     private static void ratioPowers(float[] src, int row, float[] scratch, float pre, float k, float e,
             float c, int cols) {
+        int bulk = F.loopBound(cols);
+        scaledLogs(src, row, scratch, pre, k, e, c, bulk);
+        expInPlace(scratch, bulk);
+        int j = bulk;
+        for (; j < cols; j++) {
+            float a = Math.abs(src[row + j]) * pre * k;
+            scratch[j] = (float) Math.exp(Math.fma(e, Math.log(a), c));
+        }
+        for (int end = scratchFloats(cols); j < end; j++) {
+            scratch[j] = 0f;
+        }
+    }
+
+    /** {@code scratch[j] = e * log(|x_j| * pre * k) + c} over {@code bulk}, a multiple of the lane count. */
+    private static void scaledLogs(float[] src, int row, float[] scratch, float pre, float k, float e,
+            float c, int bulk) {
         FloatVector preV = FloatVector.broadcast(F, pre);
         FloatVector kV = FloatVector.broadcast(F, k);
         FloatVector eV = FloatVector.broadcast(F, e);
         FloatVector cV = FloatVector.broadcast(F, c);
-        int j = 0;
-        for (int end = F.loopBound(cols); j < end; j += LANES) {
+        for (int j = 0; j < bulk; j += LANES) {
             FloatVector a = fromArray(F, src, row + j).abs().mul(preV).mul(kV);
-            VectorMath.expRepeatable(VectorMath.logRepeatable(a).fma(eV, cV))
-                    .intoArray(scratch, j);
+            VectorMath.logRepeatable(a).fma(eV, cV).intoArray(scratch, j);
         }
-        if (j < cols) {
-            for (int i = j; i < j + LANES; i++) {
-                scratch[i] = i < cols ? Math.abs(src[row + i]) : 0f;
-            }
-            FloatVector a = fromArray(F, scratch, j).mul(preV).mul(kV);
-            VectorMath.expRepeatable(VectorMath.logRepeatable(a).fma(eV, cV))
+    }
+
+    /** {@code scratch[j] = exp(scratch[j])} over {@code bulk}, a multiple of the lane count. */
+    private static void expInPlace(float[] scratch, int bulk) {
+        for (int j = 0; j < bulk; j += LANES) {
+            VectorMath.expRepeatable(fromArray(F, scratch, j))
                     .intoArray(scratch, j);
         }
     }

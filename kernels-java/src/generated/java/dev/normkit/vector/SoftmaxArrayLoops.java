@@ -73,27 +73,22 @@ final class SoftmaxArrayLoops {
         }
     }
 
-    // The exp passes take two vectors a step: two independent exps overlap better than one.
+    // The exp passes take one vector a step: two inlined copies of VectorMath.expRepeatable in one loop pass C2's
+    // node cutoff, and the copy it then leaves as a call boxes its vectors (CompiledPathTest).
 
     /** Writes {@code exp(x - max)} to dst and returns its sum. */
     private static float expToDst(float[] src, int row, float[] dst, int out, float max, int length) {
         FloatVector m = FloatVector.broadcast(F, max);
-        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        FloatVector s = FloatVector.zero(F);
         int j = 0;
-        for (int end = length - length % (2 * LANES); j < end; j += 2 * LANES) {
-            int j1 = j + LANES;
-            FloatVector e0 =
-                    VectorMath.expRepeatable(fromArray(F, src, row + j).sub(m));
-            FloatVector e1 =
-                    VectorMath.expRepeatable(fromArray(F, src, row + j1).sub(m));
-            e0.intoArray(dst, out + j);
-            e1.intoArray(dst, out + j1);
-            s0 = s0.add(e0);
-            s1 = s1.add(e1);
+        for (int end = F.loopBound(length); j < end; j += LANES) {
+            FloatVector e = VectorMath.expRepeatable(
+                    fromArray(F, src, row + j).sub(m));
+            e.intoArray(dst, out + j);
+            s = s.add(e);
         }
-        FloatVector sumLanes = s0.add(s1);
-        float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
+        float sum = s.lane(0);
+        for (int l = 1; l < LANES; l++) sum += s.lane(l); // in lane order: see package-info
         for (; j < length; j++) {
             float e = (float) Math.exp(src[row + j] - max);
             dst[out + j] = e;
@@ -105,17 +100,13 @@ final class SoftmaxArrayLoops {
     /** Sum of {@code exp(x - max)} over the row, nothing written. */
     private static float sumExp(float[] src, int row, float max, int length) {
         FloatVector m = FloatVector.broadcast(F, max);
-        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        FloatVector s = FloatVector.zero(F);
         int j = 0;
-        for (int end = length - length % (2 * LANES); j < end; j += 2 * LANES) {
-            s0 = s0.add(
-                    VectorMath.expRepeatable(fromArray(F, src, row + j).sub(m)));
-            s1 = s1.add(VectorMath.expRepeatable(
-                    fromArray(F, src, row + j + LANES).sub(m)));
+        for (int end = F.loopBound(length); j < end; j += LANES) {
+            s = s.add(VectorMath.expRepeatable(fromArray(F, src, row + j).sub(m)));
         }
-        FloatVector sumLanes = s0.add(s1);
-        float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
+        float sum = s.lane(0);
+        for (int l = 1; l < LANES; l++) sum += s.lane(l); // in lane order: see package-info
         for (; j < length; j++) {
             sum += (float) Math.exp(src[row + j] - max);
         }

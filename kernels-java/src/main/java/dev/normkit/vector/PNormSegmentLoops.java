@@ -170,28 +170,44 @@ final class PNormSegmentLoops {
     }
 
     /**
-     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, a pass of its own; the tail is
-     * copied into one zero-padded vector and run the same way. exp and log are VectorMath's repeatable ones, so the
-     * bits do not depend on the JIT tier (the Vector API's LOG and EXP are SVML in C2 code only).
+     * {@code scratch[j] = (|x_j| * pre * k)^e * exp(c)} as {@code exp(e * log(.) + c)}, with VectorMath's repeatable
+     * log and exp, so the bits do not depend on the JIT tier (the Vector API's LOG and EXP are SVML in C2 code only).
+     * Two passes over the scratch row, each its own method: one loop inlining both the vector log and exp passes C2's
+     * node cutoff (CompiledPathTest). The tail takes Math.log and Math.exp in double, which every tier computes
+     * alike, and the padding up to {@link #scratchFloats} is zeroed: {@link #norm} sums whole vectors.
      */
     private static void ratioPowers(MemorySegment src, long row, MemorySegment scratch, float pre, float k, float e,
             float c, long cols) {
+        long bulk = F.loopBound(cols);
+        scaledLogs(src, row, scratch, pre, k, e, c, bulk);
+        expInPlace(scratch, bulk);
+        long j = bulk;
+        for (; j < cols; j++) {
+            float a = Math.abs(src.getAtIndex(JAVA_FLOAT, row + j)) * pre * k;
+            scratch.setAtIndex(JAVA_FLOAT, j, (float) Math.exp(Math.fma(e, Math.log(a), c)));
+        }
+        for (long end = scratchFloats(cols); j < end; j++) {
+            scratch.setAtIndex(JAVA_FLOAT, j, 0f);
+        }
+    }
+
+    /** {@code scratch[j] = e * log(|x_j| * pre * k) + c} over {@code bulk}, a multiple of the lane count. */
+    private static void scaledLogs(MemorySegment src, long row, MemorySegment scratch, float pre, float k, float e,
+            float c, long bulk) {
         FloatVector preV = FloatVector.broadcast(F, pre);
         FloatVector kV = FloatVector.broadcast(F, k);
         FloatVector eV = FloatVector.broadcast(F, e);
         FloatVector cV = FloatVector.broadcast(F, c);
-        long j = 0;
-        for (long end = F.loopBound(cols); j < end; j += LANES) {
+        for (long j = 0; j < bulk; j += LANES) {
             FloatVector a = fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).abs().mul(preV).mul(kV);
-            VectorMath.expRepeatable(VectorMath.logRepeatable(a).fma(eV, cV))
-                    .intoMemorySegment(scratch, Float.BYTES * j, BYTE_ORDER);
+            VectorMath.logRepeatable(a).fma(eV, cV).intoMemorySegment(scratch, Float.BYTES * j, BYTE_ORDER);
         }
-        if (j < cols) {
-            for (long i = j; i < j + LANES; i++) {
-                scratch.setAtIndex(JAVA_FLOAT, i, i < cols ? Math.abs(src.getAtIndex(JAVA_FLOAT, row + i)) : 0f);
-            }
-            FloatVector a = fromMemorySegment(F, scratch, Float.BYTES * j, BYTE_ORDER).mul(preV).mul(kV);
-            VectorMath.expRepeatable(VectorMath.logRepeatable(a).fma(eV, cV))
+    }
+
+    /** {@code scratch[j] = exp(scratch[j])} over {@code bulk}, a multiple of the lane count. */
+    private static void expInPlace(MemorySegment scratch, long bulk) {
+        for (long j = 0; j < bulk; j += LANES) {
+            VectorMath.expRepeatable(fromMemorySegment(F, scratch, Float.BYTES * j, BYTE_ORDER))
                     .intoMemorySegment(scratch, Float.BYTES * j, BYTE_ORDER);
         }
     }

@@ -78,27 +78,22 @@ final class SoftmaxSegmentLoops {
         }
     }
 
-    // The exp passes take two vectors a step: two independent exps overlap better than one.
+    // The exp passes take one vector a step: two inlined copies of VectorMath.expRepeatable in one loop pass C2's
+    // node cutoff, and the copy it then leaves as a call boxes its vectors (CompiledPathTest).
 
     /** Writes {@code exp(x - max)} to dst and returns its sum. */
     private static float expToDst(MemorySegment src, long row, MemorySegment dst, long out, float max, long length) {
         FloatVector m = FloatVector.broadcast(F, max);
-        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        FloatVector s = FloatVector.zero(F);
         long j = 0;
-        for (long end = length - length % (2 * LANES); j < end; j += 2 * LANES) {
-            long j1 = j + LANES;
-            FloatVector e0 =
-                    VectorMath.expRepeatable(fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).sub(m));
-            FloatVector e1 =
-                    VectorMath.expRepeatable(fromMemorySegment(F, src, Float.BYTES * (row + j1), BYTE_ORDER).sub(m));
-            e0.intoMemorySegment(dst, Float.BYTES * (out + j), BYTE_ORDER);
-            e1.intoMemorySegment(dst, Float.BYTES * (out + j1), BYTE_ORDER);
-            s0 = s0.add(e0);
-            s1 = s1.add(e1);
+        for (long end = F.loopBound(length); j < end; j += LANES) {
+            FloatVector e = VectorMath.expRepeatable(
+                    fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).sub(m));
+            e.intoMemorySegment(dst, Float.BYTES * (out + j), BYTE_ORDER);
+            s = s.add(e);
         }
-        FloatVector sumLanes = s0.add(s1);
-        float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
+        float sum = s.lane(0);
+        for (int l = 1; l < LANES; l++) sum += s.lane(l); // in lane order: see package-info
         for (; j < length; j++) {
             float e = (float) Math.exp(src.getAtIndex(JAVA_FLOAT, row + j) - max);
             dst.setAtIndex(JAVA_FLOAT, out + j, e);
@@ -110,17 +105,13 @@ final class SoftmaxSegmentLoops {
     /** Sum of {@code exp(x - max)} over the row, nothing written. */
     private static float sumExp(MemorySegment src, long row, float max, long length) {
         FloatVector m = FloatVector.broadcast(F, max);
-        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        FloatVector s = FloatVector.zero(F);
         long j = 0;
-        for (long end = length - length % (2 * LANES); j < end; j += 2 * LANES) {
-            s0 = s0.add(
-                    VectorMath.expRepeatable(fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).sub(m)));
-            s1 = s1.add(VectorMath.expRepeatable(
-                    fromMemorySegment(F, src, Float.BYTES * (row + j + LANES), BYTE_ORDER).sub(m)));
+        for (long end = F.loopBound(length); j < end; j += LANES) {
+            s = s.add(VectorMath.expRepeatable(fromMemorySegment(F, src, Float.BYTES * (row + j), BYTE_ORDER).sub(m)));
         }
-        FloatVector sumLanes = s0.add(s1);
-        float sum = sumLanes.lane(0);
-        for (int l = 1; l < LANES; l++) sum += sumLanes.lane(l); // in lane order: see package-info
+        float sum = s.lane(0);
+        for (int l = 1; l < LANES; l++) sum += s.lane(l); // in lane order: see package-info
         for (; j < length; j++) {
             sum += (float) Math.exp(src.getAtIndex(JAVA_FLOAT, row + j) - max);
         }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Catches a vector activation that falls off the compiled path. A forked JVM runs every activation hot on float[] and
- * on native segments ({@link HotActivations}) with C2's inlining log on for our classes, and this test fails where
+ * on native segments ({@link HotActivations}; then softmax, log-softmax and a p-norm, whose loops inline
+ * VectorMath's repeatable exp and log) with C2's inlining log on for our classes, and this test fails where
  * C2 refused to inline one of our vector functions or a Vector API method into a kernel loop (the vectors would be
  * boxed, an allocation per step: docs/vector-jit.md), or where a loop was never compiled by C2 at all.
  *
@@ -42,6 +43,13 @@ class CompiledPathTest {
         assertEquals(List.of(), refusedByC2(log), "C2 refused to inline vector code (boxed vectors in a kernel loop)");
         for (String loop : loops()) {
             assertTrue(log.stream().anyMatch(l -> compiledByC2(l, "ActivationLoops::" + loop)),
+                    loop + " was never compiled by C2 (level 4); the log:\n" + tail(log));
+        }
+        // The loops that inline VectorMath's repeatable exp and log, on both placements.
+        for (String loop : List.of("SoftmaxArrayLoops::expToDst", "SoftmaxSegmentLoops::expToDst",
+                "SoftmaxArrayLoops::sumExp", "PNormSegmentLoops::scaledLogs", "PNormSegmentLoops::expInPlace",
+                "PNormArrayLoops::scaledLogs", "PNormArrayLoops::expInPlace")) {
+            assertTrue(log.stream().anyMatch(l -> compiledByC2(l, loop)),
                     loop + " was never compiled by C2 (level 4); the log:\n" + tail(log));
         }
     }

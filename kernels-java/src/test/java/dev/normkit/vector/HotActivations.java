@@ -11,7 +11,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Runs every vector activation, forward and backward, hot on float[] and on native segments in one JVM, for
- * {@link CompiledPathTest} to read the JIT log of; arguments, if any, name the activations to run. Prints "done" last.
+ * {@link CompiledPathTest} to read the JIT log of, and then the kernels whose loops inline VectorMath's repeatable exp
+ * and log (softmax, log-softmax, a p-norm with p = 3); arguments, if any, name the kernels to run. Prints "done" last.
  */
 public final class HotActivations {
     private HotActivations() {}
@@ -84,6 +85,31 @@ public final class HotActivations {
                     k.backward(src, up, out);
                 }
                 sink += d[N - 1] + dx[N - 1] + out.get(ValueLayout.JAVA_FLOAT, 0);
+            }
+            // Rows of N: the exp and log passes of softmax and of the p-norms' powers (VectorMath.*Repeatable).
+            Shape rows = Shape.of(2, N / 2);
+            java.util.List<dev.normkit.Kernel> repeatable = java.util.List.of(
+                    Backends.get("vector").create(dev.normkit.SoftmaxDesc.of(rows)),
+                    Backends.get("vector").create(dev.normkit.SoftmaxDesc.logOf(rows)),
+                    Backends.get("vector").create(dev.normkit.L2NormalizeDesc.of(rows).withP(3f)));
+            int n = 2 * (N / 2);
+            for (dev.normkit.Kernel k : repeatable) {
+                if (args.length > 0 && !java.util.List.of(args).contains(k.desc().kernelName())) continue;
+                for (int call = 0; call < CALLS; call++) {
+                    switch (k) {
+                        case dev.normkit.SoftmaxKernel sm -> {
+                            sm.forward(src.asSlice(0, n * 4L), out.asSlice(0, n * 4L));
+                            sm.forward(java.util.Arrays.copyOf(s, n), d);
+                            sm.backward(out.asSlice(0, n * 4L), up.asSlice(0, n * 4L), out.asSlice(0, n * 4L));
+                        }
+                        case dev.normkit.L2NormalizeKernel l2 -> {
+                            l2.forward(src.asSlice(0, n * 4L), out.asSlice(0, n * 4L));
+                            l2.backward(java.util.Arrays.copyOf(s, n), java.util.Arrays.copyOf(dy, n), dx);
+                        }
+                        default -> throw new IllegalStateException(k.toString());
+                    }
+                }
+                sink += out.get(ValueLayout.JAVA_FLOAT, 0) + dx[0];
             }
         }
         System.out.println("done " + sink);
