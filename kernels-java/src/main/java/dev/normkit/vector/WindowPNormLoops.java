@@ -30,6 +30,7 @@ final class WindowPNormLoops {
     private static final VectorSpecies<Float> F = FloatSpecies.F;
     static final float BIG = 0x1p64f;
     static final float SMALL = 0x1p-64f;
+    private static final float INF = Float.POSITIVE_INFINITY;
 
     /** max |a| over [0, n), NaN if any is NaN (MAX keeps NaN); four accumulators, combined in lane order. */
     static float absMax(float[] a, int n) {
@@ -151,7 +152,8 @@ final class WindowPNormLoops {
 
     /**
      * {@code y = g x / (sigma + n)}, n = m root (0 for a zero window); for {@code m >= 2^64}, where n may pass f32's
-     * range, as {@code g (x pre r) / (sigma pre r + root)}, the same quotient scaled by {@code pre r ~ 1/m}.
+     * range, and {@code m < 2^-64}, where n may be subnormal, as {@code g (x pre r) / (sigma pre r + root)}, the same
+     * quotient scaled by {@code pre r ~ 1/m}.
      */
     static void forwardOut(float[] x, float[] m, float[] pre, float[] r, float[] root, float[] y, int n, float sigma,
             float gain) {
@@ -164,8 +166,12 @@ final class WindowPNormLoops {
             FloatVector direct = xv.div(norm.add(sv)).mul(gain);
             FloatVector pv = FloatVector.fromArray(F, pre, i);
             FloatVector rv = FloatVector.fromArray(F, r, i);
-            FloatVector scaled = xv.mul(pv).mul(rv).div(sv.mul(pv).mul(rv).add(rootv)).mul(gain);
-            direct.blend(scaled, mv.compare(GE, BIG)).intoArray(y, i);
+            FloatVector den = sv.mul(pv).mul(rv).add(rootv);
+            FloatVector scaled = xv.mul(pv).mul(rv).div(den).mul(gain);
+            // below 2^-64 m root would be subnormal (absolute rounding); there the scaled form unless sigma / m
+            // overflows, where n is below sigma's rounding and the direct form is exact enough
+            VectorMask<Float> useScaled = mv.compare(GE, BIG).or(mv.compare(LT, SMALL).and(den.compare(LT, INF)));
+            direct.blend(scaled, useScaled).intoArray(y, i);
         }
     }
 

@@ -181,7 +181,8 @@ public final class Tolerances {
             case SpectralNormDesc s -> Math.max(s.rows(), s.cols());
             // diff_gain sums over every element; diff_src and dst over a row.
             case L2NormalizeDesc l -> l.cols();
-            case DivisiveNormDesc v -> d == Direction.BACKWARD ? v.shape().elementCount() : v.cols();
+            case DivisiveNormDesc v -> d == Direction.BACKWARD ? v.shape().elementCount()
+                    : v.acrossChannels() ? v.localSize() : v.cols();
         };
     }
 
