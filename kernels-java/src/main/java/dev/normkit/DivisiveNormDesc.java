@@ -37,7 +37,7 @@ public record DivisiveNormDesc(Shape shape, Region region, int normalizedAxes, C
     public enum Region {
         /** The innermost {@code normalizedAxes} axes: one norm per row. */
         LAST_AXES,
-        /** A window of {@code localSize} neighbouring channels at the same sample and position: one norm per element. */
+        /** A window of {@code localSize} neighbouring channels at one sample and position: one norm per element. */
         ACROSS_CHANNELS
     }
 
@@ -115,8 +115,8 @@ public record DivisiveNormDesc(Shape shape, Region region, int normalizedAxes, C
 
     /**
      * This descriptor in another region, keeping p, sigma and g. To ACROSS_CHANNELS: layout NC for rank 2, else NCHW,
-     * and localSize {@link #DEFAULT_LOCAL_SIZE}, or C (or C - 1, to stay odd) where C is smaller. To LAST_AXES: over the
-     * last axis. The same region returns this descriptor.
+     * and localSize {@link #DEFAULT_LOCAL_SIZE}, or C (or C - 1, to stay odd) where C is smaller. To LAST_AXES: over
+     * the last axis. The same region returns this descriptor.
      */
     public DivisiveNormDesc withRegion(Region r) {
         if (r == region) return this;

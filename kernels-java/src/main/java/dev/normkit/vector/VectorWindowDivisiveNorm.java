@@ -123,7 +123,9 @@ final class VectorWindowDivisiveNorm implements DivisiveNormKernel {
         WindowPNormLoops.scales(s.m, s.pre, s.r, n);
         switch (kind) {
             case ONE -> {
-                for (int c = 0; c < channels; c++) WindowPNormLoops.sumAbs(s.x, s.pre, s.r, s.s, c, lo(c), hi(c), stride);
+                for (int c = 0; c < channels; c++) {
+                    WindowPNormLoops.sumAbs(s.x, s.pre, s.r, s.s, c, lo(c), hi(c), stride);
+                }
             }
             case TWO -> {
                 for (int c = 0; c < channels; c++) {
@@ -150,7 +152,9 @@ final class VectorWindowDivisiveNorm implements DivisiveNormKernel {
         double part = WindowPNormLoops.windowTerms(s.x, s.y, s.m, s.s, s.d, s.w, s.nn, n, sigma);
         switch (kind) {
             case ONE -> {
-                for (int c = 0; c < channels; c++) WindowPNormLoops.heldAbs(s.x, s.w, s.held, c, lo(c), hi(c), stride);
+                for (int c = 0; c < channels; c++) {
+                    WindowPNormLoops.heldAbs(s.x, s.w, s.held, c, lo(c), hi(c), stride);
+                }
             }
             case TWO -> {
                 for (int c = 0; c < channels; c++) {

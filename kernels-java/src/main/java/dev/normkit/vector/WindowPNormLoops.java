@@ -13,11 +13,12 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The f32 passes of {@link VectorWindowDivisiveNorm} on one channels-first block ({@code dev.normkit.scalar.ChannelBlocks}):
- * row c of every array at {@code c * stride}, stride and the block's length {@code n} whole vectors (the rows are
- * padded), so no pass has a tail. Lanes are positions: a channel window is a run of rows, read as the same lanes of
- * each. Each pass is a small method of scalars and arrays (package rules); the SVML operators (POW, LOG, EXP) sit in
- * passes of their own, with no vector but constants live across them.
+ * The f32 passes of {@link VectorWindowDivisiveNorm} on one channels-first block
+ * ({@code dev.normkit.scalar.ChannelBlocks}): row c of every array at {@code c * stride}, stride and the block's
+ * length {@code n} whole vectors (the rows are padded), so no pass has a tail. Lanes are positions: a channel window
+ * is a run of rows, read as the same lanes of each. Each pass is a small method of scalars and arrays (package rules);
+ * the SVML operators (POW, LOG, EXP) sit in small passes that load their other operands after the call, so nothing
+ * but constants lives across it.
  *
  * <p>The norm of element (c, t) is {@code m * root}: m the window's max |x|, {@code root = (sum (|x'| pre r)^p)^(1/p)}
  * with {@code r = 1 / (m pre)} and pre a power of two that keeps {@code m pre} near 1 (2^-64 above 2^64, 2^64 below
