@@ -232,6 +232,35 @@ class DivisiveNormWindowTest {
         }
     }
 
+    /** As HotKernelTest: the f32 passes get C2-compiled (SVML POW, LOG, EXP) and must stay right. */
+    @org.junit.jupiter.api.Test
+    void vectorStaysCorrectWhenHot() {
+        Shape nchw = Shape.of(3, 7, 37);
+        Shape nhwc = Shape.of(3, 37, 7);
+        for (DivisiveNormDesc d : new DivisiveNormDesc[] {DivisiveNormDesc.acrossChannels(nchw, 3),
+                DivisiveNormDesc.acrossChannels(nhwc, ChannelLayout.NHWC, 5).withP(3.2f).withSigma(0.5f),
+                DivisiveNormDesc.acrossChannels(nchw, 5).withP(0.3f).withGain(2f)}) {
+            DivisiveNormKernel k = kernel("vector", d);
+            int n = 3 * 7 * 37;
+            float[] x = normal(11, n, 2.0);
+            float[] dy = normal(12, n, 1.0);
+            Expected e = new Expected(d, x, dy);
+            float[] y = new float[n];
+            float[] dx = new float[n];
+            float[] g = new float[1];
+            for (int call = 1; call <= 12_000; call++) {
+                k.forward(x, y);
+                k.backward(x, dy, dx, g);
+                if (call % 4_000 == 0) {
+                    String what = d.layout() + " p=" + d.p() + " call " + call;
+                    check(what + " dst", e.y, y);
+                    check(what + " diffSrc", e.dx, dx);
+                    check(what + " diffGain", new double[] {e.diffGain}, g);
+                }
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void badDescriptorsAreNamed() {
         Shape s = Shape.of(2, 5, 3, 3);
