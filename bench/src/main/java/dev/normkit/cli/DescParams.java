@@ -1,11 +1,13 @@
 package dev.normkit.cli;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.ChannelLayout;
 import dev.normkit.DivisiveNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.L2NormalizeDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.RmsNormDesc;
+import dev.normkit.Shape;
 import dev.normkit.SoftmaxDesc;
 import dev.normkit.SpectralNormDesc;
 import dev.normkit.WeightNormDesc;
@@ -53,7 +55,46 @@ final class DescParams {
             new Param<>("sigma", DivisiveNormDesc.class, (d, v) -> d.withSigma(number("sigma", v))),
             new Param<>("gain", DivisiveNormDesc.class, (d, v) -> d.withGain(number("gain", v))),
             new Param<>("normalized_axes", DivisiveNormDesc.class, (d, v) -> d.withNormalizedAxes(integer(
-                    "normalized_axes", v))));
+                    "normalized_axes", v))),
+            // The channel window: region=across_channels, or layout / local_size alone, which imply it.
+            new Param<>("region", DivisiveNormDesc.class, (d, v) -> d.withRegion(region(v))),
+            new Param<>("layout", DivisiveNormDesc.class, (d, v) -> across(d, layout(v))),
+            new Param<>("local_size", DivisiveNormDesc.class, (d, v) -> across(d).withLocalSize(integer(
+                    "local_size", v))));
+
+    private static DivisiveNormDesc across(DivisiveNormDesc d) {
+        return d.withRegion(DivisiveNormDesc.Region.ACROSS_CHANNELS);
+    }
+
+    /** Across channels in layout l, keeping the window where it fits that layout's C, else the default window. */
+    private static DivisiveNormDesc across(DivisiveNormDesc d, ChannelLayout l) {
+        DivisiveNormDesc a = across(d);
+        if (a.layout() == l) return a;
+        Shape s = a.shape();
+        long c = l.accepts(s.rank()) ? s.dim(l.channelAxis(s.rank())) : DivisiveNormDesc.DEFAULT_LOCAL_SIZE;
+        long size = a.localSize() <= c ? a.localSize()
+                : Math.min(DivisiveNormDesc.DEFAULT_LOCAL_SIZE, c % 2 == 1 ? c : c - 1);
+        return new DivisiveNormDesc(s, DivisiveNormDesc.Region.ACROSS_CHANNELS, 0, l, size, a.p(), a.sigma(),
+                a.gain());
+    }
+
+    private static DivisiveNormDesc.Region region(String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "last_axes" -> DivisiveNormDesc.Region.LAST_AXES;
+            case "across_channels" -> DivisiveNormDesc.Region.ACROSS_CHANNELS;
+            default -> throw new IllegalArgumentException("region: expected last_axes or across_channels, got '" + v
+                    + "'");
+        };
+    }
+
+    private static ChannelLayout layout(String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "nc" -> ChannelLayout.NC;
+            case "nchw" -> ChannelLayout.NCHW;
+            case "nhwc" -> ChannelLayout.NHWC;
+            default -> throw new IllegalArgumentException("layout: expected nc, nchw or nhwc, got '" + v + "'");
+        };
+    }
 
     /**
      * {@code desc} with parameter {@code name} set to {@code value}.

@@ -194,6 +194,30 @@ class RunCommandTest {
         assertTrue(e.getMessage().startsWith("alpha (alpha, "), e.getMessage());
     }
 
+    @Test
+    void descParamsSetTheDivisiveChannelWindow() {
+        Shape nchw = Shape.of(2, 7, 3, 3);
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("region", "across_channels");
+        params.put("local_size", "3");
+        params.put("p", "3.2");
+        dev.normkit.DivisiveNormDesc d = (dev.normkit.DivisiveNormDesc) DescParams.applyAll(
+                dev.normkit.DivisiveNormDesc.of(nchw), params);
+        assertEquals(dev.normkit.DivisiveNormDesc.acrossChannels(nchw, 3).withP(3.2f), d);
+        // layout alone implies the window; NHWC's C here is 3, so the default 5 becomes 3
+        dev.normkit.DivisiveNormDesc last = (dev.normkit.DivisiveNormDesc) DescParams.apply(
+                dev.normkit.DivisiveNormDesc.of(Shape.of(2, 4, 4, 3)), "layout", "nhwc");
+        assertEquals(dev.normkit.ChannelLayout.NHWC, last.layout());
+        assertEquals(3, last.localSize());
+        assertTrue(DescParams.names(d).containsAll(List.of("region", "layout", "local_size")));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DescParams.apply(d, "local_size", "4"));
+        assertTrue(e.getMessage().startsWith("localSize: must be odd"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DescParams.apply(d, "region", "channels"));
+        assertTrue(e.getMessage().startsWith("region: "), e.getMessage());
+    }
+
     private void expectUsage(String message, String... args) {
         Result r = normkit(args);
         assertEquals(2, r.status, String.join(" ", args) + "\n" + r.out + r.err);

@@ -52,7 +52,8 @@ public final class ScalarBackend implements Backend {
             case SpectralNormDesc d -> new ScalarSpectralNorm(d);
             case LrnDesc d -> new ScalarLrn(d);
             case L2NormalizeDesc d -> new ScalarL2Normalize(d);
-            case DivisiveNormDesc d -> new ScalarDivisiveNorm(d);
+            case DivisiveNormDesc d -> d.acrossChannels() ? new ScalarWindowDivisiveNorm(d)
+                    : new ScalarDivisiveNorm(d);
         };
         return (K) k;
     }

@@ -64,7 +64,8 @@ public final class VectorBackend implements Backend {
             case SpectralNormDesc d -> new VectorSpectralNorm(d);
             case LrnDesc d -> new VectorLrn(d);
             case L2NormalizeDesc d -> new VectorL2Normalize(d);
-            case DivisiveNormDesc d -> new VectorDivisiveNorm(d);
+            case DivisiveNormDesc d -> d.acrossChannels() ? new VectorWindowDivisiveNorm(d)
+                    : new VectorDivisiveNorm(d);
         };
         return (K) k;
     }

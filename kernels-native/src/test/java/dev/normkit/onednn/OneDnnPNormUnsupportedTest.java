@@ -22,7 +22,8 @@ class OneDnnPNormUnsupportedTest {
     void supportSaysNoWithTheReasonAndCreateRefuses() {
         Backend onednn = Backends.get("onednn");
         List<KernelDesc<?>> descs = List.of(L2NormalizeDesc.of(Shape.of(4, 16)),
-                DivisiveNormDesc.of(Shape.of(4, 16)).withP(3.2f));
+                DivisiveNormDesc.of(Shape.of(4, 16)).withP(3.2f),
+                DivisiveNormDesc.acrossChannels(Shape.of(2, 16, 5, 5), 5)); // the channel window too
         for (KernelDesc<?> d : descs) {
             Support s = onednn.support(d);
             assertFalse(s.supported(), d.kernelName());

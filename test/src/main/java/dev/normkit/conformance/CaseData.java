@@ -74,8 +74,10 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
             case SpectralNormDesc d -> WeightCases.spectralNorm(c.direction(), d, src, diffDst, params, in, out, sc);
             case L2NormalizeDesc d -> pNorm(c.direction(), d.kernelName(), PNormReference.Form.of(d), src, diffDst, in,
                     out, sc, false);
-            case DivisiveNormDesc d -> pNorm(c.direction(), d.kernelName(), PNormReference.Form.of(d), src, diffDst,
-                    in, out, sc, true);
+            case DivisiveNormDesc d -> {
+                if (d.acrossChannels()) pNormWindow(c.direction(), d, src, diffDst, in, out, sc);
+                else pNorm(c.direction(), d.kernelName(), PNormReference.Form.of(d), src, diffDst, in, out, sc, true);
+            }
         }
         return new CaseData(in, out, sc);
     }
@@ -497,6 +499,27 @@ public record CaseData(Map<String, float[]> inputs, Map<String, double[]> expect
                 }
             }
             default -> throw unsupported(dir, kernel);
+        }
+    }
+
+    /** divisive_norm across channels: as {@link #pNorm}, each element with its own window's norm. */
+    private static void pNormWindow(Direction dir, DivisiveNormDesc d, float[] src, float[] diffDst,
+            Map<String, float[]> in, Map<String, double[]> out, Map<String, double[]> sc) {
+        double[] x = widen(src);
+        in.put("src", src);
+        switch (dir) {
+            case FORWARD -> out.put("dst", PNormWindowReference.forward(d, x));
+            case BACKWARD -> {
+                in.put("diff_dst", diffDst);
+                double[] dy = widen(diffDst);
+                PNormReference.Backward b = PNormWindowReference.backward(d, x, dy);
+                double[][] s = PNormWindowReference.backwardScales(d, x, dy);
+                out.put("diff_src", b.diffSrc());
+                sc.put("diff_src", s[0]);
+                out.put("diff_gain", new double[] {b.diffGain()});
+                sc.put("diff_gain", s[1]);
+            }
+            default -> throw unsupported(dir, d.kernelName());
         }
     }
 

@@ -268,10 +268,14 @@ public final class Corpus {
                     // eps near the norm of 1025 N(0, 1) values (~32): rows on both sides of the switch
                     new Problem(L2NormalizeDesc.of(small).withEps(32f), "eps=32", false),
                     new Problem(L2NormalizeDesc.of(SEQUENCE).withNormalizedAxes(2), "axes=2", false)));
-            case DIVISIVE_NORM -> pNormVariants(k, List.of(
-                    new Problem(DivisiveNormDesc.of(small).withSigma(0f).withGain(2.5f), "sigma=0 gain=2.5", false),
-                    new Problem(DivisiveNormDesc.of(SEQUENCE).withNormalizedAxes(2).withSigma(0.5f), "axes=2 sigma=0.5",
-                            false)));
+            case DIVISIVE_NORM -> {
+                List<Problem> out = new ArrayList<>(pNormVariants(k, List.of(
+                        new Problem(DivisiveNormDesc.of(small).withSigma(0f).withGain(2.5f), "sigma=0 gain=2.5", false),
+                        new Problem(DivisiveNormDesc.of(SEQUENCE).withNormalizedAxes(2).withSigma(0.5f),
+                                "axes=2 sigma=0.5", false))));
+                out.addAll(windowVariants());
+                yield out;
+            }
             default -> List.of(new Problem(k.desc(BERT_BASE), "", true));
         };
     }
@@ -326,6 +330,49 @@ public final class Corpus {
                 new Problem(odd, "alpha=1", true),
                 new Problem(within, "within alpha=1", true),
                 new Problem(lrnNhwc(odd), "nhwc alpha=1", true));
+    }
+
+    /**
+     * divisive_norm across a channel window: the seeds' p, 2 and infinity on a small odd NCHW tensor (size 3) and on
+     * its NHWC twin; windows of 1 and of every channel; N x C, 1-D and 3-D spatial; sigma 0 with a gain; AlexNet's LRN
+     * shape (96 channels, size 5); heap runs. Channels (5, 96) and positions (63, 169) cross the vector widths.
+     */
+    private static List<Problem> windowVariants() {
+        List<Problem> out = new ArrayList<>();
+        DivisiveNormDesc odd = DivisiveNormDesc.acrossChannels(CONV_ODD, 3);
+        for (float p : new float[] {0.3f, 1f, 2f, 3f, 3.2f, Float.POSITIVE_INFINITY}) {
+            String name = "window size=3 p=" + (p == Float.POSITIVE_INFINITY ? "inf" : Float.toString(p));
+            out.add(new Problem(odd.withP(p), name, false));
+            out.add(new Problem(windowNhwc(odd.withP(p)), "nhwc " + name, false));
+        }
+        out.add(new Problem(odd.withLocalSize(1), "window size=1", false));
+        out.add(new Problem(odd.withLocalSize(5).withP(3.2f), "window size=5=C p=3.2", false));
+        out.add(new Problem(DivisiveNormDesc.acrossChannels(Shape.of(16, 17), 5).withP(Float.POSITIVE_INFINITY),
+                "window nc size=5 p=inf", false));
+        out.add(new Problem(DivisiveNormDesc.acrossChannels(Shape.of(16, 17), 7).withP(0.3f), "window nc size=7 p=0.3",
+                false));
+        out.add(new Problem(DivisiveNormDesc.acrossChannels(Shape.of(2, 7, 11), 7).withP(1f), "window 1d size=7 p=1",
+                false));
+        out.add(new Problem(DivisiveNormDesc.acrossChannels(Shape.of(2, 6, 3, 4, 5), 3).withP(3f).withSigma(0f)
+                .withGain(2.5f), "window 3d size=3 p=3 sigma=0 gain=2.5", false));
+        DivisiveNormDesc alexnet = DivisiveNormDesc.acrossChannels(ALEXNET_SMALL, 5);
+        out.add(new Problem(alexnet, "window size=5", false));
+        out.add(new Problem(alexnet.withP(3.2f), "window size=5 p=3.2", false));
+        out.add(new Problem(windowNhwc(alexnet.withP(0.3f)), "nhwc window size=5 p=0.3", false));
+        out.add(new Problem(odd, "window size=3", true));
+        out.add(new Problem(windowNhwc(odd.withP(3.2f)), "nhwc window size=3 p=3.2", true));
+        return out;
+    }
+
+    /** The same window norm on the NHWC tensor of the descriptor's NCHW shape. */
+    private static DivisiveNormDesc windowNhwc(DivisiveNormDesc nchw) {
+        Shape s = nchw.shape();
+        long[] dims = new long[s.rank()];
+        dims[0] = s.dim(0);
+        for (int a = 2; a < s.rank(); a++) dims[a - 1] = s.dim(a);
+        dims[s.rank() - 1] = s.dim(1);
+        return new DivisiveNormDesc(Shape.of(dims), DivisiveNormDesc.Region.ACROSS_CHANNELS, 0, ChannelLayout.NHWC,
+                nchw.localSize(), nchw.p(), nchw.sigma(), nchw.gain());
     }
 
     /** The same LRN on the NHWC tensor of the descriptor's NCHW shape (N, C, spatial stored channels last). */

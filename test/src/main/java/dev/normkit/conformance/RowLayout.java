@@ -47,7 +47,9 @@ public record RowLayout(int outer, int length, int inner, boolean elementwise) {
             // a row is a channel's plane. Either way in the descriptor's own layout.
             case LrnDesc d -> lrn(d);
             case L2NormalizeDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
-            case DivisiveNormDesc d -> new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
+            // Across channels, as LRN's: a row is the channels at one position (every window lies in it).
+            case DivisiveNormDesc d -> d.acrossChannels() ? acrossChannels(d)
+                    : new RowLayout(Math.toIntExact(d.rows()), Math.toIntExact(d.cols()), 1, false);
             case ActivationDesc d -> {
                 int last = Math.toIntExact(d.shape().dim(d.shape().rank() - 1));
                 yield new RowLayout(Math.toIntExact(d.shape().elementCount() / last), last, 1, true);
@@ -62,6 +64,13 @@ public record RowLayout(int outer, int length, int inner, boolean elementwise) {
         boolean across = d.algorithm() == LrnDesc.Algorithm.ACROSS_CHANNELS;
         if (d.channelsLast()) return across ? new RowLayout(n * s, c, 1, false) : new RowLayout(n, s, c, false);
         return across ? new RowLayout(n, c, s, false) : new RowLayout(n * c, s, 1, false);
+    }
+
+    private static RowLayout acrossChannels(DivisiveNormDesc d) {
+        int n = Math.toIntExact(d.batch());
+        int c = Math.toIntExact(d.channels());
+        int s = Math.toIntExact(d.spatial());
+        return d.channelsLast() ? new RowLayout(n * s, c, 1, false) : new RowLayout(n, c, s, false);
     }
 
     public int rows() {

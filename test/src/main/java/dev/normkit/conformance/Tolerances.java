@@ -102,6 +102,10 @@ public final class Tolerances {
             // Scalar computes in double (1.0 u); vector sums in f32 and takes other p through SVML log and exp.
             // Measured (512 / 256 / 128 bits): forward 11.1 / 11.7 / 8.7 u, backward 13.9 / 15.4 / 9.9 u, all at
             // p = 0.3 (16x17 huge_tiny, uniform, normal); p = 2 alone: forward 3.4 u, backward 3.7 u.
+            // Across channels (n = localSize forward; scalar / vector, the same at 512, 256 and 128 bits: lanes are
+            // positions): forward 1.0 / 11.8 u (p = 0.3, 2x13x13x96 NHWC huge_tiny), 3.8 u for p = 1, 2, inf;
+            // backward 1.0 / 22.7 u (p = 0.3, 1e4 offset: exp of (p - 1) log(|x| / n) + log|w|, whose argument's
+            // rounding grows with |log w|), 7.3 u for p = 1, 2, inf.
             case L2_NORMALIZE, DIVISIVE_NORM -> d == Direction.FORWARD
                     ? ulps(24, 0, n, k + " forward: x * (g / D) on a norm good to a few u; for p other than 1, 2, inf "
                             + "|x|^p = exp(p log|x|) in f32 (SVML, 1 ulp each) errs by ~p |log t| u per term")
@@ -181,7 +185,8 @@ public final class Tolerances {
             case SpectralNormDesc s -> Math.max(s.rows(), s.cols());
             // diff_gain sums over every element; diff_src and dst over a row.
             case L2NormalizeDesc l -> l.cols();
-            case DivisiveNormDesc v -> d == Direction.BACKWARD ? v.shape().elementCount() : v.cols();
+            case DivisiveNormDesc v -> d == Direction.BACKWARD ? v.shape().elementCount()
+                    : v.acrossChannels() ? v.localSize() : v.cols();
         };
     }
 

@@ -4,6 +4,7 @@ import static dev.normkit.conformance.GradientCheckTest.assertGradient;
 import static dev.normkit.conformance.GradientCheckTest.dot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.normkit.ChannelLayout;
 import dev.normkit.DivisiveNormDesc;
 import dev.normkit.L2NormalizeDesc;
 import dev.normkit.Shape;
@@ -53,6 +54,32 @@ class PNormGradientCheckTest {
         assertGradient("diffGain p=" + p, new double[] {b.diffGain()}, gain,
                 v -> dot(dy, PNormReference.forward(
                         new PNormReference.Form(f.rows(), f.cols(), f.p(), v[0], f.floor(), f.sigma()), x)));
+    }
+
+    @ParameterizedTest(name = "divisive_norm across channels: backward matches finite differences, p = {0}")
+    @MethodSource("ps")
+    void divisiveNormWindowBackward(float p) {
+        // 6 channels, size 3 and 5 (edge windows are cut), channels first and last, and N x C
+        for (DivisiveNormDesc d : new DivisiveNormDesc[] {
+                DivisiveNormDesc.acrossChannels(Shape.of(2, 6, 4), 3),
+                DivisiveNormDesc.acrossChannels(Shape.of(2, 4, 6), ChannelLayout.NHWC, 5),
+                DivisiveNormDesc.acrossChannels(Shape.of(3, 6), 5)}) {
+            DivisiveNormDesc w = d.withP(p).withSigma(0.7f).withGain(1.75f);
+            SplittableRandom rnd = new SplittableRandom(31);
+            double[] x = scaled(rnd, 48, 1.5);
+            double[] dy = scaled(rnd, 48, 1.0);
+            if (d.shape().elementCount() != 48) {
+                x = java.util.Arrays.copyOf(x, 18);
+                dy = java.util.Arrays.copyOf(dy, 18);
+            }
+            double[] dyFinal = dy;
+            PNormReference.Backward b = PNormWindowReference.backward(w, x, dy);
+            String what = w.shape() + " " + w.layout() + " size=" + w.localSize() + " p=" + p;
+            assertGradient("diffSrc " + what, b.diffSrc(), x, v -> dot(dyFinal, PNormWindowReference.forward(w, v)));
+            // y is linear in g: d loss / d g = dy . y / g
+            assertEquals(dot(dy, PNormWindowReference.forward(w, x)) / w.gain(), b.diffGain(),
+                    1e-12 * Math.abs(b.diffGain()), "diffGain " + what);
+        }
     }
 
     /** The max norm's gradient is split evenly among tied maxima (PyTorch's amax backward). */
