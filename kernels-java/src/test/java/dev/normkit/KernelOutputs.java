@@ -69,9 +69,12 @@ final class KernelOutputs {
         // p = 2, 1 and inf take only exactly rounded operations; 3, 0.3 and 3.2 take powers.
         l2Normalizes = new L2NormalizeKernel[] {path.create(L2NormalizeDesc.of(Shape.of(rows, COLS))),
             path.create(L2NormalizeDesc.of(Shape.of(rows, COLS)).withP(3f))};
-        divisiveNorms = java.util.stream.Stream.of(2f, 1f, Float.POSITIVE_INFINITY, 0.3f, 3.2f)
-                .map(p -> path.create(DivisiveNormDesc.of(Shape.of(rows, COLS)).withP(p)))
-                .toArray(DivisiveNormKernel[]::new);
+        divisiveNorms = java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(2f, 1f, Float.POSITIVE_INFINITY, 0.3f, 3.2f)
+                        .map(p -> DivisiveNormDesc.of(Shape.of(rows, COLS)).withP(p)),
+                java.util.stream.Stream.of(2f, 0.3f, 3.2f)
+                        .map(p -> DivisiveNormDesc.acrossChannels(image, 5).withP(p)))
+                .map(path::create).toArray(DivisiveNormKernel[]::new);
         weightNorm = path.create(WeightNormDesc.of(Shape.of(rows, COLS)));
         spectralNorm = path.create(SpectralNormDesc.of(Shape.of(rows, COLS)));
     }
@@ -181,11 +184,15 @@ final class KernelOutputs {
             put(out, "l2_normalize p " + k.desc().p() + " backward", ndx);
         }
         for (DivisiveNormKernel k : divisiveNorms) {
-            float[] ny = new float[n], ndx = new float[n], ndg = new float[1];
-            k.forward(x, ny);
-            k.backward(x, dy, ndx, ndg);
-            put(out, "divisive_norm p " + k.desc().p() + " forward", ny);
-            put(out, "divisive_norm p " + k.desc().p() + " backward", ndx, ndg);
+            int len = (int) k.desc().shape().elementCount();
+            float[] ny = new float[len], ndx = new float[len], ndg = new float[1];
+            float[] kx = Arrays.copyOf(x, len);
+            k.forward(kx, ny);
+            k.backward(kx, Arrays.copyOf(dy, len), ndx, ndg);
+            String name = "divisive_norm " + k.desc().region().name().toLowerCase(java.util.Locale.ROOT) + " p "
+                    + k.desc().p();
+            put(out, name + " forward", ny);
+            put(out, name + " backward", ndx, ndg);
         }
 
         float[] g = TestData.normal(seed + 11, rows, 1, 0.5);

@@ -135,13 +135,15 @@ final class VectorWindowDivisiveNorm implements DivisiveNormKernel {
             }
             case MAX -> WindowPNormLoops.fillOne(s.s, n);
             case OTHER -> {
+                // held is free here (backward fills it after the norms): each term's p log(.) goes there first
                 for (int c = 0; c < channels; c++) {
-                    WindowPNormLoops.powTermFirst(s.x, s.pre, s.r, s.s, c, lo(c), stride, p);
-                    for (int j = lo(c) + 1; j <= hi(c); j++) {
-                        WindowPNormLoops.powTermAdd(s.x, s.pre, s.r, s.s, c, j, stride, p);
+                    for (int j = lo(c); j <= hi(c); j++) {
+                        WindowPNormLoops.powTermLog(s.x, s.pre, s.r, s.held, c, j, stride, p);
+                        WindowPNormLoops.addExp(s.held, s.s, c, stride, j == lo(c));
                     }
                 }
-                WindowPNormLoops.rootPow(s.s, n, 1f / p);
+                WindowPNormLoops.rootLog(s.s, n, 1f / p);
+                WindowPNormLoops.expInPlace(s.s, n);
             }
         }
     }
@@ -171,9 +173,11 @@ final class VectorWindowDivisiveNorm implements DivisiveNormKernel {
             }
             case OTHER -> {
                 WindowPNormLoops.logAbs(s.w, s.lw, n);
+                // pre is free once the norms are taken: it holds each term's exponent
                 for (int c = 0; c < channels; c++) {
                     for (int j = lo(c); j <= hi(c); j++) {
-                        WindowPNormLoops.heldPower(s.x, s.nn, s.lw, s.w, s.held, c, j, stride, p - 1f, j == lo(c));
+                        WindowPNormLoops.heldExponent(s.x, s.nn, s.lw, s.pre, c, j, stride, p - 1f);
+                        WindowPNormLoops.heldPower(s.x, s.pre, s.w, s.held, c, j, stride, j == lo(c));
                     }
                 }
             }

@@ -1,12 +1,9 @@
 package dev.normkit.vector;
 
 import static jdk.incubator.vector.VectorOperators.EQ;
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LT;
-import static jdk.incubator.vector.VectorOperators.POW;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -17,8 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code dev.normkit.scalar.ChannelBlocks}): row c of every array at {@code c * stride}, stride and the block's
  * length {@code n} whole vectors (the rows are padded), so no pass has a tail. Lanes are positions: a channel window
  * is a run of rows, read as the same lanes of each. Each pass is a small method of scalars and arrays (package rules);
- * the SVML operators (POW, LOG, EXP) sit in small passes that load their other operands after the call, so nothing
- * but constants lives across it.
+ * powers are VectorMath's repeatable log and exp, one of them per loop (the same bits on every JIT tier).
  *
  * <p>The norm of element (c, t) is {@code m * root}: m the window's max |x|, {@code root = (sum (|x'| pre r)^p)^(1/p)}
  * with {@code r = 1 / (m pre)} and pre a power of two that keeps {@code m pre} near 1 (2^-64 above 2^64, 2^64 below
@@ -115,26 +111,29 @@ final class WindowPNormLoops {
         }
     }
 
-    /** Row {@code row} of s: the scaled term of row {@code from}, {@code (|x| pre r)^p}, the window's first. */
-    static void powTermFirst(float[] x, float[] pre, float[] r, float[] s, int row, int from, int stride, float p) {
+    /**
+     * Row {@code row} of tmp: {@code p log((|x| pre) r)} of row {@code from}'s elements against row {@code row}'s
+     * scales; {@link #addExp} then adds (or sets) its exp. Two passes, each with one of VectorMath's repeatable log and
+     * exp (the same bits on every JIT tier, where the Vector API's POW is SVML in C2 code only): both in one loop pass
+     * C2's node cutoff (docs/vector-jit.md).
+     */
+    static void powTermLog(float[] x, float[] pre, float[] r, float[] tmp, int row, int from, int stride, float p) {
+        FloatVector pv = FloatVector.broadcast(F, p);
         int out = row * stride;
         int in = from * stride;
         for (int t = 0; t < stride; t += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, in + t).abs().mul(FloatVector.fromArray(F, pre, out + t))
                     .mul(FloatVector.fromArray(F, r, out + t));
-            v.lanewise(POW, p).intoArray(s, out + t);
+            VectorMath.logRepeatable(v).mul(pv).intoArray(tmp, out + t);
         }
     }
 
-    /** Row {@code row} of s plus the scaled term of row {@code from}. */
-    static void powTermAdd(float[] x, float[] pre, float[] r, float[] s, int row, int from, int stride, float p) {
+    /** Row {@code row} of s: exp of row {@code row} of tmp, added to s ({@code first}: stored). */
+    static void addExp(float[] tmp, float[] s, int row, int stride, boolean first) {
         int out = row * stride;
-        int in = from * stride;
         for (int t = 0; t < stride; t += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, in + t).abs().mul(FloatVector.fromArray(F, pre, out + t))
-                    .mul(FloatVector.fromArray(F, r, out + t));
-            FloatVector e = v.lanewise(POW, p);
-            e.add(FloatVector.fromArray(F, s, out + t)).intoArray(s, out + t);
+            FloatVector e = VectorMath.expRepeatable(FloatVector.fromArray(F, tmp, out + t));
+            (first ? e : e.add(FloatVector.fromArray(F, s, out + t))).intoArray(s, out + t);
         }
     }
 
@@ -142,8 +141,18 @@ final class WindowPNormLoops {
         for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, s, i).sqrt().intoArray(s, i);
     }
 
-    static void rootPow(float[] s, int n, float inverseP) {
-        for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, s, i).lanewise(POW, inverseP).intoArray(s, i);
+    /** {@code s = log(s) / p}, the first half of {@code s^(1/p)}; {@link #expInPlace} is the second. */
+    static void rootLog(float[] s, int n, float inverseP) {
+        for (int i = 0; i < n; i += F.length()) {
+            VectorMath.logRepeatable(FloatVector.fromArray(F, s, i)).mul(inverseP).intoArray(s, i);
+        }
+    }
+
+    /** {@code s = exp(s)}: a method of its own, as a loop holding both the log and the exp passes C2's cutoff. */
+    static void expInPlace(float[] s, int n) {
+        for (int i = 0; i < n; i += F.length()) {
+            VectorMath.expRepeatable(FloatVector.fromArray(F, s, i)).intoArray(s, i);
+        }
     }
 
     static void fillOne(float[] s, int n) {
@@ -261,22 +270,39 @@ final class WindowPNormLoops {
 
     /** {@code lw = log |w|} (-inf where w is 0). */
     static void logAbs(float[] w, float[] lw, int n) {
-        for (int i = 0; i < n; i += F.length()) FloatVector.fromArray(F, w, i).abs().lanewise(LOG).intoArray(lw, i);
+        for (int i = 0; i < n; i += F.length()) {
+            VectorMath.logRepeatable(FloatVector.fromArray(F, w, i).abs()).intoArray(lw, i);
+        }
     }
 
     /**
-     * Other p: held of row {@code row} plus (or, {@code first}, set to) window j's term {@code sign(x) sign(w_j)
-     * exp((p - 1) log(|x| / n_j) + log |w_j|)}: {@code |w_j| (|x| / n_j)^(p-1)} without forming the power, which passes
-     * f32's range for p below 1 where the product does not. Wrong (NaN) for x = 0; {@link #backwardOut} drops those.
+     * Other p, the first of two passes: row {@code row} of tmp gets window j's exponent
+     * {@code (p - 1) log(|x| / n_j) + log |w_j|}; {@link #heldPower} takes its exp (one repeatable log or exp per
+     * loop, as {@link #powTermLog}).
      */
-    static void heldPower(float[] x, float[] nn, float[] lw, float[] w, float[] held, int row, int window,
-            int stride, float pMinusOne, boolean first) {
+    static void heldExponent(float[] x, float[] nn, float[] lw, float[] tmp, int row, int window, int stride,
+            float pMinusOne) {
         FloatVector pm1 = FloatVector.broadcast(F, pMinusOne);
         int out = row * stride;
         int j = window * stride;
         for (int t = 0; t < stride; t += F.length()) {
             FloatVector ratio = FloatVector.fromArray(F, x, out + t).abs().div(FloatVector.fromArray(F, nn, j + t));
-            FloatVector e = ratio.lanewise(LOG).fma(pm1, FloatVector.fromArray(F, lw, j + t)).lanewise(EXP);
+            VectorMath.logRepeatable(ratio).fma(pm1, FloatVector.fromArray(F, lw, j + t)).intoArray(tmp, out + t);
+        }
+    }
+
+    /**
+     * Other p: held of row {@code row} plus (or, {@code first}, set to) window j's term {@code sign(x) sign(w_j)
+     * exp(tmp)}, tmp from {@link #heldExponent}: {@code |w_j| (|x| / n_j)^(p-1)} without forming the power, which
+     * passes f32's range for p below 1 where the product does not. Wrong (NaN) for x = 0; {@link #backwardOut} drops
+     * those.
+     */
+    static void heldPower(float[] x, float[] tmp, float[] w, float[] held, int row, int window, int stride,
+            boolean first) {
+        int out = row * stride;
+        int j = window * stride;
+        for (int t = 0; t < stride; t += F.length()) {
+            FloatVector e = VectorMath.expRepeatable(FloatVector.fromArray(F, tmp, out + t));
             FloatVector xv = FloatVector.fromArray(F, x, out + t);
             FloatVector wv = FloatVector.fromArray(F, w, j + t);
             FloatVector signed = e.blend(e.neg(), xv.compare(LT, 0f)).blend(0f, xv.compare(EQ, 0f));

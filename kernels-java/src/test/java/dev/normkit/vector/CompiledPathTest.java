@@ -48,7 +48,9 @@ class CompiledPathTest {
         // The loops that inline VectorMath's repeatable exp and log, on both placements.
         for (String loop : List.of("SoftmaxArrayLoops::expToDst", "SoftmaxSegmentLoops::expToDst",
                 "SoftmaxArrayLoops::sumExp", "PNormSegmentLoops::scaledLogs", "PNormSegmentLoops::expInPlace",
-                "PNormArrayLoops::scaledLogs", "PNormArrayLoops::expInPlace")) {
+                "PNormArrayLoops::scaledLogs", "PNormArrayLoops::expInPlace", "WindowPNormLoops::powTermLog",
+                "WindowPNormLoops::addExp", "WindowPNormLoops::heldExponent", "WindowPNormLoops::heldPower",
+                "WindowPNormLoops::rootLog", "WindowPNormLoops::expInPlace")) {
             assertTrue(log.stream().anyMatch(l -> compiledByC2(l, loop)),
                     loop + " was never compiled by C2 (level 4); the log:\n" + tail(log));
         }

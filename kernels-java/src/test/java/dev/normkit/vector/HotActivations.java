@@ -91,7 +91,9 @@ public final class HotActivations {
             java.util.List<dev.normkit.Kernel> repeatable = java.util.List.of(
                     Backends.get("vector").create(dev.normkit.SoftmaxDesc.of(rows)),
                     Backends.get("vector").create(dev.normkit.SoftmaxDesc.logOf(rows)),
-                    Backends.get("vector").create(dev.normkit.L2NormalizeDesc.of(rows).withP(3f)));
+                    Backends.get("vector").create(dev.normkit.L2NormalizeDesc.of(rows).withP(3f)),
+                    Backends.get("vector").create(dev.normkit.DivisiveNormDesc.acrossChannels(Shape.of(1, 8, 4, 4), 3)
+                            .withP(3f)));
             int n = 2 * (N / 2);
             for (dev.normkit.Kernel k : repeatable) {
                 if (args.length > 0 && !java.util.List.of(args).contains(k.desc().kernelName())) continue;
@@ -105,6 +107,10 @@ public final class HotActivations {
                         case dev.normkit.L2NormalizeKernel l2 -> {
                             l2.forward(src.asSlice(0, n * 4L), out.asSlice(0, n * 4L));
                             l2.backward(java.util.Arrays.copyOf(s, n), java.util.Arrays.copyOf(dy, n), dx);
+                        }
+                        case dev.normkit.DivisiveNormKernel w -> {
+                            w.forward(java.util.Arrays.copyOf(s, 128), d);
+                            w.backward(java.util.Arrays.copyOf(s, 128), java.util.Arrays.copyOf(dy, 128), dx, null);
                         }
                         default -> throw new IllegalStateException(k.toString());
                     }

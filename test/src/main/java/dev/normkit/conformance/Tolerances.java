@@ -108,7 +108,8 @@ public final class Tolerances {
             // rounding grows with |log w|), 7.3 u for p = 1, 2, inf.
             case L2_NORMALIZE, DIVISIVE_NORM -> d == Direction.FORWARD
                     ? ulps(24, 0, n, k + " forward: x * (g / D) on a norm good to a few u; for p other than 1, 2, inf "
-                            + "|x|^p = exp(p log|x|) in f32 (SVML, 1 ulp each) errs by ~p |log t| u per term")
+                            + "|x|^p = exp(p log|x|) in f32 (VectorMath's repeatable exp and log, 1 ulp each) errs by ~p |log t| u "
+                            + "per term")
                     : ulps(32, 0, n, k + " backward: dy and the norm term s / D * dn/dx, each a few u; for other p "
                             + "(|x|/n)^(p-1) through exp and log, whose error grows with |log(|x|/n)|");
         };
