@@ -16,11 +16,27 @@ import java.util.concurrent.Executor;
  */
 public record Parallelism(int threads, Executor executor) {
 
+    /** The system property that overrides {@link #MIN_PARALLEL_FLOATS}: for measuring the break-even on a machine. */
+    public static final String MIN_PARALLEL_FLOATS_PROPERTY = "normkit.parallel.minFloats";
+
     /**
      * Calls on fewer floats than this (per tensor) run on the caller alone, whatever the thread count: below it,
-     * handing work to another thread costs more than the work (measured: README, "Parallelism").
+     * handing work to another thread costs more than the work (measured: README, "Parallelism"). 131,072 unless
+     * the system property {@value #MIN_PARALLEL_FLOATS_PROPERTY} sets another value (a non-negative integer).
      */
-    public static final long MIN_PARALLEL_FLOATS = 131_072;
+    public static final long MIN_PARALLEL_FLOATS = minParallelFloats(System.getProperty(MIN_PARALLEL_FLOATS_PROPERTY));
+
+    static long minParallelFloats(String value) {
+        if (value == null || value.isBlank()) return 131_072;
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v >= 0) return v;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(MIN_PARALLEL_FLOATS_PROPERTY + ": must be a non-negative integer, got '"
+                + value + "'");
+    }
 
     /** One thread: every call runs on its caller, as a path's plain kernels do. */
     public static final Parallelism SINGLE = new Parallelism(1, null);

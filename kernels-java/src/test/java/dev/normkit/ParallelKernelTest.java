@@ -175,4 +175,18 @@ class ParallelKernelTest {
         assertEquals(4, Backends.get("scalar").parallel(Parallelism.threads(4)).threads());
         assertEquals(1, Backends.get("scalar").threads());
     }
+
+    /** The cut-off's override (for measuring the break-even) takes a non-negative integer and names itself. */
+    @Test
+    void theCutOffPropertyIsValidated() {
+        assertEquals(131_072, Parallelism.minParallelFloats(null));
+        assertEquals(131_072, Parallelism.minParallelFloats(" "));
+        assertEquals(0, Parallelism.minParallelFloats("0"));
+        assertEquals(65_536, Parallelism.minParallelFloats(" 65536 "));
+        for (String bad : new String[] {"-1", "lots", "1e5"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Parallelism.minParallelFloats(bad));
+            assertTrue(e.getMessage().startsWith(Parallelism.MIN_PARALLEL_FLOATS_PROPERTY + ":"), e.getMessage());
+        }
+    }
 }
