@@ -11,12 +11,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Both Java paths on LRN across channels against the formula of {@link LrnDesc} and {@link LrnKernel} computed here in
  * double, on cases that reach each of the vector path's loops: channels first with a vector of positions or more (the
  * streamed rows, in tiles of up to 1024 positions: 1100 positions make two, neither a whole number of vectors), fewer
- * positions, channels last and N x C (the box-sum passes); windows of five rows (their own loops, edges included),
+ * positions (per-sample box sums), channels last and N x C (blocks of zero-padded positions); windows of five rows (their own loops, edges included),
  * other sizes in both conventions, and wider than C; beta 0.75 (square roots) and other betas (POW).
  */
 class LrnDoubleReferenceTest {
@@ -28,7 +29,7 @@ class LrnDoubleReferenceTest {
     static Stream<Arguments> cases() {
         List<LrnDesc> descs = new ArrayList<>();
         for (Shape s : List.of(Shape.of(2, 7, 1100), Shape.of(2, 9, 3, 11), Shape.of(1, 3, 40), Shape.of(2, 6, 5),
-                Shape.of(3, 11))) {
+                Shape.of(3, 11), Shape.of(300, 9))) {
             LrnDesc d = LrnDesc.of(s).withAlpha(1f);
             descs.add(d);
             descs.add(d.withConvention(LrnDesc.Convention.ONEDNN));
@@ -40,8 +41,15 @@ class LrnDoubleReferenceTest {
             descs.add(d.withLocalSize(3).withBeta(1.3f));
             descs.add(LrnDesc.of(s).withK(2f)); // AlexNet's parameters
         }
-        descs.add(LrnDesc.of(Shape.of(2, 40, 7), ChannelLayout.NHWC).withAlpha(1f));
-        descs.add(LrnDesc.of(Shape.of(2, 40, 7), ChannelLayout.NHWC).withAlpha(1f).withBeta(0.5f));
+        // Channels last: 80 positions fill one block of the vector path's, 600 make several and a partial last one.
+        for (Shape s : List.of(Shape.of(2, 40, 7), Shape.of(2, 300, 7), Shape.of(2, 3, 5, 40))) {
+            LrnDesc d = LrnDesc.of(s, ChannelLayout.NHWC).withAlpha(1f);
+            descs.add(d);
+            descs.add(d.withLocalSize(4));
+            descs.add(d.withConvention(LrnDesc.Convention.ONEDNN).withLocalSize(4));
+            descs.add(d.withBeta(0.5f).withK(2f));
+            descs.add(d.withLocalSize(3).withBeta(1.3f));
+        }
         return Stream.of("scalar", "vector").flatMap(p -> descs.stream().map(d -> Arguments.of(p, d)));
     }
 
@@ -66,7 +74,13 @@ class LrnDoubleReferenceTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("dev.normkit.Memory#pathsAndLayouts")
     void everyKindOfMemoryAndInPlaceGiveTheFloatArrayBits(String path, Memory.Layout layout) {
-        LrnDesc d = LrnDesc.of(Shape.of(2, 7, 1100)).withAlpha(1f);
+        for (LrnDesc d : List.of(LrnDesc.of(Shape.of(2, 7, 1100)).withAlpha(1f),
+                LrnDesc.of(Shape.of(2, 300, 7), ChannelLayout.NHWC).withAlpha(1f))) {
+            sameBitsEverywhere(path, layout, d);
+        }
+    }
+
+    private static void sameBitsEverywhere(String path, Memory.Layout layout, LrnDesc d) {
         int n = (int) d.shape().elementCount();
         float[] x = TestData.normal(21, n, 0, 1.5);
         float[] dy = TestData.normal(22, n);
@@ -91,6 +105,36 @@ class LrnDoubleReferenceTest {
             MemorySegment dyInPlace = layout.of(1).holding(arena, dy);
             k.backward(src, dyInPlace, dyInPlace);
             assertArrayEquals(dx, Memory.read(dyInPlace), layout + " backward in place");
+        }
+    }
+
+    /**
+     * A position's outputs depend on its own channels only: NaN at channel 0 of every position but the last ten leaves
+     * those ten finite (the vector path's last block of positions is partial, and its unused slots last held NaN).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void nanStaysInItsOwnPosition(String path) {
+        int positions = 600, channels = 7, clean = 10;
+        LrnDesc d = LrnDesc.of(Shape.of(2, positions / 2, channels), ChannelLayout.NHWC).withAlpha(1f)
+                .withLocalSize(4);
+        float[] x = TestData.normal(31, positions * channels);
+        float[] dy = TestData.normal(32, positions * channels);
+        for (int p = 0; p < positions - clean; p++) x[p * channels] = Float.NaN;
+        try (LrnKernel k = Backends.get(path).create(d)) {
+            float[] y = new float[x.length];
+            k.forward(x, y);
+            float[] dx = new float[x.length];
+            k.backward(x, dy, dx);
+            for (int i = 0; i < x.length; i++) {
+                boolean tainted = i < (positions - clean) * channels;
+                // Size 4 (PyTorch): channels 0..2 have channel 0 in their window (y, and t); diffSrc sums the t of
+                // channels c - 1 .. c + 2, so channels 0..3 meet a NaN t.
+                if (Float.isNaN(y[i]) != (tainted && i % channels < 3)
+                        || Float.isNaN(dx[i]) != (tainted && i % channels < 4)) {
+                    fail("element " + i + ": y " + y[i] + ", diffSrc " + dx[i]);
+                }
+            }
         }
     }
 

@@ -50,14 +50,14 @@ final class Rows {
         }
     }
 
-    /** {@code row[0, len)} into floats [at, at + len) of the tensor. */
-    void write(float[] row, long at, int len) {
+    /** {@code row[from, from + len)} into floats [at, at + len) of the tensor. */
+    void write(float[] row, int from, long at, int len) {
         if (array != null) {
-            System.arraycopy(row, 0, array, base + (int) at, len);
+            System.arraycopy(row, from, array, base + (int) at, len);
         } else if (isNative) {
-            nativeWrite(row, segment, at * Float.BYTES, len);
+            nativeWrite(row, from, segment, at * Float.BYTES, len);
         } else {
-            MemorySegment.copy(row, 0, segment, JAVA_FLOAT_UNALIGNED, at * Float.BYTES, len);
+            MemorySegment.copy(row, from, segment, JAVA_FLOAT_UNALIGNED, at * Float.BYTES, len);
         }
     }
 
@@ -69,11 +69,11 @@ final class Rows {
         for (; i < len; i++) to[from + i] = s.get(JAVA_FLOAT_UNALIGNED, byteAt + (long) i * Float.BYTES);
     }
 
-    private static void nativeWrite(float[] row, MemorySegment s, long byteAt, int len) {
+    private static void nativeWrite(float[] row, int from, MemorySegment s, long byteAt, int len) {
         int i = 0;
         for (int upper = F.loopBound(len); i < upper; i += F.length()) {
-            FloatVector.fromArray(F, row, i).intoMemorySegment(s, byteAt + (long) i * Float.BYTES, ORDER);
+            FloatVector.fromArray(F, row, from + i).intoMemorySegment(s, byteAt + (long) i * Float.BYTES, ORDER);
         }
-        for (; i < len; i++) s.set(JAVA_FLOAT_UNALIGNED, byteAt + (long) i * Float.BYTES, row[i]);
+        for (; i < len; i++) s.set(JAVA_FLOAT_UNALIGNED, byteAt + (long) i * Float.BYTES, row[from + i]);
     }
 }

@@ -54,8 +54,9 @@ final class VectorLrn implements LrnKernel {
     private final float negBeta;
     private final float coef;
     private final boolean threeQuarters;
-    /** The streamed path where it applies, else null. */
+    /** The streamed way where one applies, else null. */
     private final LrnChannelStream stream;
+    private final LrnPositionStream positions;
     /** The kept scratch, or null while a call holds it (or where the stream runs every call). */
     private final AtomicReference<Scratch> kept;
 
@@ -77,7 +78,8 @@ final class VectorLrn implements LrnKernel {
         this.coef = (float) (2.0 * desc.alpha() * desc.beta() / desc.divisor());
         this.threeQuarters = desc.beta() == 0.75f;
         this.stream = LrnChannelStream.takes(desc) ? new LrnChannelStream(desc) : null;
-        this.kept = new AtomicReference<>(stream == null ? Scratch.of(size) : null);
+        this.positions = stream == null && LrnPositionStream.takes(desc) ? new LrnPositionStream(desc) : null;
+        this.kept = new AtomicReference<>(stream == null && positions == null ? Scratch.of(size) : null);
     }
 
     @Override
@@ -95,6 +97,10 @@ final class VectorLrn implements LrnKernel {
         KernelArgs.lrnForward(desc, src, dst);
         if (stream != null) {
             stream.forward(src, dst);
+            return;
+        }
+        if (positions != null) {
+            positions.forward(src, dst);
             return;
         }
         Scratch s = take();
@@ -119,6 +125,10 @@ final class VectorLrn implements LrnKernel {
         KernelArgs.lrnBackward(desc, src, diffDst, diffSrc);
         if (stream != null) {
             stream.backward(src, diffDst, diffSrc);
+            return;
+        }
+        if (positions != null) {
+            positions.backward(src, diffDst, diffSrc);
             return;
         }
         Scratch s = take();

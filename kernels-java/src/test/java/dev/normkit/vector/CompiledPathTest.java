@@ -47,17 +47,17 @@ class CompiledPathTest {
     }
 
     /**
-     * The same for LRN's streamed loops ({@link LrnChannelStream}), whose bodies hold up to five loads, two square
-     * roots and two divisions, and the copies of rows between caller memory and the rings ({@link Rows}).
+     * The same for LRN's streamed loops ({@link LrnRowLoops}), whose bodies hold up to five loads, two square roots and
+     * two divisions, and the copies of rows between caller memory and the kernels' rows ({@link Rows}).
      */
     @Test
     void everyStreamedLrnLoopIsCompiledByC2WithTheVectorApiInlined() throws Exception {
         List<String> log = run(HotLrn.class, List.of());
         assertEquals(List.of(), refusedByC2(log), "C2 refused to inline vector code (boxed vectors in a kernel loop)");
-        for (String loop : List.of("LrnChannelStream::forwardFive", "LrnChannelStream::forwardThreeQuarters",
-                "LrnChannelStream::windowTerms", "LrnChannelStream::forwardPower", "LrnChannelStream::termsFive",
-                "LrnChannelStream::termsThreeQuarters", "LrnChannelStream::backwardPower",
-                "LrnChannelStream::holderTerms", "LrnChannelStream::backwardOutFive", "LrnChannelStream::backwardOut",
+        for (String loop : List.of("LrnRowLoops::forwardFive", "LrnRowLoops::forwardThreeQuarters",
+                "LrnRowLoops::windowTerms", "LrnRowLoops::forwardPower", "LrnRowLoops::termsFive",
+                "LrnRowLoops::termsThreeQuarters", "LrnRowLoops::backwardPower",
+                "LrnRowLoops::holderTerms", "LrnRowLoops::backwardOutFive", "LrnRowLoops::backwardOut",
                 "Rows::nativeRead", "Rows::nativeWrite")) {
             assertTrue(compiledOrInlinedByC2(log, loop),
                     loop + " was never compiled by C2 (level 4), nor inlined into a C2 compilation; the log:\n"

@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
 /**
  * Runs the vector LRN's streamed loops hot, forward and backward, on float[] and on native segments in one JVM, for
  * {@link CompiledPathTest} to read the JIT log of: beta 0.75 with a five-row window (the unrolled loops), beta 0.5 (POW
- * and the loops over a window of any length) and size 3. Prints "done" last.
+ * and the loops over a window of any length) and size 3, channels first and last. Prints "done" last.
  */
 public final class HotLrn {
     private HotLrn() {}
@@ -21,7 +21,9 @@ public final class HotLrn {
     public static void main(String[] args) {
         // 2 x 7 x 150: edge and inner channels, 150 positions (no whole number of vectors at any width).
         LrnDesc base = LrnDesc.of(Shape.of(2, 7, 150)).withAlpha(1f);
-        LrnDesc[] descs = {base, base.withBeta(0.5f), base.withLocalSize(3)};
+        // Channels last (2 x 150 x 7) runs the same loops over blocks of positions.
+        LrnDesc last = LrnDesc.of(Shape.of(2, 150, 7), dev.normkit.ChannelLayout.NHWC).withAlpha(1f);
+        LrnDesc[] descs = {base, base.withBeta(0.5f), base.withLocalSize(3), last, last.withLocalSize(4)};
         int n = 2 * 7 * 150;
         float[] x = new float[n];
         float[] dy = new float[n];
