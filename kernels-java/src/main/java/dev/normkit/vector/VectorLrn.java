@@ -12,28 +12,31 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * LRN on the Vector API. Two ways through, chosen once per descriptor:
+ * LRN on the Vector API. Three ways through, chosen once per descriptor; each reads every input of the caller's once
+ * and writes every output once, copying caller memory to and from kernel-owned {@code float[]} (the streamed ways
+ * through {@link Rows}, per sample by bulk copies), so the vector loops only ever see arrays (package rule 1).
  *
  * <ul>
- *   <li><b>Streamed</b> ({@link LrnChannelStream}): across channels, channels first, at least one vector of positions
- *       per channel (AlexNet's NCHW LRN). One pass over the caller's memory: forward reads src once and writes dst
- *       once; backward reads src and diffDst once each and writes diffSrc once. In between, per channel row of a tile
- *       of positions (in L1/L2): forward copies the row in, runs one loop (window sum, power, product; POW takes a
- *       second loop of its own for beta other than 0.75) and copies the row out; backward copies two rows in, runs one
- *       loop for the row's p and t (three for beta other than 0.75: window, POW, t), one for the output row, and
+ *   <li><b>Channel rows</b> ({@link LrnChannelStream}): across channels, channels first, at least one vector of
+ *       positions per channel (AlexNet's NCHW LRN). Per channel row of a tile of up to 1024 positions (in L1/L2):
+ *       forward copies the row in, runs one loop (window sum, power, product; beta other than 0.75 takes two: window
+ *       terms, then POW and product) and copies the row out; backward copies two rows in (src, diffDst), runs one loop
+ *       for the row's p and t (three for beta other than 0.75: window terms, POW, t), one for the output row, and
  *       copies it out.</li>
- *   <li><b>Per sample</b> (the rest: channels last, N x C, within channel, fewer positions than a vector), on
+ *   <li><b>Position blocks</b> ({@link LrnPositionStream}): across channels with each position's channels contiguous
+ *       (channels last, N x C). A block of about 1024 floats of zero-padded positions at a time, with the same loops
+ *       and the same loop counts per block as a channel row.</li>
+ *   <li><b>Per sample</b> (the rest: within channel; channels first with fewer positions than a vector), on
  *       kernel-owned {@code float[]} scratch of one sample ({@code C x S} floats each). A sample is copied in (a bulk
  *       copy, not a vector access, so heap and native callers take the same loops and the vector loops only ever see
  *       arrays: see {@link Placement}); then the window sums are box sums of the squares along one axis at a time
  *       ({@link LrnBoxSums}): across channels one pass along C, within channel one along each spatial axis longer than
  *       1 (the box is separable). Each box pass reads every value of its input once per window position that holds
  *       it, in vectors along the contiguous flattened index, so every vector lane is a different spatial position.
- *       Passes over the caller's memory are as streamed; over the scratch: forward 2 + (box axes), backward
- *       4 + 2 (box axes).</li>
+ *       Passes over the scratch: forward 2 + (box axes), backward 4 + 2 (box axes).</li>
  * </ul>
  *
- * <p>Both take each window sum once per element by adding the window's terms in f32, not by sliding (adding the
+ * <p>All take each window sum once per element by adding the window's terms in f32, not by sliding (adding the
  * entering square and subtracting the leaving one would cancel: a large square leaving a window of small ones leaves
  * its rounding error behind). Powers: beta = 0.75 (PyTorch's default, and AlexNet's) is {@code 1 / (sqrt(w) *
  * sqrt(sqrt(w)))}, correctly rounded operations only, as oneDNN special-cases it; any other beta is
@@ -54,7 +57,7 @@ final class VectorLrn implements LrnKernel {
     private final float negBeta;
     private final float coef;
     private final boolean threeQuarters;
-    /** The streamed way where one applies, else null. */
+    /** The streamed ways; at most one is non-null, and with neither the call runs per sample. */
     private final LrnChannelStream stream;
     private final LrnPositionStream positions;
     /** The kept scratch, or null while a call holds it (or where the stream runs every call). */
