@@ -49,11 +49,12 @@ final class LrnChannelStream {
      * One tile's rings ((ring + 1) x tile floats each: the last row stays zero, the channels beyond the edges of a
      * five-row window) and rows (tile floats), and the window's row offsets.
      */
-    private record Rings(float[] x, float[] dy, float[] p, float[] t, float[] w, float[] out, int[] offsets) {
+    private record Rings(float[] x, float[] dy, float[] p, float[] t, float[] w, float[] out, int[] offsets, Rows a,
+            Rows b, Rows c) {
         static Rings of(int ring, int tile) {
             int n = (ring + 1) * tile;
             return new Rings(new float[n], new float[n], new float[n], new float[n], new float[tile], new float[tile],
-                    new int[Math.max(ring, 5)]);
+                    new int[Math.max(ring, 5)], new Rows(), new Rows(), new Rows());
         }
     }
 
@@ -85,28 +86,33 @@ final class LrnChannelStream {
 
     void forward(MemorySegment src, MemorySegment dst) {
         Rings r = take();
-        Rows in = Rows.of(src);
-        Rows out = Rows.of(dst);
+        Rows in = r.a().bind(src);
+        Rows out = r.b().bind(dst);
         for (int n = 0; n < batch; n++) {
             long sample = (long) n * channels * spatial;
             for (int p0 = 0; p0 < spatial; p0 += tile) {
                 forwardTile(in, out, r, sample + p0, Math.min(tile, spatial - p0));
             }
         }
+        in.unbind();
+        out.unbind();
         kept.set(r);
     }
 
     void backward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
         Rings r = take();
-        Rows x = Rows.of(src);
-        Rows dy = Rows.of(diffDst);
-        Rows dx = Rows.of(diffSrc);
+        Rows x = r.a().bind(src);
+        Rows dy = r.b().bind(diffDst);
+        Rows dx = r.c().bind(diffSrc);
         for (int n = 0; n < batch; n++) {
             long sample = (long) n * channels * spatial;
             for (int p0 = 0; p0 < spatial; p0 += tile) {
                 backwardTile(x, dy, dx, r, sample + p0, Math.min(tile, spatial - p0));
             }
         }
+        x.unbind();
+        dy.unbind();
+        dx.unbind();
         kept.set(r);
     }
 

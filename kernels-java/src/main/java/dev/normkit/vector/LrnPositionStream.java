@@ -50,11 +50,12 @@ final class LrnPositionStream {
     private final AtomicReference<Block> kept;
 
     /** One block's padded copies of x and dy, backward's p and t (at the same places), and rows w and out. */
-    private record Block(float[] x, float[] dy, float[] p, float[] t, float[] w, float[] out) {
+    private record Block(float[] x, float[] dy, float[] p, float[] t, float[] w, float[] out, Rows a, Rows b,
+            Rows c) {
         static Block of(int length, int margin) {
             int n = length + margin;
             return new Block(new float[n], new float[n], new float[n], new float[n], new float[length],
-                    new float[length]);
+                    new float[length], new Rows(), new Rows(), new Rows());
         }
     }
 
@@ -89,8 +90,8 @@ final class LrnPositionStream {
 
     void forward(MemorySegment src, MemorySegment dst) {
         Block b = take();
-        Rows in = Rows.of(src);
-        Rows out = Rows.of(dst);
+        Rows in = b.a().bind(src);
+        Rows out = b.b().bind(dst);
         for (long first = 0; first < positions; first += perBlock) {
             int count = (int) Math.min(perBlock, positions - first);
             copyIn(in, first, count, b.x());
@@ -99,14 +100,16 @@ final class LrnPositionStream {
                     negBeta);
             copyOut(b.out(), out, first, count);
         }
+        in.unbind();
+        out.unbind();
         kept.set(b);
     }
 
     void backward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
         Block b = take();
-        Rows x = Rows.of(src);
-        Rows dy = Rows.of(diffDst);
-        Rows dx = Rows.of(diffSrc);
+        Rows x = b.a().bind(src);
+        Rows dy = b.b().bind(diffDst);
+        Rows dx = b.c().bind(diffSrc);
         for (long first = 0; first < positions; first += perBlock) {
             int count = (int) Math.min(perBlock, positions - first);
             copyIn(x, first, count, b.x());
@@ -117,6 +120,9 @@ final class LrnPositionStream {
             LrnRowLoops.outRow(b.x(), b.dy(), b.p(), b.t(), mirrored, span, below, b.out(), n, coef);
             copyOut(b.out(), dx, first, count);
         }
+        x.unbind();
+        dy.unbind();
+        dx.unbind();
         kept.set(b);
     }
 

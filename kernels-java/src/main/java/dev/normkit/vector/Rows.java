@@ -14,29 +14,34 @@ import jdk.incubator.vector.VectorSpecies;
  * vector loads and stores ({@code MemorySegment.copy} into an array goes through {@code Unsafe.copyMemory}, which
  * measured several times slower than the copy roof on rows of a few KiB), anything else by {@code MemorySegment.copy}.
  *
- * <p>Made once per call and tensor; holds no state of its own beyond the caller's segment.
+ * <p>Kept in a kernel's scratch and bound to a tensor for one call ({@link #bind}, then {@link #unbind} so the scratch
+ * does not keep the caller's memory reachable), so runs allocate nothing.
  */
 final class Rows {
 
     private static final VectorSpecies<Float> F = FloatSpecies.F;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    private final MemorySegment segment;
+    private MemorySegment segment;
     /** The backing array of a {@link Placement#ARRAYS} segment, else null. */
-    private final float[] array;
-    private final int base;
-    private final boolean isNative;
+    private float[] array;
+    private int base;
+    private boolean isNative;
 
-    private Rows(MemorySegment segment) {
-        this.segment = segment;
-        boolean arrays = Placement.of(segment) == Placement.ARRAYS;
-        this.array = arrays ? Placement.array(segment) : null;
-        this.base = arrays ? Placement.index(segment) : 0;
-        this.isNative = segment.isNative();
+    /** Points these rows at {@code s} for a call; returns this. */
+    Rows bind(MemorySegment s) {
+        boolean arrays = Placement.of(s) == Placement.ARRAYS;
+        segment = s;
+        array = arrays ? Placement.array(s) : null;
+        base = arrays ? Placement.index(s) : 0;
+        isNative = s.isNative();
+        return this;
     }
 
-    static Rows of(MemorySegment s) {
-        return new Rows(s);
+    /** Forgets the call's tensor. */
+    void unbind() {
+        segment = null;
+        array = null;
     }
 
     /** Floats [at, at + len) of the tensor into {@code to[from...]}. */
