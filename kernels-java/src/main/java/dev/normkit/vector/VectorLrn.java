@@ -12,23 +12,37 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * LRN on the Vector API, in either layout (only the box sums see it), one sample at a time, on kernel-owned {@code float[]} scratch of one sample ({@code C x S}
- * floats each).
+ * LRN on the Vector API. Three ways through, chosen once per descriptor; each reads every input of the caller's once
+ * and writes every output once, copying caller memory to and from kernel-owned {@code float[]} (the streamed ways
+ * through {@link Rows}, per sample by bulk copies), so the vector loops only ever see arrays (package rule 1).
  *
- * <p>A sample is copied in (a bulk copy, not a vector access, so heap and native callers take the same loops and the
- * vector loops only ever see arrays: see {@link Placement}); then the window sums are box sums of the squares along
- * one axis at a time ({@link LrnBoxSums}): across channels one pass along C, within channel one along each spatial
- * axis longer than 1 (the box is separable). Each box pass reads every value of its input once per window position
- * that holds it, in vectors along the contiguous flattened index, so every vector lane is a different spatial
- * position: the window sum is taken once per element, by adding the window's terms in f32, not by sliding (adding the
+ * <ul>
+ *   <li><b>Channel rows</b> ({@link LrnChannelStream}): across channels, channels first, at least one vector of
+ *       positions per channel (AlexNet's NCHW LRN). Per channel row of a tile of up to 1024 positions (in L1/L2):
+ *       forward copies the row in, runs one loop (window sum, power, product; beta other than 0.75 takes two: window
+ *       terms, then POW and product) and copies the row out; backward copies two rows in (src, diffDst), runs one loop
+ *       for the row's p and t (three for beta other than 0.75: window terms, POW, t), one for the output row, and
+ *       copies it out.</li>
+ *   <li><b>Position blocks</b> ({@link LrnPositionStream}): across channels with each position's channels contiguous
+ *       (channels last, N x C). A block of about 1024 floats of zero-padded positions at a time, with the same loops
+ *       and the same loop counts per block as a channel row.</li>
+ *   <li><b>Per sample</b> (the rest: within channel; channels first with fewer positions than a vector), on
+ *       kernel-owned {@code float[]} scratch of one sample ({@code C x S} floats each). A sample is copied in (a bulk
+ *       copy, not a vector access, so heap and native callers take the same loops and the vector loops only ever see
+ *       arrays: see {@link Placement}); then the window sums are box sums of the squares along one axis at a time
+ *       ({@link LrnBoxSums}): across channels one pass along C, within channel one along each spatial axis longer than
+ *       1 (the box is separable). Each box pass reads every value of its input once per window position that holds
+ *       it, in vectors along the contiguous flattened index, so every vector lane is a different spatial position.
+ *       Passes over the scratch: forward 2 + (box axes), backward 4 + 2 (box axes).</li>
+ * </ul>
+ *
+ * <p>All take each window sum once per element by adding the window's terms in f32, not by sliding (adding the
  * entering square and subtracting the leaving one would cancel: a large square leaving a window of small ones leaves
- * its rounding error behind).
- *
- * <p>Passes over the caller's memory: forward reads src once and writes dst once; backward reads src and diffDst
- * once each and writes diffSrc once. Over the scratch: forward 2 + (box axes), backward 4 + 2 (box axes). Powers are
- * {@code lanewise(POW)} (SVML on x86). The kernel keeps one set of scratch arrays; a call takes it, and a concurrent
- * call that finds it taken allocates its own, so several threads may call one kernel at once. A call runs on its
- * caller's thread (the parallel path runs it single-threaded).
+ * its rounding error behind). Powers: beta = 0.75 (PyTorch's default, and AlexNet's) is {@code 1 / (sqrt(w) *
+ * sqrt(sqrt(w)))}, correctly rounded operations only, as oneDNN special-cases it; any other beta is
+ * {@code lanewise(POW)} (SVML on x86), several times dearer. The kernel keeps one set of scratch arrays; a call takes
+ * it, and a concurrent call that finds it taken allocates its own, so several threads may call one kernel at once. A
+ * call runs on its caller's thread (the parallel path runs it single-threaded).
  */
 final class VectorLrn implements LrnKernel {
 
@@ -42,7 +56,11 @@ final class VectorLrn implements LrnKernel {
     private final float alphaOverDivisor;
     private final float negBeta;
     private final float coef;
-    /** The kept scratch, or null while a call holds it. */
+    private final boolean threeQuarters;
+    /** The streamed ways; at most one is non-null, and with neither the call runs per sample. */
+    private final LrnChannelStream stream;
+    private final LrnPositionStream positions;
+    /** The kept scratch, or null while a call holds it (or where the stream runs every call). */
     private final AtomicReference<Scratch> kept;
 
     /** One sample's working arrays: src, diffDst (then diffSrc), two box-sum buffers, the powers. */
@@ -61,7 +79,10 @@ final class VectorLrn implements LrnKernel {
         this.alphaOverDivisor = (float) (desc.alpha() / desc.divisor());
         this.negBeta = -desc.beta();
         this.coef = (float) (2.0 * desc.alpha() * desc.beta() / desc.divisor());
-        this.kept = new AtomicReference<>(Scratch.of(size));
+        this.threeQuarters = desc.beta() == 0.75f;
+        this.stream = LrnChannelStream.takes(desc) ? new LrnChannelStream(desc) : null;
+        this.positions = stream == null && LrnPositionStream.takes(desc) ? new LrnPositionStream(desc) : null;
+        this.kept = new AtomicReference<>(stream == null && positions == null ? Scratch.of(size) : null);
     }
 
     @Override
@@ -77,6 +98,14 @@ final class VectorLrn implements LrnKernel {
     @Override
     public void forward(MemorySegment src, MemorySegment dst) {
         KernelArgs.lrnForward(desc, src, dst);
+        if (stream != null) {
+            stream.forward(src, dst);
+            return;
+        }
+        if (positions != null) {
+            positions.forward(src, dst);
+            return;
+        }
         Scratch s = take();
         float[] x = s.x(), g = s.g(), a = s.a(), b = s.b();
         for (int n = 0; n < batch; n++) {
@@ -84,7 +113,11 @@ final class VectorLrn implements LrnKernel {
             MemorySegment.copy(src, JAVA_FLOAT, at, x, 0, size);
             squares(x, a, size);
             float[] w = box.sum(a, b);
-            forwardWrite(x, w, g, size, k, alphaOverDivisor, negBeta);
+            if (threeQuarters) {
+                forwardThreeQuarters(x, w, g, size, k, alphaOverDivisor);
+            } else {
+                forwardWrite(x, w, g, size, k, alphaOverDivisor, negBeta);
+            }
             MemorySegment.copy(g, 0, dst, JAVA_FLOAT, at, size);
         }
         kept.set(s);
@@ -93,6 +126,14 @@ final class VectorLrn implements LrnKernel {
     @Override
     public void backward(MemorySegment src, MemorySegment diffDst, MemorySegment diffSrc) {
         KernelArgs.lrnBackward(desc, src, diffDst, diffSrc);
+        if (stream != null) {
+            stream.backward(src, diffDst, diffSrc);
+            return;
+        }
+        if (positions != null) {
+            positions.backward(src, diffDst, diffSrc);
+            return;
+        }
         Scratch s = take();
         float[] x = s.x(), g = s.g(), a = s.a(), b = s.b(), p = s.p();
         for (int n = 0; n < batch; n++) {
@@ -102,7 +143,11 @@ final class VectorLrn implements LrnKernel {
             squares(x, a, size);
             float[] w = box.sum(a, b);
             float[] t = w == a ? b : a;
-            powers(x, g, w, p, t, size, k, alphaOverDivisor, negBeta);
+            if (threeQuarters) {
+                powersThreeQuarters(x, g, w, p, t, size, k, alphaOverDivisor);
+            } else {
+                powers(x, g, w, p, t, size, k, alphaOverDivisor, negBeta);
+            }
             float[] holders = box.sumMirrored(t, w);
             backwardWrite(x, g, p, holders, size, coef);
             MemorySegment.copy(g, 0, diffSrc, JAVA_FLOAT, at, size);
@@ -123,6 +168,45 @@ final class VectorLrn implements LrnKernel {
             v.mul(v).intoArray(out, i);
         }
         for (; i < n; i++) out[i] = x[i] * x[i];
+    }
+
+    /** y = x / (sqrt(w) * sqrt(sqrt(w))) = x * w^-0.75, w = k + alpha/divisor * sum (see {@link LrnChannelStream}). */
+    private static void forwardThreeQuarters(float[] x, float[] sum, float[] y, int n, float k,
+            float alphaOverDivisor) {
+        FloatVector kv = FloatVector.broadcast(F, k);
+        FloatVector av = FloatVector.broadcast(F, alphaOverDivisor);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector root = FloatVector.fromArray(F, sum, i).fma(av, kv).sqrt();
+            FloatVector.fromArray(F, x, i).div(root.mul(root.sqrt())).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            float root = (float) Math.sqrt(Math.fma(sum[i], alphaOverDivisor, k));
+            y[i] = x[i] / (root * (float) Math.sqrt(root));
+        }
+    }
+
+    /** As {@link #powers} for beta = 0.75: p = 1 / (sqrt(w) * sqrt(sqrt(w))). */
+    private static void powersThreeQuarters(float[] x, float[] dy, float[] sum, float[] p, float[] t, int n, float k,
+            float alphaOverDivisor) {
+        FloatVector kv = FloatVector.broadcast(F, k);
+        FloatVector av = FloatVector.broadcast(F, alphaOverDivisor);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector w = FloatVector.fromArray(F, sum, i).fma(av, kv);
+            FloatVector root = w.sqrt();
+            FloatVector pw = one.div(root.mul(root.sqrt()));
+            pw.intoArray(p, i);
+            FloatVector.fromArray(F, dy, i).mul(FloatVector.fromArray(F, x, i)).mul(pw).div(w).intoArray(t, i);
+        }
+        for (; i < n; i++) {
+            float w = Math.fma(sum[i], alphaOverDivisor, k);
+            float root = (float) Math.sqrt(w);
+            float pw = 1f / (root * (float) Math.sqrt(root));
+            p[i] = pw;
+            t[i] = dy[i] * x[i] * pw / w;
+        }
     }
 
     /** y = x * (k + alpha/divisor * sum)^-beta. */

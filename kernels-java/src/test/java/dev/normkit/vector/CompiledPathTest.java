@@ -56,6 +56,41 @@ class CompiledPathTest {
         }
     }
 
+    /**
+     * The same for LRN's streamed loops ({@link LrnRowLoops}), whose bodies hold up to five loads, two square roots and
+     * two divisions, and the copies of rows between caller memory and the kernels' rows ({@link Rows}).
+     */
+    @Test
+    void everyStreamedLrnLoopIsCompiledByC2WithTheVectorApiInlined() throws Exception {
+        List<String> log = run(HotLrn.class, List.of());
+        assertEquals(List.of(), refusedByC2(log), "C2 refused to inline vector code (boxed vectors in a kernel loop)");
+        for (String loop : List.of("LrnRowLoops::forwardFive", "LrnRowLoops::forwardThreeQuarters",
+                "LrnRowLoops::windowTerms", "LrnRowLoops::forwardPower", "LrnRowLoops::termsFive",
+                "LrnRowLoops::termsThreeQuarters", "LrnRowLoops::backwardPower",
+                "LrnRowLoops::holderTerms", "LrnRowLoops::backwardOutFive", "LrnRowLoops::backwardOut",
+                "Rows::nativeRead", "Rows::nativeWrite")) {
+            assertTrue(compiledOrInlinedByC2(log, loop),
+                    loop + " was never compiled by C2 (level 4), nor inlined into a C2 compilation; the log:\n"
+                            + tail(log));
+        }
+    }
+
+    /** Whether C2 compiled the method on its own, or inlined it into one of its compilations (small loops are). */
+    static boolean compiledOrInlinedByC2(List<String> log, String method) {
+        Pattern inlined = Pattern.compile("dev\\.normkit\\.vector\\." + Pattern.quote(method) + " \\(.*\\binline\\b");
+        boolean c2 = false;
+        for (String line : log) {
+            Matcher m = COMPILATION.matcher(line);
+            if (m.matches() && !line.contains("made not entrant")) {
+                c2 = m.group(1).equals("4");
+                if (compiledByC2(line, method)) return true;
+            } else if (c2 && inlined.matcher(line).find() && !line.contains("failed")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The methods holding vector loops: one per plain function and placement, two passes per function of e^x. */
     static List<String> loops() {
         List<String> out = new ArrayList<>();
@@ -137,6 +172,11 @@ class CompiledPathTest {
 
     /** Runs {@link HotActivations}; {@code extra} holds JVM flags (starting with -) and then activation names. */
     private static List<String> runHot(List<String> extra) throws IOException, InterruptedException {
+        return run(HotActivations.class, extra);
+    }
+
+    /** Runs {@code main}'s class in a forked JVM with the JIT logs on; {@code extra} as {@link #runHot}. */
+    private static List<String> run(Class<?> main, List<String> extra) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-Xbatch", "-XX:+UnlockDiagnosticVMOptions",
@@ -145,7 +185,7 @@ class CompiledPathTest {
         String bits = System.getProperty(FloatSpecies.BITS_PROPERTY);
         if (bits != null) command.add("-D" + FloatSpecies.BITS_PROPERTY + "=" + bits);
         extra.stream().filter(a -> a.startsWith("-")).forEach(command::add);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), HotActivations.class.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         extra.stream().filter(a -> !a.startsWith("-")).forEach(command::add);
         Path out = Files.createTempFile("normkit-jit", ".log");
         try {

@@ -299,7 +299,8 @@ public final class Corpus {
     /**
      * LRN's variants. The default alpha (1e-4, over 5) leaves y within ~1e-4 of x, so most variants take alpha = 1,
      * where the window matters at every element. Even sizes are where the conventions differ; beta 0.75 is a special
-     * case in oneDNN (a square-root form), so another beta is checked too.
+     * case in oneDNN and on the vector path (square roots), so another beta is checked too, on both of the vector
+     * path's ways (streamed rows channels first, per-sample box sums channels last).
      */
     private static List<Problem> lrnVariants() {
         LrnDesc odd = LrnDesc.of(CONV_ODD).withAlpha(1f);
@@ -321,6 +322,7 @@ public final class Corpus {
                         "within 3d size=3 alpha=1", false),
                 new Problem(LrnDesc.of(ALEXNET_SMALL).withinChannel(), "within", false),
                 new Problem(lrnNhwc(odd), "nhwc alpha=1", false),
+                new Problem(lrnNhwc(odd).withBeta(0.5f).withK(2f), "nhwc alpha=1 beta=0.5 k=2", false),
                 new Problem(lrnNhwc(odd).withConvention(LrnDesc.Convention.ONEDNN).withLocalSize(4),
                         "nhwc onednn size=4 alpha=1", false),
                 new Problem(lrnNhwc(within), "nhwc within alpha=1", false),

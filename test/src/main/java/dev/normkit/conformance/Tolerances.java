@@ -91,9 +91,10 @@ public final class Tolerances {
                             + "err by ~sqrt(n) u, and dst and the running statistics inherit them");
             case WEIGHT_NORM -> WeightTolerances.weightNorm(d, n);
             case SPECTRAL_NORM -> WeightTolerances.spectralNorm(d, n);
-            // Measured (n = window terms, up to 125; scalar / vector / onednn): forward 1.0 / 3.7 / 4.9 u, backward
-            // 1.4 / 5.5 / 5.9 u, NCHW and NHWC, the same at 512 bits with avx512_core_bf16, 256 bits with avx2 and
-            // 128 bits (the vector path's lanes are positions, so its sums do not depend on the width).
+            // Measured (n = window terms, up to 125; scalar / vector / onednn): forward 1.0 / 4.6 / 4.8 u, backward
+            // 1.4 / 5.4 / 5.8 u, NCHW and NHWC; vector the same at 512, 256 and 128 bits (its lanes never share a
+            // sum, so its sums do not depend on the width). Vector beta 0.75 (square roots) forward 4.2-4.6 u,
+            // backward 5.1-5.4 u; beta 0.5 (POW) forward 2.2 u, backward 3.0 u (test/CONFORMANCE.md).
             case LRN -> d == Direction.BACKWARD
                     ? ulps(12, 0, n, "lrn backward: two powers, the window sums of squares and of the holders' terms "
                             + "(n of them, positive) in f32, and a difference measured against its terms' magnitudes")
