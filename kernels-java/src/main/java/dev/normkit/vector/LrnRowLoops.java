@@ -1,6 +1,5 @@
 package dev.normkit.vector;
 
-import static jdk.incubator.vector.VectorOperators.POW;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Window sums add the squares by {@code fma} in row order (each square is computed again by every window that holds
  * it: a multiply is cheaper than a pass, and no sliding sum, whose subtraction would cancel). beta = 0.75 takes
  * {@code w^-0.75 = 1 / (sqrt(w) * sqrt(sqrt(w)))}, as oneDNN does: two square roots and a division, all correctly
- * rounded, where {@code lanewise(POW)} is an SVML call several times dearer; any other beta takes POW in a pass of its
- * own (package rule 6). Five-row windows (size 5: PyTorch's default and AlexNet's) have loops with the five loads
+ * rounded; any other beta is {@code exp(-beta log w)} with VectorMath's repeatable log and exp, a pass each (the same
+ * bits on every JIT tier, where the Vector API's POW is SVML in C2 code only; package rule 6). Five-row windows (size 5: PyTorch's default and AlexNet's) have loops with the five loads
  * written out: the loop over a window of any length measured 1.8x slower (C2 keeps it a loop, with its bounds checks
  * and a dependent chain per step). Both give the same sums in the same order.
  */
@@ -113,12 +112,38 @@ final class LrnRowLoops {
         }
     }
 
-    /** y = w^-beta * x (POW: an SVML call, so nothing else is live across it). */
+    /** y = w^-beta * x, as exp(-beta log w) * x: a log pass into y, then an exp pass. */
     static void forwardPower(float[] x, int centre, float[] w, float[] y, int n, float negBeta) {
-        FloatVector bv = FloatVector.broadcast(F, negBeta);
+        affineLog(w, 1f, 0f, y, 0, n, negBeta);
+        expTimes(y, x, centre, n);
+    }
+
+    /**
+     * out[at + i] = c log(a s[i] + b), with VectorMath's repeatable log (the same bits on every JIT tier, where the
+     * Vector API's POW is SVML in C2 code only). A power is this and {@link #exp} or {@link #expTimes}, each its own
+     * loop: the repeatable log and exp together in one loop pass C2's node cutoff (docs/vector-jit.md).
+     */
+    static void affineLog(float[] s, float a, float b, float[] out, int at, int n, float c) {
+        FloatVector av = FloatVector.broadcast(F, a);
+        FloatVector bv = FloatVector.broadcast(F, b);
+        FloatVector cv = FloatVector.broadcast(F, c);
         for (int i = 0; i < n; i += F.length()) {
-            FloatVector p = FloatVector.fromArray(F, w, i).lanewise(POW, bv);
-            p.mul(FloatVector.fromArray(F, x, centre + i)).intoArray(y, i);
+            VectorMath.logRepeatable(FloatVector.fromArray(F, s, i).fma(av, bv)).mul(cv).intoArray(out, at + i);
+        }
+    }
+
+    /** e[at + i] = exp(e[at + i]). */
+    static void exp(float[] e, int at, int n) {
+        for (int i = 0; i < n; i += F.length()) {
+            VectorMath.expRepeatable(FloatVector.fromArray(F, e, at + i)).intoArray(e, at + i);
+        }
+    }
+
+    /** y[i] = exp(y[i]) * x[xAt + i]. */
+    static void expTimes(float[] y, float[] x, int xAt, int n) {
+        for (int i = 0; i < n; i += F.length()) {
+            VectorMath.expRepeatable(FloatVector.fromArray(F, y, i)).mul(FloatVector.fromArray(F, x, xAt + i))
+                    .intoArray(y, i);
         }
     }
 
@@ -143,12 +168,10 @@ final class LrnRowLoops {
         }
     }
 
-    /** p = w^-beta into the p ring (POW in a pass of its own). */
+    /** p = w^-beta into the p ring: a log pass and an exp pass ({@link #affineLog}). */
     static void backwardPower(float[] w, float[] p, int at, int n, float negBeta) {
-        FloatVector bv = FloatVector.broadcast(F, negBeta);
-        for (int i = 0; i < n; i += F.length()) {
-            FloatVector.fromArray(F, w, i).lanewise(POW, bv).intoArray(p, at + i);
-        }
+        affineLog(w, 1f, 0f, p, at, n, negBeta);
+        exp(p, at, n);
     }
 
     /** t = dy * x * p / w into the t ring. */

@@ -1,7 +1,6 @@
 package dev.normkit.vector;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static jdk.incubator.vector.VectorOperators.POW;
 
 import dev.normkit.LrnDesc;
 import dev.normkit.LrnKernel;
@@ -20,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li><b>Channel rows</b> ({@link LrnChannelStream}): across channels, channels first, at least one vector of
  *       positions per channel (AlexNet's NCHW LRN). Per channel row of a tile of up to 1024 positions (in L1/L2):
  *       forward copies the row in, runs one loop (window sum, power, product; beta other than 0.75 takes two: window
- *       terms, then POW and product) and copies the row out; backward copies two rows in (src, diffDst), runs one loop
- *       for the row's p and t (three for beta other than 0.75: window terms, POW, t), one for the output row, and
+ *       terms, then log, exp and product) and copies the row out; backward copies two rows in (src, diffDst), runs one loop
+ *       for the row's p and t (four for beta other than 0.75: window terms, log, exp, t), one for the output row, and
  *       copies it out.</li>
  *   <li><b>Position blocks</b> ({@link LrnPositionStream}): across channels with each position's channels contiguous
  *       (channels last, N x C). A block of about 1024 floats of zero-padded positions at a time, with the same loops
@@ -40,7 +39,8 @@ import jdk.incubator.vector.VectorSpecies;
  * entering square and subtracting the leaving one would cancel: a large square leaving a window of small ones leaves
  * its rounding error behind). Powers: beta = 0.75 (PyTorch's default, and AlexNet's) is {@code 1 / (sqrt(w) *
  * sqrt(sqrt(w)))}, correctly rounded operations only, as oneDNN special-cases it; any other beta is
- * {@code lanewise(POW)} (SVML on x86), several times dearer. The kernel keeps one set of scratch arrays; a call takes
+ * {@code exp(-beta log w)} with VectorMath's repeatable log and exp, a pass each, several times dearer (the Vector
+ * API's POW would be SVML in C2 code only, so its bits would depend on the JIT tier). The kernel keeps one set of scratch arrays; a call takes
  * it, and a concurrent call that finds it taken allocates its own, so several threads may call one kernel at once. A
  * call runs on its caller's thread (the parallel path runs it single-threaded).
  */
@@ -212,14 +212,9 @@ final class VectorLrn implements LrnKernel {
     /** y = x * (k + alpha/divisor * sum)^-beta. */
     private static void forwardWrite(float[] x, float[] sum, float[] y, int n, float k, float alphaOverDivisor,
             float negBeta) {
-        FloatVector kv = FloatVector.broadcast(F, k);
-        FloatVector av = FloatVector.broadcast(F, alphaOverDivisor);
-        FloatVector bv = FloatVector.broadcast(F, negBeta);
-        int i = 0;
-        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
-            FloatVector w = FloatVector.fromArray(F, sum, i).fma(av, kv);
-            FloatVector.fromArray(F, x, i).mul(w.lanewise(POW, bv)).intoArray(y, i);
-        }
+        int i = F.loopBound(n);
+        LrnRowLoops.affineLog(sum, alphaOverDivisor, k, y, 0, i, negBeta);
+        LrnRowLoops.expTimes(y, x, 0, i);
         for (; i < n; i++) y[i] = x[i] * (float) Math.pow(Math.fma(sum[i], alphaOverDivisor, k), negBeta);
     }
 
@@ -228,12 +223,13 @@ final class VectorLrn implements LrnKernel {
             float alphaOverDivisor, float negBeta) {
         FloatVector kv = FloatVector.broadcast(F, k);
         FloatVector av = FloatVector.broadcast(F, alphaOverDivisor);
-        FloatVector bv = FloatVector.broadcast(F, negBeta);
+        int upper = F.loopBound(n);
+        LrnRowLoops.affineLog(sum, alphaOverDivisor, k, p, 0, upper, negBeta);
+        LrnRowLoops.exp(p, 0, upper);
         int i = 0;
-        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+        for (; i < upper; i += F.length()) {
             FloatVector w = FloatVector.fromArray(F, sum, i).fma(av, kv);
-            FloatVector pw = w.lanewise(POW, bv);
-            pw.intoArray(p, i);
+            FloatVector pw = FloatVector.fromArray(F, p, i);
             FloatVector.fromArray(F, dy, i).mul(FloatVector.fromArray(F, x, i)).mul(pw).div(w).intoArray(t, i);
         }
         for (; i < n; i++) {
