@@ -96,13 +96,13 @@ final class VectorBatchNorm implements BatchNormKernel {
     @Override
     public void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
             MemorySegment meanIn, MemorySegment varianceIn) {
-        new Call().forward(src, dst, scale, shift, meanIn, varianceIn);
+        new Call(false).forward(src, dst, scale, shift, meanIn, varianceIn);
     }
 
     @Override
     public void forwardTraining(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
             MemorySegment meanOut, MemorySegment varianceOut, MemorySegment runningMean, MemorySegment runningVar) {
-        new Call().forwardTraining(src, dst, scale, shift, meanOut, varianceOut, runningMean, runningVar);
+        new Call(true).forwardTraining(src, dst, scale, shift, meanOut, varianceOut, runningMean, runningVar);
     }
 
     @Override
@@ -111,7 +111,7 @@ final class VectorBatchNorm implements BatchNormKernel {
             MemorySegment diffShift) {
         KernelArgs.batchNormBackward(desc, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale,
                 diffShift);
-        new Call().gradient(false, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale, diffShift);
+        new Call(true).gradient(false, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale, diffShift);
     }
 
     @Override
@@ -120,7 +120,7 @@ final class VectorBatchNorm implements BatchNormKernel {
             MemorySegment diffScale, MemorySegment diffShift) {
         KernelArgs.batchNormBackward(desc, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale,
                 diffShift);
-        new Call().gradient(true, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale, diffShift);
+        new Call(true).gradient(true, src, diffDst, scale, meanIn, varianceIn, dst, diffSrc, diffScale, diffShift);
     }
 
     /** Mean of channel c in double: the rare-case fallback (any placement). */
@@ -159,16 +159,30 @@ final class VectorBatchNorm implements BatchNormKernel {
      * kernel share nothing (the kernel itself holds only its shape).
      */
     private final class Call {
-        private final float[] center = new float[channels];
         private final float[] mean = new float[channels];
         private final float[] a = new float[channels];
         private final float[] b = new float[channels];
-        private final float[] p = new float[channels];
-        private final float[] q = new float[channels];
-        private final float[] blockSum = new float[channels];
-        private final float[] blockSquares = new float[channels];
-        private final double[] sum = new double[channels];
-        private final double[] squares = new double[channels];
+        // Only the passes with sums need these: inference forward (each chunk of a parallel call) makes only the three
+        // above.
+        private final float[] center;
+        private final float[] p;
+        private final float[] q;
+        private final float[] blockSum;
+        private final float[] blockSquares;
+        private final double[] sum;
+        private final double[] squares;
+
+        /** {@code sums}: scratch for training forward and backward, not only inference forward's coefficients. */
+        Call(boolean sums) {
+            int n = sums ? channels : 0;
+            center = new float[n];
+            p = new float[n];
+            q = new float[n];
+            blockSum = new float[n];
+            blockSquares = new float[n];
+            sum = new double[n];
+            squares = new double[n];
+        }
 
         void forward(MemorySegment src, MemorySegment dst, MemorySegment scale, MemorySegment shift,
                 MemorySegment meanIn, MemorySegment varianceIn) {
