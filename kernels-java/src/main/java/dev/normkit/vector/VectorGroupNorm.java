@@ -205,11 +205,8 @@ final class VectorGroupNorm implements GroupNormKernel {
             Arrays.fill(squares, 0.0);
             for (int r0 = n * spatial; r0 < (n + 1) * spatial; r0 += VectorBatchNorm.CHUNK_ROWS) {
                 int r1 = Math.min((n + 1) * spatial, r0 + VectorBatchNorm.CHUNK_ROWS);
-                if (arrays) {
-                    BatchNormArrayLoops.rowsMoments(xa, xo, channels, r0, r1, center, blockSum, blockSquares);
-                } else {
-                    BatchNormSegmentLoops.rowsMoments(x, 0, channels, r0, r1, center, blockSum, blockSquares);
-                }
+                VectorBatchNorm.blockMoments(arrays, xa, xo, x, channels, wholeChannels, r0, r1, center, blockSum,
+                        blockSquares);
                 for (int c = wholeChannels; c < channels; c++) {
                     if (arrays) {
                         BatchNormArrayLoops.rowMomentsTail(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
@@ -319,9 +316,11 @@ final class VectorGroupNorm implements GroupNormKernel {
             for (int r0 = n * spatial; r0 < (n + 1) * spatial; r0 += VectorBatchNorm.CHUNK_ROWS) {
                 int r1 = Math.min((n + 1) * spatial, r0 + VectorBatchNorm.CHUNK_ROWS);
                 if (arrays) {
-                    BatchNormArrayLoops.rowsGradSums(xa, xo, ga, go, ga, go, channels, r0, r1, mean, false, blockSum, blockSquares);
+                    BatchNormArrayLoops.rowsGradSums(xa, xo, ga, go, ga, go, channels, r0, r1, mean, false,
+                            blockSum, blockSquares);
                 } else {
-                    BatchNormSegmentLoops.rowsGradSums(x, 0, dy, 0, dy, 0, channels, r0, r1, mean, false, blockSum, blockSquares);
+                    BatchNormSegmentLoops.rowsGradSums(x, 0, dy, 0, dy, 0, channels, r0, r1, mean, false,
+                            blockSum, blockSquares);
                 }
                 for (int c = wholeChannels; c < channels; c++) {
                     if (arrays) {
