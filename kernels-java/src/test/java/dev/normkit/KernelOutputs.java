@@ -32,6 +32,7 @@ final class KernelOutputs {
     private final DivisiveNormKernel[] divisiveNorms;
     private final WeightNormKernel weightNorm;
     private final SpectralNormKernel spectralNorm;
+    private final BatchNormKernel[] batchNorms;
     /** Group norm samples: 6 of 64 x 20 x 20 are 153,600 floats, so a parallel kernel runs 6 chunks. */
     private final int samples = 6;
     private final int side;
@@ -77,6 +78,10 @@ final class KernelOutputs {
                 .map(path::create).toArray(DivisiveNormKernel[]::new);
         weightNorm = path.create(WeightNormDesc.of(Shape.of(rows, COLS)));
         spectralNorm = path.create(SpectralNormDesc.of(Shape.of(rows, COLS)));
+        // The group norm shapes: a parallel kernel cuts NCHW into 6 chunks of a sample, NHWC into 10 of 256 rows.
+        batchNorms = new BatchNormKernel[] {
+            path.create(BatchNormDesc.of(Shape.of(samples, 64, side, side))),
+            path.create(BatchNormDesc.of(Shape.of(samples, side, side, 64), ChannelLayout.NHWC))};
     }
 
     /** Each output by name ("layer_norm backward diffScale diffShift", ...); {@code seed} picks the inputs. */
@@ -146,6 +151,23 @@ final class KernelOutputs {
             put(out, name + " backward diffScale diffShift", dgg, dgb);
         }
         channelAndWeightReductions(out, seed, x, dy, gamma, beta);
+
+        for (BatchNormKernel k : batchNorms) {
+            int size = samples * 64 * side * side;
+            float[] bx = TestData.normal(seed + 9, size, 3, 2), bdy = TestData.normal(seed + 10, size);
+            float[] by = new float[size], bdx = new float[size], inference = new float[size];
+            float[] bm = new float[64], bv = new float[64], rm = new float[64], rv = new float[64];
+            Arrays.fill(rv, 1f);
+            float[] bg = Arrays.copyOf(gamma, 64), bb = Arrays.copyOf(beta, 64), dbg = new float[64], dbb = new float[64];
+            k.forwardTraining(bx, by, bg, bb, bm, bv, rm, rv);
+            k.forward(bx, inference, bg, bb, rm, rv);
+            k.backward(bx, bdy, bg, bm, bv, null, bdx, dbg, dbb);
+            String name = "batch_norm " + k.desc().layout().name().toLowerCase(java.util.Locale.ROOT);
+            put(out, name + " forward_training", by, bm, bv, rm, rv);
+            put(out, name + " forward", inference);
+            put(out, name + " backward diffSrc", bdx);
+            put(out, name + " backward diffScale diffShift", dbg, dbb);
+        }
         return out;
     }
 

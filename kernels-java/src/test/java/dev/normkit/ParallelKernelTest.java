@@ -154,6 +154,37 @@ class ParallelKernelTest {
     }
 
     @Test
+    void batchNormSplitsInferenceForwardAndRunsTrainingAndBackwardOnTheCaller() {
+        AtomicInteger tasks = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try {
+            Backend path = Backends.get("vector").parallel(Parallelism.threads(2, r -> {
+                tasks.incrementAndGet();
+                pool.execute(r);
+            }));
+            for (BatchNormDesc d : new BatchNormDesc[] {BatchNormDesc.of(Shape.of(4, 16, 48, 48)),
+                    BatchNormDesc.of(Shape.of(4, 48, 48, 16), ChannelLayout.NHWC)}) {
+                int n = (int) d.shape().elementCount();
+                float[] x = TestData.normal(3, n, 2, 3), y = new float[n], dx = new float[n];
+                float[] gamma = TestData.normal(4, 16, 1, 0.5), beta = TestData.normal(5, 16);
+                float[] mean = new float[16], variance = new float[16], dg = new float[16], db = new float[16];
+                try (BatchNormKernel k = path.create(d); BatchNormKernel plain = Backends.get("vector").create(d)) {
+                    k.forwardTraining(x, y, gamma, beta, mean, variance, null, null);
+                    k.backward(x, y, gamma, mean, variance, null, dx, dg, db);
+                    assertEquals(0, tasks.get(), d + ": training forward and backward stay on the caller");
+                    float[] parallel = new float[n], whole = new float[n];
+                    k.forward(x, parallel, gamma, beta, mean, variance);
+                    assertEquals(1, tasks.getAndSet(0), d + ": inference forward hands a task to the helper");
+                    plain.forward(x, whole, gamma, beta, mean, variance);
+                    assertArrayEquals(whole, parallel, d + ": each output its own element's, so the plain bits");
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void aFailingChunkFailsTheCallWithTheArgumentNamed() {
         Backend path = Backends.get("vector").parallel(Parallelism.threads(2));
         int n = (int) Parallelism.MIN_PARALLEL_FLOATS * 2;

@@ -7,14 +7,13 @@ import dev.normkit.GroupNormKernel;
 import dev.normkit.InstanceNormKernel;
 import dev.normkit.Backends;
 import dev.normkit.Kernel;
+import dev.normkit.KernelDesc;
 import dev.normkit.LayerNormDesc;
 import dev.normkit.LayerNormKernel;
 import dev.normkit.RmsNormKernel;
-import dev.normkit.Shape;
 import dev.normkit.SoftmaxKernel;
 import dev.normkit.SpectralNormKernel;
 import dev.normkit.WeightNormKernel;
-import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
 import java.lang.foreign.MemorySegment;
 import java.util.function.DoubleUnaryOperator;
@@ -31,7 +30,7 @@ final class BenchInputs {
 
     private static final long SEED = 0x6e6f726d6b6974L; // "normkit"
 
-    static void fill(KernelId kernel, Direction direction, Shape shape, Tensors t) {
+    static void fill(KernelId kernel, KernelDesc<?> desc, Tensors t) {
         boolean nonNegative = kernel.activation().filter(a -> a == Activation.LOG || a == Activation.SQRT).isPresent();
         DoubleUnaryOperator data = nonNegative ? Math::abs : z -> z;
         fillIfPresent(t, "src", 1, data);
@@ -51,7 +50,7 @@ final class BenchInputs {
         boolean weightState = t.has("norm") && isInput(t, "norm") || t.has("u");
         if (!savedStats && !dstIsInput && !weightState) return;
 
-        try (Kernel scalar = Backends.get("scalar").create(kernel.desc(shape))) {
+        try (Kernel scalar = Backends.get("scalar").create(desc)) {
             switch (scalar) {
                 case LayerNormKernel k -> {
                     // Only mean and rstd are kept; diffSrc (an output) takes the forward's dst, and shift

@@ -1,8 +1,10 @@
 package dev.normkit.bench;
 
+import dev.normkit.ChannelLayout;
 import dev.normkit.Shape;
 import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,13 +59,20 @@ public class KernelBench {
     @Param({"1"})
     public int threads = 1;
 
+    /**
+     * Where a channel kernel's channel axis lies: {@code nchw} (the shape as given, the default) or {@code nhwc} (the
+     * shape taken as N x C x spatial and stored channels last; {@code KernelId.desc(Shape, ChannelLayout)}).
+     */
+    @Param({"nchw"})
+    public String layout = "nchw";
+
     private Workload workload;
 
     @Setup(Level.Trial)
     public void setUp() {
         LibraryLog.quiet();
         workload = Workload.open(KernelId.byLabel(kernel), Direction.byLabel(direction), Shape.parse(shape),
-                BenchPath.byLabel(path), threads);
+                BenchPath.byLabel(path), threads, ChannelLayout.valueOf(layout.toUpperCase(Locale.ROOT)));
         // Goes to the JMH host's output: the record of which path this fork actually measured, and on what hardware.
         System.out.println("normkit-bench: measuring " + workload.describe());
         Hardware.reportFromFork();

@@ -2,6 +2,7 @@ package dev.normkit.bench;
 
 import dev.normkit.Backend;
 import dev.normkit.BackendUnavailableException;
+import dev.normkit.ChannelLayout;
 import dev.normkit.Backends;
 import dev.normkit.Kernel;
 import dev.normkit.KernelDesc;
@@ -35,10 +36,12 @@ public final class Workload implements AutoCloseable {
     private final Kernel instance;
     private final Runnable call;
     private final Backend backend;
+    private final ChannelLayout layout;
 
-    private Workload(KernelId kernel, Direction direction, Shape shape, BenchPath path, Arena arena, Tensors tensors,
-            Kernel instance, Backend backend) {
+    private Workload(KernelId kernel, Direction direction, Shape shape, KernelDesc<?> desc, BenchPath path, Arena arena,
+            Tensors tensors, Kernel instance, Backend backend) {
         this.backend = backend;
+        this.layout = KernelId.layoutOf(desc);
         this.kernel = kernel;
         this.direction = direction;
         this.shape = shape;
@@ -67,25 +70,36 @@ public final class Workload implements AutoCloseable {
      * @throws IllegalStateException also when the onednn path would not run the OpenMP count asked for
      */
     public static Workload open(KernelId kernel, Direction direction, Shape shape, BenchPath path, int threads) {
+        return open(kernel, direction, shape, path, threads, ChannelLayout.NCHW);
+    }
+
+    /**
+     * As above, on the tensor stored in {@code layout} ({@link KernelId#desc(Shape, ChannelLayout)}: NCHW is the shape
+     * as given; NHWC moves a channel kernel's C last).
+     *
+     * @throws IllegalArgumentException starting with "layout" if the kernel or shape has no such layout
+     */
+    public static Workload open(KernelId kernel, Direction direction, Shape shape, BenchPath path, int threads,
+            ChannelLayout layout) {
         Backend plain = Backends.get(path.backend());
         Backend backend = threads == 1 ? plain : plain.parallel(Parallelism.threads(threads));
-        KernelDesc<?> desc = kernel.desc(shape);
+        KernelDesc<?> desc = kernel.desc(shape, layout);
         Support support = backend.support(desc);
         if (!support.supported()) {
             throw new UnsupportedKernelException(path.backend(), desc, support.reason());
         }
-        List<TensorSpec> specs = BytesModel.tensors(kernel, direction, shape);
+        List<TensorSpec> specs = BytesModel.tensors(desc, direction);
         Arena arena = path.heapArrays() ? null : Arena.ofShared();
         Kernel instance = null;
         try {
             Tensors tensors = arena == null ? Tensors.allocateHeap(specs) : Tensors.allocateNative(specs, arena);
-            BenchInputs.fill(kernel, direction, shape, tensors);
+            BenchInputs.fill(kernel, desc, tensors);
             if (path.backend().equals("onednn")) {
                 OneDnnThreads.requireRunsWith(backend, threads);
             }
             instance = backend.create(desc);
             PathGuard.requireRanOn(path, instance);
-            Workload w = new Workload(kernel, direction, shape, path, arena, tensors, instance, backend);
+            Workload w = new Workload(kernel, direction, shape, desc, path, arena, tensors, instance, backend);
             if (path.backend().equals("onednn")) {
                 // The check call updates what a kernel updates in place (batch norm's running statistics): every
                 // tensor is put back as it was, so the workload starts where the other paths' do.
@@ -116,7 +130,7 @@ public final class Workload implements AutoCloseable {
 
     /** What ran, for logs: the path, the backend's description and the problem. */
     public String describe() {
-        return kernel + " " + direction + " " + shape + " on " + path + " (kernel.path()=" + instance.path() + ", "
+        return kernel + " " + direction + " " + shape + (layout == null ? "" : " " + layout) + " on " + path + " (kernel.path()=" + instance.path() + ", "
                 + backend.description() + ")";
     }
 

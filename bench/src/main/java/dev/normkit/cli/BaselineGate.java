@@ -165,8 +165,17 @@ final class BaselineGate {
 
     private static String key(JsonObject r) {
         boolean old = !r.has("callers");
-        return text(r, "kernel") + " " + text(r, "direction") + " " + text(r, "shape") + " " + text(r, "path") + " "
-                + (old ? "1" : text(r, "threads")) + " " + text(r, old ? "threads" : "callers");
+        return text(r, "kernel") + " " + text(r, "direction") + " " + text(r, "shape") + layoutKey(r) + " "
+                + text(r, "path") + " " + (old ? "1" : text(r, "threads")) + " " + text(r, old ? "threads" : "callers");
+    }
+
+    /**
+     * " nhwc" for a channels-last record, else nothing: records from before the layout field are in their shape's own
+     * layout (nchw or nc), so those match them.
+     */
+    private static String layoutKey(JsonObject r) {
+        String layout = text(r, "layout");
+        return layout.equals("nhwc") ? " nhwc" : "";
     }
 
     private static String text(JsonObject r, String field) {

@@ -1,6 +1,7 @@
 package dev.normkit.cli;
 
 import com.google.gson.JsonArray;
+import dev.normkit.ChannelLayout;
 import dev.normkit.Shape;
 import dev.normkit.bench.BenchPath;
 import dev.normkit.bench.SizeClass;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
             "  normkit bench --kernels layer_norm --directions forward --shapes l2,llc",
             "  normkit bench --kernels gelu_erf,relu --paths vector,onednn --shapes 256x768 --json bench.json",
             "  normkit bench --kernels layer_norm,softmax --shapes llc --threads 1,2",
+            "  normkit bench --kernels batch_norm --shapes 8x256x56x56 --layouts nchw,nhwc",
             "  normkit bench --callers 2 --measure-seconds 2 --forks 2",
             "  normkit bench --kernels relu --shapes l2 --json new.json --baseline old.json"})
 final class BenchCommand implements Callable<Integer> {
@@ -65,6 +67,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "Shapes as RxC or a size class l2, llc, dram (default: l2,llc,dram).")
     List<Shape> shapes = new ArrayList<>();
 
+    @Option(names = "--layouts", split = ",", paramLabel = "LAYOUT", converter = Converters.LayoutConverter.class,
+            description = "Where batch, group and instance norm and lrn keep the channels, each measured in turn"
+                    + " (default: nchw): nchw is the shape as given; nhwc takes the shape as N x C x spatial, as PyTorch"
+                    + " and oneDNN state a channels-last tensor's dims, and stores it channels last. Results say their"
+                    + " layout; other kernels and rank-2 shapes run once, as given.")
+    List<ChannelLayout> layouts = new ArrayList<>();
+
     @Option(names = "--threads", split = ",", paramLabel = "N",
             description = "Threads one call runs on, each count measured in turn (default: 1): the Java paths through"
                     + " Backend.parallel, onednn with that many OpenMP threads. Add 1 to the list to get the scaling.")
@@ -77,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the results as JSON records (kernel, direction, shape, path, threads, callers,"
-                    + " gbps, ns_per_op, error_pct, bytes_per_op, vs_copy, vs_scalar, vs_onednn, vs_native, scaling,"
+                    + " layout, gbps, ns_per_op, error_pct, bytes_per_op, vs_copy, vs_scalar, vs_onednn, vs_native, scaling,"
                     + " unstable, and the hardware the forks ran on: cpu, jdk, onednn_isa, vector_bits).")
     Path json;
 
@@ -111,7 +120,8 @@ final class BenchCommand implements Callable<Integer> {
         List<KernelId> k = kernels.isEmpty() ? Arrays.asList(KernelId.values()) : kernels;
         List<BenchPath> p = paths.isEmpty() ? Arrays.asList(BenchPath.values()) : paths;
         List<Shape> s = shapes.isEmpty() ? SizeClass.allShapes() : shapes;
-        BenchPlan plan = BenchPlan.of(k, directions, p, kernel -> s, (kernel, shape) -> t, PathProbe.backends());
+        List<ChannelLayout> l = layouts.isEmpty() ? List.of(ChannelLayout.NCHW) : List.copyOf(new LinkedHashSet<>(layouts));
+        BenchPlan plan = BenchPlan.of(k, directions, p, kernel -> s, (kernel, shape) -> t, l, PathProbe.backends());
         return BenchStep.run(plan, settings, json, old, spec.commandLine().getOut());
     }
 }

@@ -1,5 +1,6 @@
 package dev.normkit.cli;
 
+import dev.normkit.ChannelLayout;
 import dev.normkit.Shape;
 import dev.normkit.Support;
 import dev.normkit.bench.BenchPath;
@@ -20,11 +21,20 @@ import java.util.function.Function;
  */
 final class BenchPlan {
 
-    /** One JMH run: a kernel direction on one shape, on each of {@code paths}, one call on {@code threads} threads. */
-    record Run(KernelId kernel, Direction direction, Shape shape, List<BenchPath> paths, int threads) {}
+    /**
+     * One JMH run: a kernel direction on one shape stored in {@code layout} ({@link KernelId#desc(Shape,
+     * ChannelLayout)}), on each of {@code paths}, one call on {@code threads} threads.
+     */
+    record Run(KernelId kernel, Direction direction, Shape shape, List<BenchPath> paths, int threads,
+            ChannelLayout layout) {
+        Run(KernelId kernel, Direction direction, Shape shape, List<BenchPath> paths, int threads) {
+            this(kernel, direction, shape, paths, threads, ChannelLayout.NCHW);
+        }
+    }
 
     /** A path that runs here but not this kernel on this shape. */
-    record Unsupported(KernelId kernel, Direction direction, Shape shape, BenchPath path, String reason) {}
+    record Unsupported(KernelId kernel, Direction direction, Shape shape, BenchPath path, String reason,
+            ChannelLayout layout) {}
 
     private final List<Run> runs = new ArrayList<>();
     private final List<Unsupported> unsupported = new ArrayList<>();
@@ -48,6 +58,16 @@ final class BenchPlan {
     static BenchPlan of(List<KernelId> kernels, List<Direction> directions, List<BenchPath> paths,
             Function<KernelId, List<Shape>> shapes, BiFunction<KernelId, Shape, List<Integer>> threads,
             PathProbe probe) {
+        return of(kernels, directions, paths, shapes, threads, List.of(ChannelLayout.NCHW), probe);
+    }
+
+    /**
+     * As above, a channel kernel ({@link KernelId#hasChannelLayout()}) on a shape N x C x spatial measured in each of
+     * {@code layouts} in turn; every other kernel and shape once, as given (NCHW).
+     */
+    static BenchPlan of(List<KernelId> kernels, List<Direction> directions, List<BenchPath> paths,
+            Function<KernelId, List<Shape>> shapes, BiFunction<KernelId, Shape, List<Integer>> threads,
+            List<ChannelLayout> layouts, PathProbe probe) {
         BenchPlan plan = new BenchPlan();
         List<BenchPath> runnable = new ArrayList<>();
         for (BenchPath p : paths) {
@@ -62,23 +82,32 @@ final class BenchPlan {
             for (Direction d : k.directions()) {
                 if (!directions.isEmpty() && !directions.contains(d)) continue;
                 for (Shape s : shapes.apply(k)) {
-                    List<BenchPath> ok = new ArrayList<>();
-                    for (BenchPath p : runnable) {
-                        Support support = probe.support(p, k.desc(s));
-                        if (support.supported()) {
-                            ok.add(p);
-                        } else {
-                            plan.unsupported.add(new Unsupported(k, d, s, p, support.reason()));
+                    for (ChannelLayout layout : layoutsOf(k, s, layouts)) {
+                        List<BenchPath> ok = new ArrayList<>();
+                        for (BenchPath p : runnable) {
+                            Support support = probe.support(p, k.desc(s, layout));
+                            if (support.supported()) {
+                                ok.add(p);
+                            } else {
+                                plan.unsupported.add(new Unsupported(k, d, s, p, support.reason(), layout));
+                            }
                         }
-                    }
-                    if (!ok.isEmpty()) {
-                        for (int t : threads.apply(k, s)) plan.runs.add(new Run(k, d, s, List.copyOf(ok), t));
-                        plan.copyShapes.add(s);
+                        if (!ok.isEmpty()) {
+                            for (int t : threads.apply(k, s)) {
+                                plan.runs.add(new Run(k, d, s, List.copyOf(ok), t, layout));
+                            }
+                            plan.copyShapes.add(s);
+                        }
                     }
                 }
             }
         }
         return plan;
+    }
+
+    /** The layouts kernel k runs shape s in: the requested ones for a channel kernel on N x C x spatial, else NCHW. */
+    private static List<ChannelLayout> layoutsOf(KernelId k, Shape s, List<ChannelLayout> layouts) {
+        return k.hasChannelLayout() && ChannelLayout.NHWC.accepts(s.rank()) ? layouts : List.of(ChannelLayout.NCHW);
     }
 
     List<Run> runs() {
@@ -113,7 +142,7 @@ final class BenchPlan {
                 .append(reason).append('\n'));
         for (Unsupported u : unsupported) {
             b.append("skipped ").append(u.kernel()).append(' ').append(u.direction()).append(' ').append(u.shape())
-                    .append(" on ").append(u.path()).append(": ").append(u.reason()).append('\n');
+                    .append(u.layout() == ChannelLayout.NHWC ? " nhwc" : "").append(" on ").append(u.path()).append(": ").append(u.reason()).append('\n');
         }
         return b.toString();
     }

@@ -40,7 +40,7 @@ final class BenchReport {
     /** Marks an unstable result in the tables. */
     static final String UNSTABLE_MARK = "!";
 
-    private record GroupKey(String kernel, String direction, Shape shape, int threads, int callers) {}
+    private record GroupKey(String kernel, String direction, Shape shape, String layout, int threads, int callers) {}
 
     private record CopyKey(Shape shape, int callers) {}
 
@@ -65,7 +65,7 @@ final class BenchReport {
         for (BenchResult o : kernels) {
             if (o.path().equals(path) && o.threads() == threads && o.callers() == r.callers()
                     && o.kernel().equals(r.kernel()) && o.direction().equals(r.direction())
-                    && o.shape().equals(r.shape())) {
+                    && o.shape().equals(r.shape()) && Objects.equals(o.layout(), r.layout())) {
                 return o;
             }
         }
@@ -111,13 +111,13 @@ final class BenchReport {
      */
     String table() {
         boolean scaling = severalThreads();
-        List<String> head = new ArrayList<>(List.of("kernel", "direction", "shape", "path", ">threads", ">callers",
-                ">GB/s", ">ns/op", ">err %", ">x copy"));
+        List<String> head = new ArrayList<>(List.of("kernel", "direction", "shape", "layout", "path", ">threads",
+                ">callers", ">GB/s", ">ns/op", ">err %", ">x copy"));
         if (scaling) head.add(">scaling");
         head.add("unstable");
         TextTable t = new TextTable(head.toArray(String[]::new));
         for (BenchResult r : copies.values()) {
-            List<Object> row = new ArrayList<>(List.of("copy roof", "", r.shape(), "vector", r.threads(), r.callers(),
+            List<Object> row = new ArrayList<>(List.of("copy roof", "", r.shape(), "-", "vector", r.threads(), r.callers(),
                     Numbers.fixed(r.gbps()), Numbers.nanos(r.nsPerOp()), Numbers.percent(r.errorPct()), "1.00"));
             if (scaling) row.add("-");
             row.add(instability(r));
@@ -125,7 +125,7 @@ final class BenchReport {
         }
         for (BenchResult r : kernels) {
             Ratio c = vsCopy(r);
-            List<Object> row = new ArrayList<>(List.of(r.kernel(), r.direction(), r.shape(), r.path(), r.threads(),
+            List<Object> row = new ArrayList<>(List.of(r.kernel(), r.direction(), r.shape(), layout(r), r.path(), r.threads(),
                     r.callers(), Numbers.fixed(r.gbps()), Numbers.nanos(r.nsPerOp()), Numbers.percent(r.errorPct()),
                     c == null ? "-" : Numbers.fixed(c.value())));
             if (scaling) {
@@ -136,6 +136,10 @@ final class BenchReport {
             t.row(row.toArray());
         }
         return t.render();
+    }
+
+    private static String layout(BenchResult r) {
+        return r.layout() == null ? "-" : r.layout();
     }
 
     private static String instability(BenchResult r) {
@@ -157,18 +161,20 @@ final class BenchReport {
     String ratios() {
         Map<GroupKey, List<BenchResult>> groups = new LinkedHashMap<>();
         for (BenchResult r : kernels) {
-            groups.computeIfAbsent(new GroupKey(r.kernel(), r.direction(), r.shape(), r.threads(), r.callers()),
+            groups.computeIfAbsent(new GroupKey(r.kernel(), r.direction(), r.shape(), r.layout(), r.threads(),
+                    r.callers()),
                     k -> new ArrayList<>()).add(r);
         }
         boolean scaling = severalThreads();
-        List<String> head = new ArrayList<>(List.of("kernel", "direction", "shape", ">threads", ">callers",
+        List<String> head = new ArrayList<>(List.of("kernel", "direction", "shape", "layout", ">threads", ">callers",
                 ">vector/onednn", ">vector/scalar", ">vector/copy", ">onednn/copy", ">vector-array/vector"));
         if (scaling) head.addAll(List.of(">vector scaling", ">onednn scaling"));
         TextTable t = new TextTable(head.toArray(String[]::new));
         groups.forEach((k, rs) -> {
             BenchResult vector = find(rs, "vector");
             BenchResult onednn = find(rs, "onednn");
-            List<Object> row = new ArrayList<>(List.of(k.kernel(), k.direction(), k.shape(), k.threads(), k.callers(),
+            List<Object> row = new ArrayList<>(List.of(k.kernel(), k.direction(), k.shape(),
+                    k.layout() == null ? "-" : k.layout(), k.threads(), k.callers(),
                     text(Ratio.of(vector, onednn)), text(Ratio.of(vector, find(rs, "scalar"))),
                     text(vector == null ? null : vsCopy(vector)), text(onednn == null ? null : vsCopy(onednn)),
                     text(Ratio.of(find(rs, "vector-array"), vector))));
@@ -182,7 +188,7 @@ final class BenchReport {
     }
 
     /**
-     * Records with fields kernel, direction, shape, path, threads (per call), callers, gbps, ns_per_op, error_pct,
+     * Records with fields kernel, direction, shape, layout (nchw, nhwc or nc for a channel kernel, else null), path, threads (per call), callers, gbps, ns_per_op, error_pct,
      * bytes_per_op, and the ratios of this record's GB/s to others measured in the same run on the same shape with the
      * same threads and callers: vs_copy (the single-threaded copy roof; 1-thread calls only), vs_scalar and vs_onednn
      * (the same kernel and direction on that path), vs_native (a {@code float[]} path over its path on native
@@ -204,6 +210,7 @@ final class BenchReport {
         o.addProperty("kernel", r.kernel());
         o.addProperty("direction", r.direction());
         o.addProperty("shape", r.shape().toString());
+        o.addProperty("layout", r.layout());
         o.addProperty("path", r.path());
         o.addProperty("threads", r.threads());
         o.addProperty("callers", r.callers());

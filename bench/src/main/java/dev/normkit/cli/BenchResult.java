@@ -8,15 +8,19 @@ import java.util.Locale;
 /**
  * One measured benchmark: a kernel direction (or the copy roof, kernel {@value #COPY}) on one path and shape.
  *
+ * @param shape      the shape as given on the command line; a channel kernel's NHWC tensor stores it channels last
+ *
  * @param threads    threads one call runs on ({@code Backend.parallel}; OpenMP threads on onednn); 1 for the copy roof
  * @param callers    JMH threads calling at once, each on its own tensors ({@code bench --callers})
  * @param nsPerOp    JMH's score: mean time of one call per thread
  * @param errorNs    JMH's score error (half-width of the 99.9% confidence interval), NaN when it has none
  * @param bytesPerOp bytes one call moves ({@link BytesModel})
  * @param forkNs     each fork's own score (ns per call), in fork order; empty where unknown
+ * @param layout     where a channel kernel's channel axis lay ({@code nchw}, {@code nhwc}, or {@code nc} for a rank-2
+ *                   shape); null for the other kernels and the copy roof
  */
 public record BenchResult(String kernel, String direction, Shape shape, String path, int threads, int callers,
-        double nsPerOp, double errorNs, long bytesPerOp, List<Double> forkNs) {
+        double nsPerOp, double errorNs, long bytesPerOp, List<Double> forkNs, String layout) {
 
     /** The kernel name of the copy roof's records. */
     public static final String COPY = "copy";
@@ -30,6 +34,12 @@ public record BenchResult(String kernel, String direction, Shape shape, String p
 
     public BenchResult {
         forkNs = List.copyOf(forkNs);
+    }
+
+    /** A result of a kernel without a channel layout, or of the copy roof. */
+    public BenchResult(String kernel, String direction, Shape shape, String path, int threads, int callers,
+            double nsPerOp, double errorNs, long bytesPerOp, List<Double> forkNs) {
+        this(kernel, direction, shape, path, threads, callers, nsPerOp, errorNs, bytesPerOp, forkNs, null);
     }
 
     /** A result whose forks are not known (one fork, or read back from a report). */

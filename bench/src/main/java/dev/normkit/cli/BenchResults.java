@@ -1,5 +1,6 @@
 package dev.normkit.cli;
 
+import dev.normkit.ChannelLayout;
 import dev.normkit.Shape;
 import dev.normkit.bench.BenchPath;
 import dev.normkit.bench.BytesModel;
@@ -8,6 +9,7 @@ import dev.normkit.conformance.Direction;
 import dev.normkit.conformance.KernelId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.Result;
@@ -27,7 +29,9 @@ final class BenchResults {
     static String label(BenchmarkParams p) {
         if (isCopy(p)) return "copy roof " + p.getParam("shape") + threads(p);
         String seen = p.getParam("seen");
-        return p.getParam("kernel") + " " + p.getParam("direction") + " " + p.getParam("shape") + " on " + path(p)
+        String layout = p.getParam("layout");
+        return p.getParam("kernel") + " " + p.getParam("direction") + " " + p.getParam("shape")
+                + (layout == null || layout.equals(layoutParam(ChannelLayout.NCHW)) ? "" : " " + layout) + " on " + path(p)
                 + (seen == null ? "" : ", JVM has seen " + (seen.equals("both") ? "both kinds" : "this kind only"))
                 + threads(p);
     }
@@ -44,7 +48,7 @@ final class BenchResults {
         List<Double> forks = new ArrayList<>();
         for (BenchmarkResult fork : run.getBenchmarkResults()) forks.add(fork.getPrimaryResult().getScore());
         return new BenchResult(pooled.kernel(), pooled.direction(), pooled.shape(), pooled.path(), pooled.threads(),
-                pooled.callers(), pooled.nsPerOp(), pooled.errorNs(), pooled.bytesPerOp(), forks);
+                pooled.callers(), pooled.nsPerOp(), pooled.errorNs(), pooled.bytesPerOp(), forks, pooled.layout());
     }
 
     static BenchResult from(BenchmarkParams p, Result<?> primary) {
@@ -58,8 +62,25 @@ final class BenchResults {
         }
         KernelId kernel = KernelId.byLabel(p.getParam("kernel"));
         Direction direction = Direction.byLabel(p.getParam("direction"));
+        String layout = p.getParam("layout");
         return new BenchResult(kernel.label(), direction.label(), shape, path(p), threadsPerCall(p), p.getThreads(),
-                primary.getScore(), primary.getScoreError(), BytesModel.bytes(kernel, direction, shape));
+                primary.getScore(), primary.getScoreError(), BytesModel.bytes(kernel, direction, shape), List.of(),
+                layoutLabel(kernel, shape, layout == null ? ChannelLayout.NCHW : ChannelLayout.valueOf(
+                        layout.toUpperCase(Locale.ROOT))));
+    }
+
+    /** {@code KernelBench}'s layout parameter for a layout: its name in lower case. */
+    static String layoutParam(ChannelLayout layout) {
+        return layout.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The layout a result records: where the kernel's descriptor puts the channel axis ({@code nchw}, {@code nhwc},
+     * {@code nc}), or null for a kernel without one.
+     */
+    static String layoutLabel(KernelId kernel, Shape shape, ChannelLayout requested) {
+        ChannelLayout l = KernelId.layoutOf(kernel.desc(shape, requested));
+        return l == null ? null : layoutParam(l);
     }
 
     /** {@code KernelBench}'s threads per call; 1 where the benchmark has no such parameter. */

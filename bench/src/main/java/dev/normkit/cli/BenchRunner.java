@@ -52,19 +52,22 @@ final class BenchRunner {
                     .param("direction", r.direction().label())
                     .param("shape", r.shape().toString())
                     .param("threads", Integer.toString(r.threads()))
+                    .param("layout", BenchResults.layoutParam(r.layout()))
                     .param("path", r.paths().stream().map(BenchPath::label).toArray(String[]::new));
             collect(new Runner(o.build(), progress).run(), progress, results, measured, hardware);
         }
 
         List<String> failed = new ArrayList<>();
         for (Shape s : copyShapes) {
-            if (!measured.contains(key(BenchResult.COPY, "forward", s, "vector", 1))) failed.add("copy roof " + s);
+            if (!measured.contains(key(BenchResult.COPY, "forward", s, "vector", 1, null))) failed.add("copy roof " + s);
         }
         for (BenchPlan.Run r : plan.runs()) {
+            String layout = BenchResults.layoutLabel(r.kernel(), r.shape(), r.layout());
             for (BenchPath p : r.paths()) {
                 if (!measured.contains(key(r.kernel().label(), r.direction().label(), r.shape(), p.label(),
-                        r.threads()))) {
-                    failed.add(r.kernel() + " " + r.direction() + " " + r.shape() + " on " + p
+                        r.threads(), layout))) {
+                    failed.add(r.kernel() + " " + r.direction() + " " + r.shape() + (layout == null ? "" : " " + layout)
+                            + " on " + p
                             + (r.threads() == 1 ? "" : ", one call on " + r.threads() + " threads"));
                 }
             }
@@ -110,11 +113,11 @@ final class BenchRunner {
             hardware.add(progress.reported(BenchResults.label(rr.getParams())));
             BenchResult r = BenchResults.from(rr);
             results.add(r);
-            measured.add(key(r.kernel(), r.direction(), r.shape(), r.path(), r.threads()));
+            measured.add(key(r.kernel(), r.direction(), r.shape(), r.path(), r.threads(), r.layout()));
         }
     }
 
-    private static String key(String kernel, String direction, Shape shape, String path, int threads) {
-        return kernel + "|" + direction + "|" + shape + "|" + path + "|" + threads;
+    private static String key(String kernel, String direction, Shape shape, String path, int threads, String layout) {
+        return kernel + "|" + direction + "|" + shape + "|" + path + "|" + threads + "|" + layout;
     }
 }

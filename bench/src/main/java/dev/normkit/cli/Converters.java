@@ -1,6 +1,7 @@
 package dev.normkit.cli;
 
 import dev.normkit.Backends;
+import dev.normkit.ChannelLayout;
 import dev.normkit.Shape;
 import dev.normkit.bench.BenchPath;
 import dev.normkit.bench.SizeClass;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -42,6 +44,19 @@ final class Converters {
             SizeClass c = SizeClass.byLabelOrNull(value.trim());
             if (c != null) return c.shape();
             return parse(() -> Shape.parse(value));
+        }
+    }
+
+    /** A channel layout to store a channel kernel's N x C x spatial tensor in: nchw or nhwc. */
+    static final class LayoutConverter implements ITypeConverter<ChannelLayout> {
+        @Override
+        public ChannelLayout convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "nchw" -> ChannelLayout.NCHW;
+                case "nhwc" -> ChannelLayout.NHWC;
+                default -> throw new TypeConversionException("layout: unknown '" + value.trim() + "'; known: nchw, nhwc");
+            };
         }
     }
 

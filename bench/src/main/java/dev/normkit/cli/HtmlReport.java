@@ -153,7 +153,9 @@ final class HtmlReport {
             if (Objects.equals(text(r, "kernel"), BenchResult.COPY)) {
                 copy.put(text(r, "shape") + "/" + parallelism(r), r);
             } else {
-                groups.computeIfAbsent(new Group(text(r, "kernel"), text(r, "direction"), parallelism(r)),
+                // A channels-last result is its own group: its shape is the same as the channels-first one's.
+                String kernel = text(r, "kernel") + ("nhwc".equals(text(r, "layout")) ? " nhwc" : "");
+                groups.computeIfAbsent(new Group(kernel, text(r, "direction"), parallelism(r)),
                         k -> new ArrayList<>()).add(r);
             }
         }

@@ -60,4 +60,43 @@ class BenchCommandTest {
             }
         }
     }
+
+    @Test
+    void layoutsMeasureAChannelKernelInEachAndEveryRecordSaysWhich(@TempDir Path dir) throws Exception {
+        System.setProperty("jmh.ignoreLock", "true");
+        Path json = dir.resolve("bench.json");
+        StringWriter out = new StringWriter();
+        int status = NormkitCommand.commandLine()
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(new StringWriter(), true))
+                .execute("bench", "--kernels", "batch_norm,relu", "--directions", "forward", "--paths", "scalar",
+                        "--shapes", "2x3x4x5", "--layouts", "nchw,nhwc", "--warmup-iterations", "1",
+                        "--warmup-seconds", "0.05", "--measure-iterations", "1", "--measure-seconds", "0.05",
+                        "--json", json.toString());
+        String text = out.toString();
+        assertEquals(0, status, text);
+        JsonArray records = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
+        List<String> runs = new java.util.ArrayList<>();
+        for (var r : records) {
+            JsonObject o = r.getAsJsonObject();
+            runs.add(o.get("kernel").getAsString() + " " + o.get("shape").getAsString() + " "
+                    + (o.get("layout").isJsonNull() ? "-" : o.get("layout").getAsString()));
+        }
+        // relu has no channel axis: once, with no layout; batch norm once per layout, on the shape as given.
+        assertEquals(List.of("copy 2x3x4x5 -", "batch_norm 2x3x4x5 nchw", "batch_norm 2x3x4x5 nhwc",
+                "relu 2x3x4x5 -"), runs);
+        assertTrue(text.contains("] batch_norm forward 2x3x4x5 nhwc on scalar"), "progress says the layout: " + text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("batch_norm +forward +2x3x4x5 +nhwc +scalar .*")), text);
+    }
+
+    @Test
+    void anUnknownLayoutIsAUsageErrorThatListsTheKnownOnes() {
+        StringWriter err = new StringWriter();
+        int status = NormkitCommand.commandLine()
+                .setOut(new PrintWriter(new StringWriter(), true))
+                .setErr(new PrintWriter(err, true))
+                .execute("bench", "--kernels", "batch_norm", "--layouts", "nchwc");
+        assertEquals(2, status, err.toString());
+        assertTrue(err.toString().contains("layout: unknown 'nchwc'; known: nchw, nhwc"), err.toString());
+    }
 }

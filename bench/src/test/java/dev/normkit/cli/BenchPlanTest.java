@@ -1,9 +1,13 @@
 package dev.normkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.normkit.ActivationDesc;
+import dev.normkit.BatchNormDesc;
+import dev.normkit.ChannelLayout;
+import dev.normkit.GroupNormDesc;
 import dev.normkit.KernelDesc;
 import dev.normkit.Shape;
 import dev.normkit.Support;
@@ -98,5 +102,44 @@ class BenchPlanTest {
                 CompareCommand.PATHS, CompareCommand::benchShapes, (k, s) -> CompareCommand.benchThreads(k, s, 2),
                 PROBE);
         assertEquals(3, plan.runs().stream().filter(r -> r.threads() == 2).count());
+    }
+
+    @Test
+    void aChannelKernelRunsInEachLayoutAndTheProbeSeesTheChannelsLastDescriptor() {
+        Shape nchw = Shape.of(8, 16, 5, 7);
+        List<KernelDesc<?>> seen = new java.util.ArrayList<>();
+        PathProbe recording = new PathProbe() {
+            @Override
+            public String unavailableReason(BenchPath path) {
+                return null;
+            }
+
+            @Override
+            public Support support(BenchPath path, KernelDesc<?> desc) {
+                seen.add(desc);
+                return Support.yes();
+            }
+        };
+        BenchPlan plan = BenchPlan.of(List.of(KernelId.BATCH_NORM, KernelId.RELU), List.of(Direction.FORWARD),
+                List.of(BenchPath.VECTOR), k -> List.of(nchw, Shape.of(8, 16)), (k, s) -> List.of(1),
+                List.of(ChannelLayout.NCHW, ChannelLayout.NHWC), recording);
+        List<String> runs = plan.runs().stream().map(r -> r.kernel() + " " + r.shape() + " " + r.layout()).toList();
+        // Rank 2 (N x C) and relu have no layout to choose: once each, as given.
+        assertEquals(List.of("batch_norm 8x16x5x7 NCHW", "batch_norm 8x16x5x7 NHWC", "batch_norm 8x16 NCHW",
+                "relu 8x16x5x7 NCHW", "relu 8x16 NCHW"), runs);
+        assertEquals(BatchNormDesc.of(Shape.of(8, 5, 7, 16), ChannelLayout.NHWC), seen.get(1));
+        assertEquals(BatchNormDesc.of(nchw), seen.get(0));
+    }
+
+    @Test
+    void channelsLastIsRefusedWithTheReasonWhereThereIsNoChannelAxis() {
+        IllegalArgumentException relu = assertThrows(IllegalArgumentException.class,
+                () -> KernelId.RELU.desc(Shape.of(2, 3, 4), ChannelLayout.NHWC));
+        assertEquals("layout: relu has no channel axis", relu.getMessage());
+        IllegalArgumentException rank2 = assertThrows(IllegalArgumentException.class,
+                () -> KernelId.BATCH_NORM.desc(Shape.of(2, 3), ChannelLayout.NHWC));
+        assertTrue(rank2.getMessage().startsWith("layout: NHWC needs a shape N x C x spatial"), rank2.getMessage());
+        assertEquals(GroupNormDesc.of(Shape.of(2, 9, 64), ChannelLayout.NHWC, 32),
+                KernelId.GROUP_NORM.desc(Shape.of(2, 64, 9), ChannelLayout.NHWC));
     }
 }

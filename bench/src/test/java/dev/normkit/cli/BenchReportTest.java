@@ -112,9 +112,10 @@ class BenchReportTest {
         assertEquals("copy", copy.get("kernel").getAsString());
         assertTrue(copy.get("vs_copy").isJsonNull());
         JsonObject vector = a.get(2).getAsJsonObject();
-        assertEquals(List.of("kernel", "direction", "shape", "path", "threads", "callers", "gbps", "ns_per_op",
-                "error_pct", "bytes_per_op", "vs_copy", "vs_scalar", "vs_onednn", "vs_native", "scaling", "unstable"),
-                List.copyOf(vector.keySet()));
+        assertEquals(List.of("kernel", "direction", "shape", "layout", "path", "threads", "callers", "gbps",
+                "ns_per_op", "error_pct", "bytes_per_op", "vs_copy", "vs_scalar", "vs_onednn", "vs_native", "scaling",
+                "unstable"), List.copyOf(vector.keySet()));
+        assertTrue(vector.get("layout").isJsonNull(), "relu has no channel layout");
         assertTrue(vector.get("unstable").isJsonNull(), "3% error, one fork: stable");
         assertTrue(vector.get("vs_native").isJsonNull(), "a native path has no vs_native");
         assertEquals("vector", vector.get("path").getAsString());
@@ -157,5 +158,25 @@ class BenchReportTest {
         String ratioLine = r.ratios().lines().skip(1).findFirst().orElseThrow();
         assertTrue(ratioLine.contains("2.00 ±38.2% !"), ratioLine);
         assertEquals("error 38% > 15%", r.json().get(2).getAsJsonObject().get("unstable").getAsString());
+    }
+
+    @Test
+    void ratiosPairResultsOfTheSameLayoutOnly() {
+        Shape s = Shape.of(8, 16, 5, 7);
+        List<BenchResult> rs = List.of(
+                new BenchResult("batch_norm", "forward", s, "vector", 1, 1, 100, 3, 1000, List.of(), "nchw"),
+                new BenchResult("batch_norm", "forward", s, "onednn", 1, 1, 400, 3, 1000, List.of(), "nchw"),
+                new BenchResult("batch_norm", "forward", s, "vector", 1, 1, 100, 3, 1000, List.of(), "nhwc"),
+                new BenchResult("batch_norm", "forward", s, "onednn", 1, 1, 200, 3, 1000, List.of(), "nhwc"));
+        BenchReport r = new BenchReport(rs);
+        JsonArray a = r.json();
+        assertEquals(4.0, a.get(0).getAsJsonObject().get("vs_onednn").getAsDouble(), 1e-12);
+        assertEquals(2.0, a.get(2).getAsJsonObject().get("vs_onednn").getAsDouble(), 1e-12);
+        assertEquals("nhwc", a.get(2).getAsJsonObject().get("layout").getAsString());
+        String ratios = r.ratios();
+        assertTrue(ratios.lines().anyMatch(l -> l.matches("batch_norm +forward +8x16x5x7 +nhwc +1 +1 +2\\.00 .*")),
+                ratios);
+        assertTrue(ratios.lines().anyMatch(l -> l.matches("batch_norm +forward +8x16x5x7 +nchw +1 +1 +4\\.00 .*")),
+                ratios);
     }
 }

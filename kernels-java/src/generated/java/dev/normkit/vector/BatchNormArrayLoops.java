@@ -135,20 +135,25 @@ final class BatchNormArrayLoops {
     // ---- rows of C channels (NHWC, N x C): vectors across channels ----
 
     /**
-     * Moments about {@code k[c]} of rows {@code [r0, r1)} for the channels of the vector at {@code c0}, into
-     * {@code sum[c0..]} and {@code squares[c0..]}: four rows at a time into independent accumulators.
+     * Moments about {@code k[c]} of rows {@code [r0, r1)} for the four channel vectors from {@code c0}, into
+     * {@code sum} and {@code squares}: eight accumulators in registers, each row's {@code 4 * LANES} floats read
+     * together, the rows in order (so each lane adds its values in the same order as one accumulator per channel).
+     * On 8x56x56x256 (C = 256), a pass took 0.94 ms this way, 1.10 ms with the accumulators in L1 arrays (every
+     * channel of a row in turn) and 1.3 ms one channel vector at a time.
      */
-    static void rowMoments(float[] x, int xo, int channels, int r0, int r1, int c0, float[] k, float[] sum,
+    static void rowMoments4(float[] x, int xo, int channels, int r0, int r1, int c0, float[] k, float[] sum,
             float[] squares) {
-        FloatVector kv = FloatVector.fromArray(F, k, c0);
+        FloatVector k0 = FloatVector.fromArray(F, k, c0);
+        FloatVector k1 = FloatVector.fromArray(F, k, c0 + LANES);
+        FloatVector k2 = FloatVector.fromArray(F, k, c0 + 2 * LANES);
+        FloatVector k3 = FloatVector.fromArray(F, k, c0 + 3 * LANES);
         FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
-        int r = r0;
-        for (int end = r1 - (r1 - r0) % 4; r < end; r += 4) {
+        for (int r = r0; r < r1; r++) {
             int i = r * channels + c0;
-            FloatVector d0 = fromArray(F, x, xo + i).sub(kv);
-            FloatVector d1 = fromArray(F, x, xo + i + channels).sub(kv);
-            FloatVector d2 = fromArray(F, x, xo + i + 2 * channels).sub(kv);
-            FloatVector d3 = fromArray(F, x, xo + i + 3 * channels).sub(kv);
+            FloatVector d0 = fromArray(F, x, xo + i).sub(k0);
+            FloatVector d1 = fromArray(F, x, xo + i + LANES).sub(k1);
+            FloatVector d2 = fromArray(F, x, xo + i + 2 * LANES).sub(k2);
+            FloatVector d3 = fromArray(F, x, xo + i + 3 * LANES).sub(k3);
             s0 = s0.add(d0);
             s1 = s1.add(d1);
             s2 = s2.add(d2);
@@ -158,16 +163,31 @@ final class BatchNormArrayLoops {
             q2 = d2.fma(d2, q2);
             q3 = d3.fma(d3, q3);
         }
-        for (; r < r1; r++) {
-            FloatVector d = fromArray(F, x, xo + r * channels + c0).sub(kv);
-            s0 = s0.add(d);
-            q0 = d.fma(d, q0);
-        }
-        s0.add(s1).add(s2.add(s3)).intoArray(sum, c0);
-        q0.add(q1).add(q2.add(q3)).intoArray(squares, c0);
+        s0.intoArray(sum, c0);
+        s1.intoArray(sum, c0 + LANES);
+        s2.intoArray(sum, c0 + 2 * LANES);
+        s3.intoArray(sum, c0 + 3 * LANES);
+        q0.intoArray(squares, c0);
+        q1.intoArray(squares, c0 + LANES);
+        q2.intoArray(squares, c0 + 2 * LANES);
+        q3.intoArray(squares, c0 + 3 * LANES);
     }
 
-    /** rowMoments for one channel past the last whole vector, in scalars. */
+    /** rowMoments4 for the one channel vector at {@code c0} (the whole vectors past the last group of four). */
+    static void rowMoments1(float[] x, int xo, int channels, int r0, int r1, int c0, float[] k, float[] sum,
+            float[] squares) {
+        FloatVector kv = FloatVector.fromArray(F, k, c0);
+        FloatVector s = FloatVector.zero(F), q = s;
+        for (int r = r0; r < r1; r++) {
+            FloatVector d = fromArray(F, x, xo + r * channels + c0).sub(kv);
+            s = s.add(d);
+            q = d.fma(d, q);
+        }
+        s.intoArray(sum, c0);
+        q.intoArray(squares, c0);
+    }
+
+    /** rowMoments4 for one channel past the last whole vector, in scalars. */
     static void rowMomentsTail(float[] x, int xo, int channels, int r0, int r1, int c, float[] k, float[] sum,
             float[] squares) {
         float s = 0f;
@@ -201,39 +221,32 @@ final class BatchNormArrayLoops {
         }
     }
 
-    /** runGradSums for the channels of the vector at {@code c0}, rows {@code [r0, r1)}, into sum and dot. */
-    static void rowGradSums(float[] x, int xo, float[] dy, int dyo, float[] y, int yo,
-            int channels, int r0, int r1, int c0, float[] m,
-            boolean relu, float[] sum, float[] dot) {
-        FloatVector mv = FloatVector.fromArray(F, m, c0);
+    /**
+     * runGradSums for every channel of a whole vector, rows {@code [r0, r1)}, into sum and dot: row after row in
+     * memory order, the accumulators in those arrays.
+     */
+    static void rowsGradSums(float[] x, int xo, float[] dy, int dyo, float[] y, int yo,
+            int channels, int r0, int r1, float[] m, boolean relu, float[] sum, float[] dot) {
         FloatVector zero = FloatVector.zero(F);
-        FloatVector s0 = zero, s1 = zero, q0 = zero, q1 = zero;
-        int r = r0;
-        for (int end = r1 - (r1 - r0) % 2; r < end; r += 2) {
-            int i = r * channels + c0;
-            FloatVector g0 = fromArray(F, dy, dyo + i);
-            FloatVector g1 = fromArray(F, dy, dyo + i + channels);
-            if (relu) {
-                g0 = g0.blend(zero, fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
-                g1 = g1.blend(zero, fromArray(F, y, yo + i + channels).compare(VectorOperators.LE, 0f));
+        int whole = channels - channels % LANES;
+        for (int c = 0; c < whole; c += LANES) {
+            zero.intoArray(sum, c);
+            zero.intoArray(dot, c);
+        }
+        for (int r = r0; r < r1; r++) {
+            int row = r * channels;
+            for (int c = 0; c < whole; c += LANES) {
+                int i = row + c;
+                FloatVector g = fromArray(F, dy, dyo + i);
+                if (relu) g = g.blend(zero, fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
+                FloatVector.fromArray(F, sum, c).add(g).intoArray(sum, c);
+                g.fma(fromArray(F, x, xo + i).sub(FloatVector.fromArray(F, m, c)),
+                        FloatVector.fromArray(F, dot, c)).intoArray(dot, c);
             }
-            s0 = s0.add(g0);
-            s1 = s1.add(g1);
-            q0 = g0.fma(fromArray(F, x, xo + i).sub(mv), q0);
-            q1 = g1.fma(fromArray(F, x, xo + i + channels).sub(mv), q1);
         }
-        for (; r < r1; r++) {
-            int i = r * channels + c0;
-            FloatVector g = fromArray(F, dy, dyo + i);
-            if (relu) g = g.blend(zero, fromArray(F, y, yo + i).compare(VectorOperators.LE, 0f));
-            s0 = s0.add(g);
-            q0 = g.fma(fromArray(F, x, xo + i).sub(mv), q0);
-        }
-        s0.add(s1).intoArray(sum, c0);
-        q0.add(q1).intoArray(dot, c0);
     }
 
-    /** rowGradSums for one channel past the last whole vector, in scalars. */
+    /** rowsGradSums for one channel past the last whole vector, in scalars. */
     static void rowGradSumsTail(float[] x, int xo, float[] dy, int dyo, float[] y, int yo,
             int channels, int r0, int r1, int c, float[] m,
             boolean relu, float[] sum, float[] dot) {

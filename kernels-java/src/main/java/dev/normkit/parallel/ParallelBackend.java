@@ -2,6 +2,7 @@ package dev.normkit.parallel;
 
 import dev.normkit.ActivationDesc;
 import dev.normkit.Backend;
+import dev.normkit.BatchNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
 import dev.normkit.Kernel;
@@ -77,7 +78,9 @@ public final class ParallelBackend implements Backend {
             case SoftmaxDesc d -> new ParallelSoftmax(base, d, runner);
             case ActivationDesc d -> new ParallelActivation(base, d, runner);
             case GroupNormDesc d -> new ParallelGroupNorm(base, d, runner);
-            // Made of this layer's group norm (split by samples) and batch norm (single-threaded: no parallel form yet).
+            case BatchNormDesc d -> new ParallelBatchNorm(base, d, runner); // inference forward split; see the class
+            // Made of this layer's group norm (split by samples) and batch norm (inference forward split, the rest on
+            // the caller).
             case InstanceNormDesc d -> InstanceNormOnGroupNorm.create(this, d);
             default -> base.create(desc); // a kernel without a parallel form runs on its caller
         };

@@ -205,13 +205,8 @@ final class VectorGroupNorm implements GroupNormKernel {
             Arrays.fill(squares, 0.0);
             for (int r0 = n * spatial; r0 < (n + 1) * spatial; r0 += VectorBatchNorm.CHUNK_ROWS) {
                 int r1 = Math.min((n + 1) * spatial, r0 + VectorBatchNorm.CHUNK_ROWS);
-                for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
-                    if (arrays) {
-                        BatchNormArrayLoops.rowMoments(xa, xo, channels, r0, r1, c0, center, blockSum, blockSquares);
-                    } else {
-                        BatchNormSegmentLoops.rowMoments(x, 0, channels, r0, r1, c0, center, blockSum, blockSquares);
-                    }
-                }
+                VectorBatchNorm.blockMoments(arrays, xa, xo, x, channels, wholeChannels, r0, r1, center, blockSum,
+                        blockSquares);
                 for (int c = wholeChannels; c < channels; c++) {
                     if (arrays) {
                         BatchNormArrayLoops.rowMomentsTail(xa, xo, channels, r0, r1, c, center, blockSum, blockSquares);
@@ -320,14 +315,12 @@ final class VectorGroupNorm implements GroupNormKernel {
             Arrays.fill(squares, 0.0);
             for (int r0 = n * spatial; r0 < (n + 1) * spatial; r0 += VectorBatchNorm.CHUNK_ROWS) {
                 int r1 = Math.min((n + 1) * spatial, r0 + VectorBatchNorm.CHUNK_ROWS);
-                for (int c0 = 0; c0 < wholeChannels; c0 += LANES) {
-                    if (arrays) {
-                        BatchNormArrayLoops.rowGradSums(xa, xo, ga, go, ga, go, channels, r0, r1, c0, mean, false, blockSum,
-                                blockSquares);
-                    } else {
-                        BatchNormSegmentLoops.rowGradSums(x, 0, dy, 0, dy, 0, channels, r0, r1, c0, mean, false, blockSum,
-                                blockSquares);
-                    }
+                if (arrays) {
+                    BatchNormArrayLoops.rowsGradSums(xa, xo, ga, go, ga, go, channels, r0, r1, mean, false,
+                            blockSum, blockSquares);
+                } else {
+                    BatchNormSegmentLoops.rowsGradSums(x, 0, dy, 0, dy, 0, channels, r0, r1, mean, false,
+                            blockSum, blockSquares);
                 }
                 for (int c = wholeChannels; c < channels; c++) {
                     if (arrays) {

@@ -3,6 +3,7 @@ package dev.normkit.conformance;
 import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.BatchNormDesc;
+import dev.normkit.ChannelLayout;
 import dev.normkit.DivisiveNormDesc;
 import dev.normkit.GroupNormDesc;
 import dev.normkit.InstanceNormDesc;
@@ -153,6 +154,60 @@ public final class KernelId {
             case LRN -> LrnDesc.of(shape);
             case L2_NORMALIZE -> L2NormalizeDesc.of(shape);
             case DIVISIVE_NORM -> DivisiveNormDesc.of(shape);
+        };
+    }
+
+    /** Whether the place of this kernel's channel axis is a layout choice (batch, group, instance norm and LRN). */
+    public boolean hasChannelLayout() {
+        return switch (family) {
+            case BATCH_NORM, GROUP_NORM, INSTANCE_NORM, LRN -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The descriptor this kernel runs on a tensor of logical shape {@code shape} stored in {@code layout}.
+     * {@link ChannelLayout#NCHW} is {@link #desc(Shape)}, the shape as given, for every kernel. {@link ChannelLayout#NHWC}
+     * takes {@code shape} as N x C x spatial, as PyTorch and oneDNN give a channels-last tensor's dims, and stores it
+     * N x spatial x C, so that both layouts of one problem carry the same shape on the command line and in reports.
+     *
+     * @throws IllegalArgumentException starting with "layout": NHWC for a kernel without a channel axis, or for a shape
+     *     that is not N x C x spatial (rank 3 to 5), or NC
+     */
+    public KernelDesc<?> desc(Shape shape, ChannelLayout layout) {
+        if (layout == null) throw new IllegalArgumentException("layout: must not be null");
+        if (layout == ChannelLayout.NCHW) return desc(shape);
+        if (layout != ChannelLayout.NHWC) {
+            throw new IllegalArgumentException("layout: " + layout + " is not a choice here; NC is a rank-2 shape in"
+                    + " NCHW");
+        }
+        if (!hasChannelLayout()) throw new IllegalArgumentException("layout: " + label + " has no channel axis");
+        if (!ChannelLayout.NHWC.accepts(shape.rank())) {
+            throw new IllegalArgumentException("layout: NHWC needs a shape N x C x spatial (rank 3 to 5), got " + shape);
+        }
+        long[] logical = shape.dims();
+        long[] stored = new long[logical.length];
+        stored[0] = logical[0];
+        System.arraycopy(logical, 2, stored, 1, logical.length - 2);
+        stored[logical.length - 1] = logical[1];
+        Shape s = Shape.of(stored);
+        return switch (family) {
+            case BATCH_NORM -> BatchNormDesc.of(s, ChannelLayout.NHWC);
+            case GROUP_NORM -> GroupNormDesc.of(s, ChannelLayout.NHWC, defaultGroups(shape));
+            case INSTANCE_NORM -> InstanceNormDesc.of(s, ChannelLayout.NHWC);
+            case LRN -> LrnDesc.of(s, ChannelLayout.NHWC);
+            default -> throw new IllegalStateException(label + ": no NHWC descriptor");
+        };
+    }
+
+    /** The channel layout a descriptor stores its tensor in, or null for a kernel without a channel axis. */
+    public static ChannelLayout layoutOf(KernelDesc<?> desc) {
+        return switch (desc) {
+            case BatchNormDesc d -> d.layout();
+            case GroupNormDesc d -> d.layout();
+            case InstanceNormDesc d -> d.layout();
+            case LrnDesc d -> d.layout();
+            default -> null;
         };
     }
 
