@@ -79,6 +79,7 @@ final class LrnRowLoops {
             FloatVector.fromArray(F, x, centre + i).div(root.mul(root.sqrt())).intoArray(y, i);
         }
     }
+
     /** {@link #forwardThreeQuarters} for a window of exactly five rows, written out. */
     static void forwardFive(float[] x, int[] offsets, int centre, float[] y, int n, float a, float k) {
         FloatVector av = FloatVector.broadcast(F, a);
