@@ -2,7 +2,9 @@ package dev.normkit;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Every kernel's outputs, every direction, on fixed inputs whose shapes a parallel kernel cuts into several chunks:
@@ -70,10 +72,10 @@ final class KernelOutputs {
         // p = 2, 1 and inf take only exactly rounded operations; 3, 0.3 and 3.2 take powers.
         l2Normalizes = new L2NormalizeKernel[] {path.create(L2NormalizeDesc.of(Shape.of(rows, COLS))),
             path.create(L2NormalizeDesc.of(Shape.of(rows, COLS)).withP(3f))};
-        divisiveNorms = java.util.stream.Stream.concat(
-                java.util.stream.Stream.of(2f, 1f, Float.POSITIVE_INFINITY, 0.3f, 3.2f)
+        divisiveNorms = Stream.concat(
+                Stream.of(2f, 1f, Float.POSITIVE_INFINITY, 0.3f, 3.2f)
                         .map(p -> DivisiveNormDesc.of(Shape.of(rows, COLS)).withP(p)),
-                java.util.stream.Stream.of(2f, 0.3f, 3.2f)
+                Stream.of(2f, 0.3f, 3.2f)
                         .map(p -> DivisiveNormDesc.acrossChannels(image, 5).withP(p)))
                 .map(path::create).toArray(DivisiveNormKernel[]::new);
         weightNorm = path.create(WeightNormDesc.of(Shape.of(rows, COLS)));
@@ -145,7 +147,7 @@ final class KernelOutputs {
             float[] gg = Arrays.copyOf(gamma, 64), gb = Arrays.copyOf(beta, 64), dgg = new float[64], dgb = new float[64];
             g.forwardTraining(gx, gy, gg, gb, gm, gv);
             g.backward(gx, gdy, gg, gm, gv, gdx, dgg, dgb);
-            String name = "group_norm " + g.desc().layout().name().toLowerCase(java.util.Locale.ROOT);
+            String name = "group_norm " + g.desc().layout().name().toLowerCase(Locale.ROOT);
             put(out, name + " forward", gy, gm, gv);
             put(out, name + " backward diffSrc", gdx);
             put(out, name + " backward diffScale diffShift", dgg, dgb);
@@ -162,7 +164,7 @@ final class KernelOutputs {
             k.forwardTraining(bx, by, bg, bb, bm, bv, rm, rv);
             k.forward(bx, inference, bg, bb, rm, rv);
             k.backward(bx, bdy, bg, bm, bv, null, bdx, dbg, dbb);
-            String name = "batch_norm " + k.desc().layout().name().toLowerCase(java.util.Locale.ROOT);
+            String name = "batch_norm " + k.desc().layout().name().toLowerCase(Locale.ROOT);
             put(out, name + " forward_training", by, bm, bv, rm, rv);
             put(out, name + " forward", inference);
             put(out, name + " backward diffSrc", bdx);
@@ -191,7 +193,7 @@ final class KernelOutputs {
             float[] ly = new float[n], ldx = new float[n];
             k.forward(Arrays.copyOf(x, n), ly);
             k.backward(Arrays.copyOf(x, n), Arrays.copyOf(dy, n), ldx);
-            String name = "lrn " + k.desc().algorithm().name().toLowerCase(java.util.Locale.ROOT) + " beta "
+            String name = "lrn " + k.desc().algorithm().name().toLowerCase(Locale.ROOT) + " beta "
                     + k.desc().beta();
             put(out, name + " forward", ly);
             put(out, name + " backward", ldx);
@@ -211,7 +213,7 @@ final class KernelOutputs {
             float[] kx = Arrays.copyOf(x, len);
             k.forward(kx, ny);
             k.backward(kx, Arrays.copyOf(dy, len), ndx, ndg);
-            String name = "divisive_norm " + k.desc().region().name().toLowerCase(java.util.Locale.ROOT) + " p "
+            String name = "divisive_norm " + k.desc().region().name().toLowerCase(Locale.ROOT) + " p "
                     + k.desc().p();
             put(out, name + " forward", ny);
             put(out, name + " backward", ndx, ndg);

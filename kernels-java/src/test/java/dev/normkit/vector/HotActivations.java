@@ -4,10 +4,19 @@ import dev.normkit.Activation;
 import dev.normkit.ActivationDesc;
 import dev.normkit.ActivationKernel;
 import dev.normkit.Backends;
+import dev.normkit.DivisiveNormDesc;
+import dev.normkit.DivisiveNormKernel;
+import dev.normkit.Kernel;
+import dev.normkit.L2NormalizeDesc;
+import dev.normkit.L2NormalizeKernel;
 import dev.normkit.Shape;
+import dev.normkit.SoftmaxDesc;
+import dev.normkit.SoftmaxKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Runs every vector activation, forward and backward, hot on float[] and on native segments in one JVM, for
@@ -75,7 +84,7 @@ public final class HotActivations {
             MemorySegment up = arena.allocate(N * 4L, 64).copyFrom(MemorySegment.ofArray(dy));
             MemorySegment out = arena.allocate(N * 4L, 64);
             for (ActivationDesc desc : descs) {
-                if (args.length > 0 && !java.util.List.of(args).contains(desc.kernelName())) continue;
+                if (args.length > 0 && !List.of(args).contains(desc.kernelName())) continue;
                 ActivationKernel k = Backends.get("vector").create(desc);
                 for (int call = 0; call < CALLS; call++) {
                     k.forward(s, d);
@@ -88,29 +97,29 @@ public final class HotActivations {
             }
             // Rows of N: the exp and log passes of softmax and of the p-norms' powers (VectorMath.*Repeatable).
             Shape rows = Shape.of(2, N / 2);
-            java.util.List<dev.normkit.Kernel> repeatable = java.util.List.of(
-                    Backends.get("vector").create(dev.normkit.SoftmaxDesc.of(rows)),
-                    Backends.get("vector").create(dev.normkit.SoftmaxDesc.logOf(rows)),
-                    Backends.get("vector").create(dev.normkit.L2NormalizeDesc.of(rows).withP(3f)),
-                    Backends.get("vector").create(dev.normkit.DivisiveNormDesc.acrossChannels(Shape.of(1, 8, 4, 4), 3)
+            List<Kernel> repeatable = List.of(
+                    Backends.get("vector").create(SoftmaxDesc.of(rows)),
+                    Backends.get("vector").create(SoftmaxDesc.logOf(rows)),
+                    Backends.get("vector").create(L2NormalizeDesc.of(rows).withP(3f)),
+                    Backends.get("vector").create(DivisiveNormDesc.acrossChannels(Shape.of(1, 8, 4, 4), 3)
                             .withP(3f)));
             int n = 2 * (N / 2);
-            for (dev.normkit.Kernel k : repeatable) {
-                if (args.length > 0 && !java.util.List.of(args).contains(k.desc().kernelName())) continue;
+            for (Kernel k : repeatable) {
+                if (args.length > 0 && !List.of(args).contains(k.desc().kernelName())) continue;
                 for (int call = 0; call < CALLS; call++) {
                     switch (k) {
-                        case dev.normkit.SoftmaxKernel sm -> {
+                        case SoftmaxKernel sm -> {
                             sm.forward(src.asSlice(0, n * 4L), out.asSlice(0, n * 4L));
-                            sm.forward(java.util.Arrays.copyOf(s, n), d);
+                            sm.forward(Arrays.copyOf(s, n), d);
                             sm.backward(out.asSlice(0, n * 4L), up.asSlice(0, n * 4L), out.asSlice(0, n * 4L));
                         }
-                        case dev.normkit.L2NormalizeKernel l2 -> {
+                        case L2NormalizeKernel l2 -> {
                             l2.forward(src.asSlice(0, n * 4L), out.asSlice(0, n * 4L));
-                            l2.backward(java.util.Arrays.copyOf(s, n), java.util.Arrays.copyOf(dy, n), dx);
+                            l2.backward(Arrays.copyOf(s, n), Arrays.copyOf(dy, n), dx);
                         }
-                        case dev.normkit.DivisiveNormKernel w -> {
-                            w.forward(java.util.Arrays.copyOf(s, 128), d);
-                            w.backward(java.util.Arrays.copyOf(s, 128), java.util.Arrays.copyOf(dy, 128), dx, null);
+                        case DivisiveNormKernel w -> {
+                            w.forward(Arrays.copyOf(s, 128), d);
+                            w.backward(Arrays.copyOf(s, 128), Arrays.copyOf(dy, 128), dx, null);
                         }
                         default -> throw new IllegalStateException(k.toString());
                     }
